@@ -1,0 +1,3 @@
+from cofi.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The ledger's rules beyond one file: one small function per rule, in one ordered list.
+
+Each check takes the loaded ledger and the context the CLI passes in, and
+yields problems; none raises, prints or reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from dataclasses import replace
+from pathlib import Path
+
+from cofi.checks import entries, ids, references
+from cofi.checks.context import Context
+from cofi.ledger import Ledger
+from cofi.loader import Loaded, load
+from cofi.problems import Problem, sorted_problems
+
+Check = Callable[[Ledger, Context], Iterable[Problem]]
+
+CHECKS: tuple[Check, ...] = (
+    ids.unique_ids,
+    ids.unique_needs,
+    references.contributors_exist,
+    references.commons_exist,
+    references.needs_exist,
+    references.programmes_exist,
+    references.pledges_exist,
+    references.funders_are_public,
+    references.pledge_payments_match,
+    entries.reversals_are_sound,
+    entries.not_in_future,
+    entries.programme_dates,
+    entries.one_currency,
+)
+
+
+def run(ledger: Ledger, today: date) -> list[Problem]:
+    """Every problem the checks find (unsorted)."""
+    ctx = Context(today=today)
+    return [p for check in CHECKS for p in check(ledger, ctx)]
+
+
+def validate(root: Path, today: date) -> Loaded:
+    """Load the ledger at `root` and check it: every problem, sorted by place."""
+    loaded = load(root)
+    problems = loaded.problems + run(loaded.ledger, today)
+    return replace(loaded, problems=sorted_problems(problems))
+
+
+__all__ = ["CHECKS", "Check", "Context", "run", "validate"]

@@ -1,0 +1,131 @@
+"""Every reference names a record that exists, of the right kind."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Collection, Iterator, Mapping
+
+from cofi.checks.context import Context
+from cofi.ledger import Ledger
+from cofi.model import Record
+from cofi.problems import Problem
+
+
+def _unknown(
+    code: str, what: str, value: str, known: Collection[str], ledger: Ledger,
+    record: Record, *path: str | int, hint: str,
+) -> Problem:
+    """Unknown `value`, with the nearest known id suggested."""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
+    message = f"unknown {what} '{value}'" + (f": did you mean '{close[0]}'?" if close else "")
+    return Problem(code, message, ledger.locate(record, *path), hint)
+
+
+def _missing(ledger: Ledger, kind: str) -> Callable[[str], bool]:
+    """A test for ids that name no record of `kind`, not even one that failed to load."""
+    index: Mapping[str, object] = {
+        "contributor": ledger.contributor, "common": ledger.common,
+        "programme": ledger.programme,
+    }[kind]
+    broken = ledger.broken
+    return lambda value: value not in index and (kind, value) not in broken
+
+
+_CONTRIBUTOR_HINT = "contributors are the files of ledger/contributors/: fix the id or add that file"
+_COMMON_HINT = "commons are the files of commons/: fix the id or add that file"
+
+
+def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    known = ledger.contributor
+    missing = _missing(ledger, "contributor")
+    for r in (*ledger.contributions, *ledger.pledges):
+        if missing(r.contributor):
+            yield _unknown("R001", "contributor", r.contributor, known, ledger, r,
+                           "contributor", hint=_CONTRIBUTOR_HINT)
+    for p in ledger.programmes:
+        if missing(p.funder):
+            yield _unknown("R001", "contributor", p.funder, known, ledger, p,
+                           "funder", hint=_CONTRIBUTOR_HINT)
+    for c in ledger.commons:
+        for i, steward in enumerate(c.stewards):
+            if missing(steward):
+                yield _unknown("R001", "contributor", steward, known, ledger, c,
+                               "stewards", i, hint=_CONTRIBUTOR_HINT)
+
+
+def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    known = ledger.common
+    missing = _missing(ledger, "common")
+    for r in (*ledger.contributions, *ledger.pledges, *ledger.disbursements):
+        if missing(r.common):
+            yield _unknown("R002", "common", r.common, known, ledger, r, "common",
+                           hint=_COMMON_HINT)
+    for p in ledger.programmes:
+        if p.eligible.commons != "all":
+            for i, common in enumerate(p.eligible.commons):
+                if missing(common):
+                    yield _unknown("R002", "common", common, known, ledger, p,
+                                   "eligible", "commons", i, hint=_COMMON_HINT)
+
+
+def needs_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    for c in ledger.contributions:
+        common = ledger.common.get(c.common)
+        if c.need is None or common is None:
+            continue
+        needs = [n.id for n in common.needs]
+        if c.need not in needs:
+            yield _unknown(
+                "R003", f"need of {c.common}", c.need, needs, ledger, c, "need",
+                hint=f"the needs of {c.common} are: {', '.join(needs) or 'none'}; "
+                "fix the id or remove the `need:` line",
+            )
+
+
+def programmes_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    known = ledger.programme
+    missing = _missing(ledger, "programme")
+    for d in ledger.disbursements:
+        if missing(d.programme):
+            yield _unknown("R004", "programme", d.programme, known, ledger, d, "programme",
+                           hint="programmes are the files of ledger/programmes/")
+
+
+def pledges_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    known = ledger.pledge
+    for c in ledger.contributions:
+        if c.pledge is not None and c.pledge not in known and (
+            ("entry", c.pledge) not in ledger.broken
+        ):
+            yield _unknown("R005", "pledge", c.pledge, known, ledger, c, "pledge",
+                           hint="pledges are the files of ledger/pledges/: fix the id "
+                           "or remove the `pledge:` line")
+
+
+def funders_are_public(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    for p in ledger.programmes:
+        funder = ledger.contributor.get(p.funder)
+        if funder is not None and funder.kind != "public":
+            yield Problem(
+                "L002",
+                f"the funder '{p.funder}' is of kind '{funder.kind}', not 'public'",
+                ledger.locate(p, "funder"),
+                "a programme's funder is a public body: name a contributor of kind public",
+            )
+
+
+def pledge_payments_match(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    for c in ledger.contributions:
+        pledge = ledger.pledge.get(c.pledge) if c.pledge else None
+        if pledge is None:
+            continue
+        for name in ("contributor", "common"):
+            mine, theirs = getattr(c, name), getattr(pledge, name)
+            if mine != theirs:
+                yield Problem(
+                    "L006",
+                    f"this contribution's {name} is '{mine}' but pledge '{pledge.id}' "
+                    f"is by/for '{theirs}'",
+                    ledger.locate(c, name),
+                    "a contribution honours a pledge of its own contributor to the same common",
+                )

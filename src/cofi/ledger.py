@@ -1,0 +1,104 @@
+"""The loaded ledger: every record, in a stable order, with indexes by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TypeVar
+
+from cofi.model import (
+    Common,
+    Contribution,
+    Contributor,
+    Disbursement,
+    Entry,
+    Pledge,
+    Programme,
+    Record,
+    Reversal,
+    Settings,
+    Source,
+)
+
+R = TypeVar("R", bound=Record)
+KeyPath = tuple[str | int, ...]
+Locator = Callable[[Source, KeyPath, bool], Source]
+
+
+def _first_by_id(records: tuple[R, ...]) -> dict[str, R]:
+    index: dict[str, R] = {}
+    for r in records:
+        index.setdefault(r.id, r)
+    return index
+
+
+def _no_positions(source: Source, path: KeyPath, key: bool) -> Source:
+    return source
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Records of each kind sorted by file path; where an id repeats, the first file wins."""
+
+    root: str = "."
+    settings: Settings = Settings()
+    contributors: tuple[Contributor, ...] = ()
+    commons: tuple[Common, ...] = ()
+    programmes: tuple[Programme, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+    pledges: tuple[Pledge, ...] = ()
+    disbursements: tuple[Disbursement, ...] = ()
+    reversals: tuple[Reversal, ...] = ()
+    broken: frozenset[tuple[str, str]] = frozenset()
+    """(kind, id) of files that exist but could not be read: references to them are not
+    reported again as unknown, the file's own problems say what is wrong."""
+    locator: Locator = field(default=_no_positions, repr=False, compare=False)
+
+    @cached_property
+    def contributor(self) -> Mapping[str, Contributor]:
+        return _first_by_id(self.contributors)
+
+    @cached_property
+    def common(self) -> Mapping[str, Common]:
+        return _first_by_id(self.commons)
+
+    @cached_property
+    def programme(self) -> Mapping[str, Programme]:
+        return _first_by_id(self.programmes)
+
+    @cached_property
+    def pledge(self) -> Mapping[str, Pledge]:
+        return _first_by_id(self.pledges)
+
+    @cached_property
+    def entry(self) -> Mapping[str, Entry]:
+        """Contributions, pledges, disbursements and reversals share one id space."""
+        index: dict[str, Entry] = {}
+        for e in self.entries():
+            index.setdefault(e.id, e)
+        return index
+
+    @cached_property
+    def reversal_of(self) -> Mapping[str, Reversal]:
+        """Entry id -> the reversal that cancels it (the earliest, should there be two)."""
+        index: dict[str, Reversal] = {}
+        for r in sorted(self.reversals, key=lambda r: (r.date, r.id)):
+            index.setdefault(r.reverses, r)
+        return index
+
+    def entries(self) -> Iterator[Entry]:
+        yield from self.contributions
+        yield from self.pledges
+        yield from self.disbursements
+        yield from self.reversals
+
+    def is_reversed(self, entry_id: str, as_of: date) -> bool:
+        """True when a reversal dated on or before `as_of` cancels the entry."""
+        r = self.reversal_of.get(entry_id)
+        return r is not None and r.date <= as_of
+
+    def locate(self, record: Record, *path: str | int, key: bool = False) -> Source:
+        """Where a field of a record was written (the record's file when unknown)."""
+        return self.locator(record.source, path, key)

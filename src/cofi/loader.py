@@ -1,0 +1,347 @@
+"""Files -> records and problems. Never raises on bad user data.
+
+Which folder a file lies in says what kind of record it holds (SPEC §1); its
+name is its id. Each file is parsed by yamlsrc and validated by the model;
+pydantic's error paths are mapped back to the line and column they came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from cofi import yamlsrc
+from cofi.ledger import KeyPath, Ledger
+from cofi.model import (
+    LOADER_KEYS,
+    Common,
+    Contribution,
+    Contributor,
+    Disbursement,
+    Pledge,
+    Programme,
+    Record,
+    Reversal,
+    Settings,
+    Source,
+)
+from cofi.problems import Problem
+
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+
+# folder (relative to the root) -> (record kind, model, sub-folders allowed)
+FOLDERS: dict[str, tuple[str, type[Record], bool]] = {
+    "commons": ("common", Common, False),
+    "ledger/contributors": ("contributor", Contributor, False),
+    "ledger/programmes": ("programme", Programme, False),
+    "ledger/contributions": ("contribution", Contribution, True),
+    "ledger/pledges": ("pledge", Pledge, True),
+    "ledger/disbursements": ("disbursement", Disbursement, True),
+}
+SETTINGS = "ledger/settings.yaml"
+_ENTRY_KINDS = frozenset({"contribution", "pledge", "disbursement"})
+
+
+class NoLedger(Exception):
+    """No ledger root was found: the CLI exits 2 with this message."""
+
+
+def find_root(start: Path) -> Path:
+    """The nearest ancestor of `start` (itself included) that has a `ledger/` folder."""
+    start = start.resolve()
+    for d in (start, *start.parents):
+        if (d / "ledger").is_dir():
+            return d
+    raise NoLedger(
+        f"no ledger found in {start} or above it (a ledger has a `ledger/` folder); "
+        "run cofi inside a ledger repository or pass --root PATH"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file to load: its path relative to the root (POSIX), absolute path, size, folder."""
+
+    path: str
+    full: str
+    size: int
+    folder: str
+
+
+def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
+    """Every record file under root, sorted by path, and the YAML files cofi would not read."""
+    found: list[FileRef] = []
+    problems: list[Problem] = []
+    ledger_dir = root / "ledger"
+    for folder, (_, _, deep) in FOLDERS.items():
+        for rel, full, size, depth in _walk(root / folder, folder):
+            if not rel.endswith(".yaml"):
+                if rel.endswith(".yml"):
+                    problems.append(_unexpected(rel, "has the extension .yml", "rename it to .yaml"))
+                continue
+            if depth and not deep:
+                problems.append(
+                    _unexpected(rel, f"lies in a sub-folder of {folder}/", f"move it to {folder}/")
+                )
+                continue
+            found.append(FileRef(rel, full, size, folder))
+    known = tuple(f"{f}/" for f in FOLDERS if f.startswith("ledger/"))
+    for rel, _, _, _ in _walk(ledger_dir, "ledger"):
+        if rel == SETTINGS or rel.startswith(known) or not rel.endswith((".yaml", ".yml")):
+            continue
+        problems.append(
+            _unexpected(
+                rel,
+                "is not in a folder cofi reads",
+                "records go in ledger/contributors, programmes, contributions, pledges "
+                "or disbursements, and commons in commons/",
+            )
+        )
+    found.sort(key=lambda f: f.path)
+    return found, problems
+
+
+def _walk(top: Path, rel: str, depth: int = 0) -> Iterator[tuple[str, str, int, int]]:
+    try:
+        entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        path = f"{rel}/{e.name}"
+        if e.is_dir():
+            yield from _walk(Path(e.path), path, depth + 1)
+        elif e.is_file():
+            yield path, e.path, e.stat().st_size, depth
+
+
+def _unexpected(path: str, what: str, hint: str) -> Problem:
+    return Problem("F002", f"this file {what}, so cofi does not read it", Source(path), hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A ledger, the problems found reading it, and how many files were read."""
+
+    ledger: Ledger
+    problems: list[Problem]
+    files: int
+
+
+def load(root: Path) -> Loaded:
+    """Read every file of the ledger at `root`; the problems are not yet sorted."""
+    files, problems = discover(root)
+    records: dict[str, list[Any]] = {
+        k: [] for k in ("common", "contributor", "programme", "contribution", "pledge",
+                        "disbursement", "reversal")
+    }
+    settings = Settings()
+    broken: set[tuple[str, str]] = set()
+    # The cyclic GC walks every object already allocated each time it runs;
+    # bulk loading allocates millions and frees none, so it is pure cost here.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        settings_file = root / SETTINGS
+        if settings_file.is_file():
+            settings = _load_settings(str(settings_file), problems) or settings
+        for f in files:
+            kind, model, _ = FOLDERS[f.folder]
+            record = _load_record(f, kind, model, problems)
+            if record is None:
+                broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
+            else:
+                records["reversal" if isinstance(record, Reversal) else kind].append(record)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    ledger = Ledger(
+        root=str(root),
+        settings=settings,
+        commons=tuple(records["common"]),
+        contributors=tuple(records["contributor"]),
+        programmes=tuple(records["programme"]),
+        contributions=tuple(records["contribution"]),
+        pledges=tuple(records["pledge"]),
+        disbursements=tuple(records["disbursement"]),
+        reversals=tuple(records["reversal"]),
+        broken=frozenset(broken),
+        locator=_locator(root),
+    )
+    return Loaded(ledger, problems, len(files) + settings_file.is_file())
+
+
+def _id_of(path: str) -> str:
+    return path.rsplit("/", 1)[-1][: -len(".yaml")]
+
+
+def _load_settings(full: str, problems: list[Problem]) -> Settings | None:
+    doc = yamlsrc.read(SETTINGS, full, os.stat(full).st_size)
+    problems.extend(doc.problems)
+    if doc.data is None:
+        return None
+    try:
+        return Settings.model_validate(doc.data)
+    except ValidationError as e:
+        problems.extend(_validation_problems(e, doc, Settings))
+        return None
+
+
+def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Problem]) -> Any:
+    try:
+        doc = yamlsrc.read(f.path, f.full, f.size)
+    except OSError as e:
+        problems.append(
+            Problem("F003", f"cannot read this file: {e.strerror}", Source(f.path),
+                    "check that the file exists and that you may read it")
+        )
+        return None
+    problems.extend(doc.problems)
+    if doc.data is None:
+        return None
+    data = doc.data
+    record_id = _id_of(f.path)
+    good_name = _ID.match(record_id) is not None
+    if not good_name:
+        problems.append(
+            Problem(
+                "F001",
+                f"'{record_id}' is not a valid file name for a record: the name is the record's id",
+                Source(f.path),
+                "use lowercase letters, digits and hyphens, at most 64 characters, "
+                "like 2026-03-14-la-ruche-dokos.yaml",
+            )
+        )
+    for key in LOADER_KEYS.intersection(data):
+        problems.append(
+            Problem("S001", f"unknown key '{key}'", doc.at((key,), key=True),
+                    "the id is the file's name; remove this line" if key == "id"
+                    else "remove this line")
+        )
+    if "reverses" in data and kind in _ENTRY_KINDS:
+        model = Reversal
+        data = {**data, "entry_kind": kind}
+    data = {k: v for k, v in data.items() if k not in ("id", "source")}
+    data["id"] = record_id
+    data["source"] = Source(f.path)
+    try:
+        record = model.model_validate(data)
+    except ValidationError as e:
+        problems.extend(_validation_problems(e, doc, model))
+        return None
+    return record if good_name else None
+
+
+def _validation_problems(
+    err: ValidationError, doc: yamlsrc.Document, model: type[BaseModel]
+) -> list[Problem]:
+    out = []
+    for e in err.errors(include_url=False, include_context=True):
+        loc: KeyPath = tuple(e["loc"])
+        kind: str = e["type"]
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            valid = _field_names(model, loc[:-1])
+            close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+            message = f"unknown key '{name}'" + (f": did you mean '{close[0]}'?" if close else "")
+            hint = "keys are: " + ", ".join(valid)
+            out.append(Problem("S001", message, doc.at(loc, key=True), hint))
+        elif kind == "missing":
+            name = str(loc[-1])
+            out.append(
+                Problem("S002", f"missing key '{name}'", doc.at(loc[:-1]),
+                        f"add a line `{name}: ...` to this record")
+            )
+        else:
+            code, message, hint = _describe(kind, e)
+            out.append(Problem(code, message, doc.at(loc), hint))
+    return out
+
+
+_CUSTOM = {
+    "cofi_amount": ("S003", "write amounts like 1200 or 1200.50"),
+    "cofi_date": ("S004", "write dates as YYYY-MM-DD"),
+    "cofi_number": ("S009", ""),
+    "cofi_boolean": ("S011", "write true or false"),
+    "cofi_text": ("S013", "put the text after the colon, in quotes if it has special characters"),
+    "cofi_empty": ("S012", "write a value, or remove the line"),
+    "cofi_id": ("S008", "ids are file names without .yaml, like la-ruche"),
+    "cofi_currency": ("S010", "the ledger's currency, like EUR"),
+    "cofi_siret": ("S007", "a SIRET has 14 digits; write it in quotes, like \"73282932000074\""),
+    "cofi_choice": ("S006", ""),
+}
+
+
+def _describe(kind: str, e: Any) -> tuple[str, str, str]:
+    if kind in _CUSTOM:
+        code, hint = _CUSTOM[kind]
+        return code, str(e["msg"]), hint
+    if kind == "literal_error":
+        expected = str(e.get("ctx", {}).get("expected", "")).replace("'", "")
+        return "S006", f"'{_short(e['input'])}' is not one of: {expected}", f"write one of: {expected}"
+    if kind in ("list_type", "tuple_type"):
+        return "S005", f"expected a list, found {_short(e['input'])}", "write a list like [a, b]"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "S005", f"expected a mapping of fields, found {_short(e['input'])}", (
+            "write the fields indented below this key"
+        )
+    return "S005", str(e["msg"]), ""
+
+
+def _short(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _field_names(model: type[BaseModel] | None, path: KeyPath) -> list[str]:
+    """The keys a user may write in the mapping at `path` of a `model` record."""
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        f = model.model_fields.get(part)
+        model = _submodel(f.annotation) if f else None
+    if model is None:
+        return []
+    return [n for n in model.model_fields if n not in LOADER_KEYS]
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _submodel(arg)
+        if found:
+            return found
+    return None
+
+
+def _locator(root: Path) -> Any:
+    @lru_cache(maxsize=256)
+    def document(path: str) -> yamlsrc.Document | None:
+        try:
+            full = root / path
+            return yamlsrc.read(path, str(full), full.stat().st_size)
+        except OSError:
+            return None
+
+    def locate(source: Source, path: KeyPath, key: bool) -> Source:
+        doc = document(source.path)
+        return doc.at(path, key=key) if doc else source
+
+    return locate

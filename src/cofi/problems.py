@@ -1,0 +1,86 @@
+"""Problems found in a ledger, and the catalogue of their stable codes.
+
+A problem is a value, never an exception: every stage returns the problems it
+found so that the user sees all of them in one run. Codes are stable and are
+never renumbered; docs/errors.md documents each one with an example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from cofi.model import Source
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    source: Source
+    hint: str = ""
+    severity: Severity = "error"
+
+    @property
+    def title(self) -> str:
+        return CODES[self.code]
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        s = self.source
+        return (s.path, s.line, s.col, self.code, self.message)
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in the order they are reported: by path, line, column, then code."""
+    return sorted(problems, key=Problem.sort_key)
+
+
+# code -> short name. Y: the file itself, F: where it lies, S: its fields,
+# R: references between records, L: ledger rules, G: git history.
+CODES: dict[str, str] = {
+    "Y001": "not-utf8",
+    "Y002": "file-too-large",
+    "Y003": "empty-file",
+    "Y004": "yaml-syntax",
+    "Y005": "not-a-mapping",
+    "Y006": "duplicate-key",
+    "Y007": "anchor-or-alias",
+    "Y008": "explicit-tag",
+    "Y009": "too-deep",
+    "Y010": "bad-key",
+    "F001": "bad-file-name",
+    "F002": "unexpected-file",
+    "F003": "unreadable-file",
+    "S001": "unknown-key",
+    "S002": "missing-key",
+    "S003": "bad-amount",
+    "S004": "bad-date",
+    "S005": "wrong-type",
+    "S006": "bad-choice",
+    "S007": "bad-siret",
+    "S008": "bad-id",
+    "S009": "bad-number",
+    "S010": "bad-currency",
+    "S011": "bad-boolean",
+    "S012": "empty-value",
+    "S013": "bad-text",
+    "R001": "unknown-contributor",
+    "R002": "unknown-common",
+    "R003": "unknown-need",
+    "R004": "unknown-programme",
+    "R005": "unknown-pledge",
+    "R006": "unknown-reversed-entry",
+    "L001": "duplicate-id",
+    "L002": "funder-not-public",
+    "L003": "reversal-wrong-kind",
+    "L004": "reversed-twice",
+    "L005": "reversal-reversed",
+    "L006": "pledge-mismatch",
+    "L007": "dated-in-future",
+    "L008": "programme-dates",
+    "L009": "duplicate-need",
+    "L010": "reversal-before-target",
+    "L011": "currency-mismatch",
+}

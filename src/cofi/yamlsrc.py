@@ -1,0 +1,249 @@
+"""YAML text -> plain data and the position of every key and value.
+
+The only module that imports yaml. libyaml (PyYAML's C parser) composes the
+node tree; we walk it ourselves, which is both faster than PyYAML's
+constructor and the one place to refuse what would make plain text lie:
+duplicate keys, anchors and aliases, explicit tags, deep nesting. Scalars stay
+text (`Bare` when written without quotes) and the model's types interpret them,
+so no YAML 1.1 rule ever turns `no` into False or `1:30` into 90.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from cofi.model import Bare, Source
+from cofi.problems import Problem
+
+MAX_BYTES = 256 * 1024
+"""A record is a few lines; a file this large is a mistake (or an attack), not a record."""
+MAX_DEPTH = 12
+
+KeyPath = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+_PLAIN = "cofi:plain"
+_QUOTED = "cofi:quoted"
+_SEQ = "cofi:seq"
+_MAP = "cofi:map"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SUSPECT = frozenset("&*!")
+
+
+class _Composer(yaml.CSafeLoader):
+    """The C parser and composer, with every implicit tag replaced by plain/quoted."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _QUOTED
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+@dataclass(slots=True)
+class Document:
+    """One file's data, where each key and value was written, and what was wrong with it."""
+
+    path: str
+    data: dict[str, Any] | None = None
+    values: dict[KeyPath, Mark] = field(default_factory=dict)
+    keys: dict[KeyPath, Mark] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, path: KeyPath, *, key: bool = False) -> Source:
+        """The position of the value (or key) at `path`, else of its nearest written parent."""
+        table = self.keys if key else self.values
+        while path:
+            mark = table.get(path) or self.values.get(path)
+            if mark:
+                return Source(self.path, *mark)
+            path = path[:-1]
+        return Source(self.path, 1, 1)
+
+    def problem(self, code: str, message: str, mark: Mark, hint: str = "") -> None:
+        self.problems.append(Problem(code, message, Source(self.path, *mark), hint))
+
+
+def parse(path: str, raw: bytes) -> Document:
+    """Parse one file's bytes; `path` is how the file is named in problems."""
+    doc = Document(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        doc.problem(
+            "Y001",
+            "this file is not valid UTF-8 text",
+            _byte_mark(raw, e.start),
+            "save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')",
+        )
+        return doc
+    if not text.strip():
+        doc.problem("Y003", "this file is empty", (1, 1), "write the record's fields, or remove the file")
+        return doc
+    if not _SUSPECT.isdisjoint(text) and _refuse_anchors_and_tags(doc, text):
+        return doc
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as e:
+        _syntax_problem(doc, e)
+        return doc
+    finally:
+        loader.dispose()
+    if node is None:
+        doc.problem("Y003", "this file holds only comments", (1, 1), "write the record's fields")
+        return doc
+    if not isinstance(node, MappingNode):
+        doc.problem(
+            "Y005",
+            "a record file must hold one mapping of `key: value` lines",
+            _mark(node),
+            "write one field per line, like `amount: 1200`",
+        )
+        return doc
+    doc.data = _Walker(doc).mapping(node, (), 1)
+    return doc
+
+
+def read(path: str, full_path: str, size: int) -> Document:
+    """Read and parse a file whose size is already known from `stat`."""
+    if size > MAX_BYTES:
+        doc = Document(path)
+        doc.problem(
+            "Y002",
+            f"this file is {size:,} bytes; a record is at most {MAX_BYTES:,}",
+            (1, 1),
+            "a record file holds one record of a few lines; split or remove it",
+        )
+        return doc
+    with open(full_path, "rb") as f:
+        return parse(path, f.read())
+
+
+class _Walker:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def value(self, node: Node, path: KeyPath, depth: int) -> Any:
+        if type(node) is ScalarNode:
+            if node.tag == _PLAIN:
+                v = node.value
+                return None if v in _NULLS else Bare(v)
+            if node.tag == _QUOTED:
+                return node.value
+            self._tag(node)
+            return None
+        if depth > MAX_DEPTH:
+            self.doc.problem(
+                "Y009", f"nested more than {MAX_DEPTH} levels deep", _mark(node),
+                "records are shallow: check the indentation",
+            )
+            return None
+        if type(node) is MappingNode:
+            return self.mapping(node, path, depth)
+        if node.tag != _SEQ:
+            self._tag(node)
+            return None
+        out = []
+        for i, item in enumerate(node.value):
+            p = (*path, i)
+            self.doc.values[p] = _mark(item)
+            out.append(self.value(item, p, depth + 1))
+        return out
+
+    def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        if node.tag != _MAP:
+            self._tag(node)
+        doc = self.doc
+        out: dict[str, Any] = {}
+        for knode, vnode in node.value:
+            if type(knode) is not ScalarNode:
+                doc.problem(
+                    "Y010", "a key must be a single word, not a list or mapping", _mark(knode),
+                    "write keys like `amount:`",
+                )
+                continue
+            key = knode.value
+            p = (*path, key)
+            if key in out:
+                first = doc.keys[p][0]
+                doc.problem(
+                    "Y006", f"key '{key}' is written twice (first on line {first})", _mark(knode),
+                    "keep one of the two lines: a record says each thing once",
+                )
+                continue
+            doc.keys[p] = _mark(knode)
+            doc.values[p] = _mark(vnode)
+            out[key] = self.value(vnode, p, depth + 1)
+        return out
+
+    def _tag(self, node: Node) -> None:
+        self.doc.problem(
+            "Y008", f"explicit tag '{node.tag}' is not allowed", _mark(node),
+            "remove the `!` tag: cofi reads each field by its own rules",
+        )
+
+
+def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
+    """Report anchors, aliases and explicit tags from the event stream; True if any.
+
+    Aliases are refused before composing: a small file of nested aliases
+    expands to hundreds of millions of nodes for whoever walks it.
+    """
+    found = False
+    try:
+        for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if not isinstance(ev, NodeEvent):
+                continue
+            mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+            if isinstance(ev, AliasEvent) or ev.anchor:
+                what = "alias '*" if isinstance(ev, AliasEvent) else "anchor '&"
+                doc.problem(
+                    "Y007", f"{what}{ev.anchor}' is not allowed", mark,
+                    "write the value out in full: each record must read on its own",
+                )
+                found = True
+            tag = ev.tag if isinstance(ev, (ScalarEvent, CollectionStartEvent)) else None
+            if tag:
+                doc.problem(
+                    "Y008", f"explicit tag '{tag}' is not allowed", mark,
+                    "remove the `!` tag: cofi reads each field by its own rules",
+                )
+                found = True
+    except yaml.YAMLError:
+        return found  # the composer reports the syntax error with its position
+    return found
+
+
+def _syntax_problem(doc: Document, e: yaml.YAMLError) -> None:
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = getattr(e, "problem", None) or str(e)
+    if "expected a single document" in str(e):
+        doc.problem(
+            "Y004", "this file holds more than one YAML document", where,
+            "a record file holds one record: remove the `---` line and what follows, "
+            "or move it to its own file",
+        )
+        return
+    context = getattr(e, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    doc.problem(
+        "Y004", message, where,
+        "check the indentation and that each line reads `key: value`; "
+        "put quotes around text containing `: ` or starting with a special character",
+    )
+
+
+def _mark(node: Node) -> Mark:
+    m = node.start_mark
+    return (m.line + 1, m.column + 1)
+
+
+def _byte_mark(raw: bytes, offset: int) -> Mark:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return (raw.count(b"\n", 0, offset) + 1, offset - line_start + 1)
