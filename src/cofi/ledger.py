@@ -43,7 +43,7 @@ class Ledger:
     """Records of each kind sorted by file path; where an id repeats, the first file wins."""
 
     root: str = "."
-    settings: Settings = Settings()
+    settings: Settings = field(default_factory=Settings)
     contributors: tuple[Contributor, ...] = ()
     commons: tuple[Common, ...] = ()
     programmes: tuple[Programme, ...] = ()
@@ -93,6 +93,12 @@ class Ledger:
         yield from self.pledges
         yield from self.disbursements
         yield from self.reversals
+
+    def amounts(self) -> Iterator[Contribution | Pledge | Disbursement]:
+        """The entries that carry an amount: all but reversals."""
+        yield from self.contributions
+        yield from self.pledges
+        yield from self.disbursements
 
     def is_reversed(self, entry_id: str, as_of: date) -> bool:
         """True when a reversal dated on or before `as_of` cancels the entry."""

@@ -86,7 +86,9 @@ def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
         for rel, full, size, depth in _walk(root / folder, folder):
             if not rel.endswith(".yaml"):
                 if rel.endswith(".yml"):
-                    problems.append(_unexpected(rel, "has the extension .yml", "rename it to .yaml"))
+                    problems.append(
+                        _unexpected(rel, "has the extension .yml", "rename it to .yaml")
+                    )
                 continue
             if depth and not deep:
                 problems.append(
@@ -142,8 +144,16 @@ def load(root: Path) -> Loaded:
     """Read every file of the ledger at `root`; the problems are not yet sorted."""
     files, problems = discover(root)
     records: dict[str, list[Any]] = {
-        k: [] for k in ("common", "contributor", "programme", "contribution", "pledge",
-                        "disbursement", "reversal")
+        k: []
+        for k in (
+            "common",
+            "contributor",
+            "programme",
+            "contribution",
+            "pledge",
+            "disbursement",
+            "reversal",
+        )
     }
     settings = Settings()
     broken: set[tuple[str, str]] = set()
@@ -202,8 +212,12 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
         doc = yamlsrc.read(f.path, f.full, f.size)
     except OSError as e:
         problems.append(
-            Problem("F003", f"cannot read this file: {e.strerror}", Source(f.path),
-                    "check that the file exists and that you may read it")
+            Problem(
+                "F003",
+                f"cannot read this file: {e.strerror}",
+                Source(f.path),
+                "check that the file exists and that you may read it",
+            )
         )
         return None
     problems.extend(doc.problems)
@@ -224,9 +238,14 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
         )
     for key in LOADER_KEYS.intersection(data):
         problems.append(
-            Problem("S001", f"unknown key '{key}'", doc.at((key,), key=True),
-                    "the id is the file's name; remove this line" if key == "id"
-                    else "remove this line")
+            Problem(
+                "S001",
+                f"unknown key '{key}'",
+                doc.at((key,), key=True),
+                "the id is the file's name; remove this line"
+                if key == "id"
+                else "remove this line",
+            )
         )
     if "reverses" in data and kind in _ENTRY_KINDS:
         model = Reversal
@@ -259,8 +278,12 @@ def _validation_problems(
         elif kind == "missing":
             name = str(loc[-1])
             out.append(
-                Problem("S002", f"missing key '{name}'", doc.at(loc[:-1]),
-                        f"add a line `{name}: ...` to this record")
+                Problem(
+                    "S002",
+                    f"missing key '{name}'",
+                    doc.at(loc[:-1]),
+                    f"add a line `{name}: ...` to this record",
+                )
             )
         else:
             code, message, hint = _describe(kind, e)
@@ -277,7 +300,7 @@ _CUSTOM = {
     "cofi_empty": ("S012", "write a value, or remove the line"),
     "cofi_id": ("S008", "ids are file names without .yaml, like la-ruche"),
     "cofi_currency": ("S010", "the ledger's currency, like EUR"),
-    "cofi_siret": ("S007", "a SIRET has 14 digits; write it in quotes, like \"73282932000074\""),
+    "cofi_siret": ("S007", 'a SIRET has 14 digits; write it in quotes, like "73282932000074"'),
     "cofi_choice": ("S006", ""),
 }
 
@@ -288,12 +311,18 @@ def _describe(kind: str, e: Any) -> tuple[str, str, str]:
         return code, str(e["msg"]), hint
     if kind == "literal_error":
         expected = str(e.get("ctx", {}).get("expected", "")).replace("'", "")
-        return "S006", f"'{_short(e['input'])}' is not one of: {expected}", f"write one of: {expected}"
+        return (
+            "S006",
+            f"'{_short(e['input'])}' is not one of: {expected}",
+            f"write one of: {expected}",
+        )
     if kind in ("list_type", "tuple_type"):
         return "S005", f"expected a list, found {_short(e['input'])}", "write a list like [a, b]"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "S005", f"expected a mapping of fields, found {_short(e['input'])}", (
-            "write the fields indented below this key"
+        return (
+            "S005",
+            f"expected a mapping of fields, found {_short(e['input'])}",
+            ("write the fields indented below this key"),
         )
     return "S005", str(e["msg"]), ""
 

@@ -33,7 +33,7 @@ class Source:
 
 
 class Bare(str):
-    """The text of a YAML scalar written without quotes (a number or a word, not yet interpreted)."""
+    """The text of a YAML scalar written without quotes: a number or a word, not yet read."""
 
     __slots__ = ()
 
@@ -64,7 +64,7 @@ def _shown(value: object) -> str:
 
 
 def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
-    """An amount in currency units: written like `1200` or `1200.50`, positive, at most 2 decimals."""
+    """An amount written like `1200` or `1200.50`: positive, at most 2 decimals."""
     if isinstance(value, Decimal):
         text = format(value, "f")
     elif type(value) is Bare:
@@ -111,9 +111,7 @@ def _count(value: object) -> int:
         return value
     if type(value) is Bare and _INTEGER.match(value):
         return int(value)
-    raise _fail(
-        "number", "'{value}' is not a whole number of days like 60", value=_shown(value)
-    )
+    raise _fail("number", "'{value}' is not a whole number of days like 60", value=_shown(value))
 
 
 def parse_date(value: object) -> date:
@@ -124,11 +122,10 @@ def parse_date(value: object) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise _fail(
-                "date", "{value} is not a day of the calendar", value=str(value)
-            ) from None
+            raise _fail("date", "{value} is not a day of the calendar", value=str(value)) from None
     raise _fail(
-        "date", "'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14",
+        "date",
+        "'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14",
         value=_shown(value),
     )
 
@@ -168,7 +165,8 @@ def _commons_choice(value: object) -> str | tuple[str, ...]:
     if isinstance(value, list):
         return tuple(_id(v) for v in value)
     raise _fail(
-        "choice", "expected `all` or a list of common ids like [dokos, movilab], found {value}",
+        "choice",
+        "expected `all` or a list of common ids like [dokos, movilab], found {value}",
         value=_shown(value),
     )
 
@@ -176,16 +174,15 @@ def _commons_choice(value: object) -> str | tuple[str, ...]:
 def _currency(value: object) -> str:
     if isinstance(value, str) and _CURRENCY.match(value):
         return str(value)
-    raise _fail(
-        "currency", "'{value}' is not a currency code like EUR", value=_shown(value)
-    )
+    raise _fail("currency", "'{value}' is not a currency code like EUR", value=_shown(value))
 
 
 def siret_is_valid(digits: str) -> bool:
-    """14 digits passing the Luhn check (La Poste's establishments use a digit sum instead)."""
+    """14 digits passing the Luhn check (La Poste's establishments, but not its head office
+    35600000000048, use a digit sum instead)."""
     if len(digits) != 14 or not digits.isascii() or not digits.isdigit():
         return False
-    if digits.startswith("356000000"):
+    if digits.startswith("356000000") and digits != "35600000000048":
         return sum(map(int, digits)) % 5 == 0
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -232,7 +229,12 @@ CommonsChoice = Annotated[
     str | tuple[str, ...],
     PlainValidator(_commons_choice),
     WithJsonSchema(
-        {"anyOf": [{"const": "all"}, {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}]}
+        {
+            "anyOf": [
+                {"const": "all"},
+                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+            ]
+        }
     ),
 ]
 

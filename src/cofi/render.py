@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from cofi.problems import Problem
+from cofi.report import Cell, Table
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+_CENT = Decimal("0.01")
 
 
 def problems_text(problems: list[Problem]) -> str:
@@ -68,3 +79,131 @@ def summary(problems: list[Problem], files: int) -> str:
         return f"{k} {word}{'s' if k != 1 else ''}"
 
     return f"{n(errors, 'error')}, {n(warnings, 'warning')} ({checked})"
+
+
+# ---- tables ---------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def machine_cell(value: Cell, kind: str, *, decimal_comma: bool = False) -> str:
+    """A cell as CSV writes it: amounts `1234.50`, ISO dates, `true`/`false`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        text = f"{value.quantize(_CENT):f}" if kind == "money" else f"{value:f}"
+        return text.replace(".", ",") if decimal_comma else text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if value.startswith(_FORMULA_START):
+        # A spreadsheet would run `=...` as a formula (CSV injection): make it text.
+        return "'" + value
+    return value
+
+
+def table_csv(table: Table, dialect: str = "standard") -> str:
+    """RFC 4180 CSV; `excel-fr` is `;`-separated with decimal commas and a UTF-8 BOM."""
+    french = dialect == "excel-fr"
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";" if french else ",", lineterminator="\r\n")
+    writer.writerow([c.key for c in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [machine_cell(row.get(c.key), c.kind, decimal_comma=french) for c in table.columns]
+        )
+    return ("\ufeff" if french else "") + buf.getvalue()
+
+
+def table_json(table: Table) -> str:
+    """A list of objects with the CSV's keys; amounts are strings like "1234.50"."""
+
+    def cell(value: Cell, kind: str) -> object:
+        if value is None or (isinstance(value, (bool, int)) and not isinstance(value, Decimal)):
+            return value
+        if isinstance(value, (Decimal, date)):
+            return machine_cell(value, kind)
+        return value
+
+    rows = [{c.key: cell(row.get(c.key), c.kind) for c in table.columns} for row in table.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def human_cell(value: Cell, kind: str) -> str:
+    """A cell as a person reads it: `12,000.00`, `yes`, a coverage bar."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if kind == "int" and value == 0:
+        return ""
+    if kind == "ratio" and isinstance(value, Decimal):
+        filled = int(value * 10)
+        return "█" * filled + "░" * (10 - filled) + f" {int(value * 100):>3}%"
+    if isinstance(value, Decimal):
+        return f"{value.quantize(_CENT):,f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _cells(table: Table) -> tuple[list[list[str]], list[str] | None]:
+    rows = [[human_cell(r.get(c.key), c.kind) for c in table.columns] for r in table.rows]
+    totals = None
+    if table.totals is not None and table.rows:
+        totals = [human_cell(table.totals.get(c.key), c.kind) for c in table.columns]
+    return rows, totals
+
+
+def table_text(table: Table) -> str:
+    """Plain aligned columns for pipes and files: no boxes, no colour."""
+    rows, totals = _cells(table)
+    body = [[c.title for c in table.columns], *rows, *([totals] if totals else [])]
+    widths = [max(len(r[i]) for r in body) for i in range(len(table.columns))]
+    right = [c.kind in ("money", "int", "ratio") for c in table.columns]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if r else cell.ljust(w)
+            for cell, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    out = [line(body[0]), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    if totals:
+        out += [line(["-" * w for w in widths]), line(totals)]
+    out += [f"* {note}" for note in table.notes]
+    return "\n".join(out) + "\n"
+
+
+def table_rich(table: Table) -> RenderableType:
+    """A rich table for the terminal: money right-aligned, a totals row, notes below."""
+    from rich.console import Group
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    rows, totals = _cells(table)
+    rt = RichTable(title=table.title, title_justify="left", header_style="bold")
+    for i, c in enumerate(table.columns):
+        # Figures and ids are never cut: a narrow terminal wraps the line instead.
+        widest = max([len(c.title), *(len(r[i]) for r in rows)])
+        rt.add_column(
+            c.title,
+            justify="right" if c.kind in ("money", "int", "ratio") else "left",
+            no_wrap=True,
+            min_width=min(widest, 40) if c.kind != "text" or i < 3 else None,
+        )
+    for i, r in enumerate(rows):
+        overdue = table.rows[i].get("overdue") is True
+        rt.add_row(
+            *r,
+            style="red" if overdue else None,
+            end_section=totals is not None and i == len(rows) - 1,
+        )
+    if totals:
+        rt.add_row(*totals, style="bold")
+    notes = [Text(f"* {n}", style="dim") for n in table.notes]
+    return Group(rt, *notes)

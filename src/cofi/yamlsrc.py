@@ -72,7 +72,9 @@ def parse(path: str, raw: bytes) -> Document:
     """Parse one file's bytes; `path` is how the file is named in problems."""
     doc = Document(path)
     try:
-        text = raw.decode("utf-8-sig")
+        # Strip the BOM ourselves: utf-8-sig reports error offsets without it.
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         doc.problem(
             "Y001",
@@ -82,7 +84,9 @@ def parse(path: str, raw: bytes) -> Document:
         )
         return doc
     if not text.strip():
-        doc.problem("Y003", "this file is empty", (1, 1), "write the record's fields, or remove the file")
+        doc.problem(
+            "Y003", "this file is empty", (1, 1), "write the record's fields, or remove the file"
+        )
         return doc
     if not _SUSPECT.isdisjoint(text) and _refuse_anchors_and_tags(doc, text):
         return doc
@@ -139,7 +143,9 @@ class _Walker:
             return None
         if depth > MAX_DEPTH:
             self.doc.problem(
-                "Y009", f"nested more than {MAX_DEPTH} levels deep", _mark(node),
+                "Y009",
+                f"nested more than {MAX_DEPTH} levels deep",
+                _mark(node),
                 "records are shallow: check the indentation",
             )
             return None
@@ -163,7 +169,9 @@ class _Walker:
         for knode, vnode in node.value:
             if type(knode) is not ScalarNode:
                 doc.problem(
-                    "Y010", "a key must be a single word, not a list or mapping", _mark(knode),
+                    "Y010",
+                    "a key must be a single word, not a list or mapping",
+                    _mark(knode),
                     "write keys like `amount:`",
                 )
                 continue
@@ -172,7 +180,9 @@ class _Walker:
             if key in out:
                 first = doc.keys[p][0]
                 doc.problem(
-                    "Y006", f"key '{key}' is written twice (first on line {first})", _mark(knode),
+                    "Y006",
+                    f"key '{key}' is written twice (first on line {first})",
+                    _mark(knode),
                     "keep one of the two lines: a record says each thing once",
                 )
                 continue
@@ -183,7 +193,9 @@ class _Walker:
 
     def _tag(self, node: Node) -> None:
         self.doc.problem(
-            "Y008", f"explicit tag '{node.tag}' is not allowed", _mark(node),
+            "Y008",
+            f"explicit tag '{node.tag}' is not allowed",
+            _mark(node),
             "remove the `!` tag: cofi reads each field by its own rules",
         )
 
@@ -199,18 +211,23 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
         for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
             if not isinstance(ev, NodeEvent):
                 continue
-            mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+            m = ev.start_mark
+            mark = (m.line + 1, m.column + 1) if m is not None else (1, 1)
             if isinstance(ev, AliasEvent) or ev.anchor:
                 what = "alias '*" if isinstance(ev, AliasEvent) else "anchor '&"
                 doc.problem(
-                    "Y007", f"{what}{ev.anchor}' is not allowed", mark,
+                    "Y007",
+                    f"{what}{ev.anchor}' is not allowed",
+                    mark,
                     "write the value out in full: each record must read on its own",
                 )
                 found = True
             tag = ev.tag if isinstance(ev, (ScalarEvent, CollectionStartEvent)) else None
             if tag:
                 doc.problem(
-                    "Y008", f"explicit tag '{tag}' is not allowed", mark,
+                    "Y008",
+                    f"explicit tag '{tag}' is not allowed",
+                    mark,
                     "remove the `!` tag: cofi reads each field by its own rules",
                 )
                 found = True
@@ -221,11 +238,13 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
 
 def _syntax_problem(doc: Document, e: yaml.YAMLError) -> None:
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(e, "problem", None) or str(e)
     if "expected a single document" in str(e):
         doc.problem(
-            "Y004", "this file holds more than one YAML document", where,
+            "Y004",
+            "this file holds more than one YAML document",
+            where,
             "a record file holds one record: remove the `---` line and what follows, "
             "or move it to its own file",
         )
@@ -233,7 +252,9 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError) -> None:
     context = getattr(e, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     doc.problem(
-        "Y004", message, where,
+        "Y004",
+        message,
+        where,
         "check the indentation and that each line reads `key: value`; "
         "put quotes around text containing `: ` or starting with a special character",
     )
@@ -245,5 +266,6 @@ def _mark(node: Node) -> Mark:
 
 
 def _byte_mark(raw: bytes, offset: int) -> Mark:
+    """Line and column (in characters, like libyaml's marks) of the first bad byte."""
     line_start = raw.rfind(b"\n", 0, offset) + 1
-    return (raw.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+    return (raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8")) + 1)

@@ -7,9 +7,8 @@ yields problems; none raises, prints or reads the clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
-
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from cofi.checks import entries, ids, references

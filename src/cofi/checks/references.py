@@ -7,13 +7,19 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 
 from cofi.checks.context import Context
 from cofi.ledger import Ledger
-from cofi.model import Record
+from cofi.model import Contribution, Pledge, Record
 from cofi.problems import Problem
 
 
 def _unknown(
-    code: str, what: str, value: str, known: Collection[str], ledger: Ledger,
-    record: Record, *path: str | int, hint: str,
+    code: str,
+    what: str,
+    value: str,
+    known: Collection[str],
+    ledger: Ledger,
+    record: Record,
+    *path: str | int,
+    hint: str,
 ) -> Problem:
     """Unknown `value`, with the nearest known id suggested."""
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
@@ -24,48 +30,81 @@ def _unknown(
 def _missing(ledger: Ledger, kind: str) -> Callable[[str], bool]:
     """A test for ids that name no record of `kind`, not even one that failed to load."""
     index: Mapping[str, object] = {
-        "contributor": ledger.contributor, "common": ledger.common,
+        "contributor": ledger.contributor,
+        "common": ledger.common,
         "programme": ledger.programme,
     }[kind]
     broken = ledger.broken
     return lambda value: value not in index and (kind, value) not in broken
 
 
-_CONTRIBUTOR_HINT = "contributors are the files of ledger/contributors/: fix the id or add that file"
+_CONTRIBUTOR_HINT = (
+    "contributors are the files of ledger/contributors/: fix the id or add that file"
+)
 _COMMON_HINT = "commons are the files of commons/: fix the id or add that file"
 
 
 def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.contributor
     missing = _missing(ledger, "contributor")
-    for r in (*ledger.contributions, *ledger.pledges):
+    promised: tuple[Contribution | Pledge, ...] = (*ledger.contributions, *ledger.pledges)
+    for r in promised:
         if missing(r.contributor):
-            yield _unknown("R001", "contributor", r.contributor, known, ledger, r,
-                           "contributor", hint=_CONTRIBUTOR_HINT)
+            yield _unknown(
+                "R001",
+                "contributor",
+                r.contributor,
+                known,
+                ledger,
+                r,
+                "contributor",
+                hint=_CONTRIBUTOR_HINT,
+            )
     for p in ledger.programmes:
         if missing(p.funder):
-            yield _unknown("R001", "contributor", p.funder, known, ledger, p,
-                           "funder", hint=_CONTRIBUTOR_HINT)
+            yield _unknown(
+                "R001", "contributor", p.funder, known, ledger, p, "funder", hint=_CONTRIBUTOR_HINT
+            )
     for c in ledger.commons:
         for i, steward in enumerate(c.stewards):
             if missing(steward):
-                yield _unknown("R001", "contributor", steward, known, ledger, c,
-                               "stewards", i, hint=_CONTRIBUTOR_HINT)
+                yield _unknown(
+                    "R001",
+                    "contributor",
+                    steward,
+                    known,
+                    ledger,
+                    c,
+                    "stewards",
+                    i,
+                    hint=_CONTRIBUTOR_HINT,
+                )
 
 
 def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.common
     missing = _missing(ledger, "common")
-    for r in (*ledger.contributions, *ledger.pledges, *ledger.disbursements):
+    for r in ledger.amounts():
         if missing(r.common):
-            yield _unknown("R002", "common", r.common, known, ledger, r, "common",
-                           hint=_COMMON_HINT)
+            yield _unknown(
+                "R002", "common", r.common, known, ledger, r, "common", hint=_COMMON_HINT
+            )
     for p in ledger.programmes:
         if p.eligible.commons != "all":
             for i, common in enumerate(p.eligible.commons):
                 if missing(common):
-                    yield _unknown("R002", "common", common, known, ledger, p,
-                                   "eligible", "commons", i, hint=_COMMON_HINT)
+                    yield _unknown(
+                        "R002",
+                        "common",
+                        common,
+                        known,
+                        ledger,
+                        p,
+                        "eligible",
+                        "commons",
+                        i,
+                        hint=_COMMON_HINT,
+                    )
 
 
 def needs_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
@@ -76,7 +115,13 @@ def needs_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         needs = [n.id for n in common.needs]
         if c.need not in needs:
             yield _unknown(
-                "R003", f"need of {c.common}", c.need, needs, ledger, c, "need",
+                "R003",
+                f"need of {c.common}",
+                c.need,
+                needs,
+                ledger,
+                c,
+                "need",
                 hint=f"the needs of {c.common} are: {', '.join(needs) or 'none'}; "
                 "fix the id or remove the `need:` line",
             )
@@ -87,19 +132,37 @@ def programmes_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     missing = _missing(ledger, "programme")
     for d in ledger.disbursements:
         if missing(d.programme):
-            yield _unknown("R004", "programme", d.programme, known, ledger, d, "programme",
-                           hint="programmes are the files of ledger/programmes/")
+            yield _unknown(
+                "R004",
+                "programme",
+                d.programme,
+                known,
+                ledger,
+                d,
+                "programme",
+                hint="programmes are the files of ledger/programmes/",
+            )
 
 
 def pledges_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.pledge
     for c in ledger.contributions:
-        if c.pledge is not None and c.pledge not in known and (
-            ("entry", c.pledge) not in ledger.broken
+        if (
+            c.pledge is not None
+            and c.pledge not in known
+            and (("entry", c.pledge) not in ledger.broken)
         ):
-            yield _unknown("R005", "pledge", c.pledge, known, ledger, c, "pledge",
-                           hint="pledges are the files of ledger/pledges/: fix the id "
-                           "or remove the `pledge:` line")
+            yield _unknown(
+                "R005",
+                "pledge",
+                c.pledge,
+                known,
+                ledger,
+                c,
+                "pledge",
+                hint="pledges are the files of ledger/pledges/: fix the id "
+                "or remove the `pledge:` line",
+            )
 
 
 def funders_are_public(ledger: Ledger, ctx: Context) -> Iterator[Problem]:

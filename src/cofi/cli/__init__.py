@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cofi import __version__
-from cofi.cli import check
+from cofi.cli import check, compute
 
 app = typer.Typer(
     name="cofi",
@@ -32,14 +32,19 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", help="Show cofi's version and exit.", callback=_version,
-                     is_eager=True),
+        typer.Option(
+            "--version", help="Show cofi's version and exit.", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """cofi: the open ledger of co-investment in digital commons."""
 
 
 app.command("check")(check.check)
+app.command("match")(compute.match)
+app.command("obligations")(compute.obligations)
+app.command("explain")(compute.explain)
+app.command("status")(compute.status)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from cofi.cli.options import AsOf, Output, Root, resolve_date, resolve_root
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     text = "text"
     github = "github"
     json = "json"
@@ -21,8 +21,11 @@ def check(
     as_of: AsOf = None,
     format: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", help="text for people, github for Actions annotations, "
-                     "json for programs."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people, github for Actions annotations, json for programs.",
+        ),
     ] = CheckFormat.text,
     output: Output = None,
 ) -> None:

@@ -24,15 +24,20 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Compute as of this date, YYYY-MM-DD (default: today). Entries dated later are ignored.",
+        help="Compute as of this date, YYYY-MM-DD (default: today); later entries are ignored.",
         show_default=False,
         metavar="YYYY-MM-DD",
     ),
 ]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of the terminal.",
-                 dir_okay=False, show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of the terminal.",
+        dir_okay=False,
+        show_default=False,
+    ),
 ]
 
 

@@ -1,0 +1,137 @@
+"""`cofi match`, `cofi obligations`, `cofi explain`, `cofi status`: compute, then render."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cofi.cli.options import AsOf, Output, Root, fail, resolve_date
+from cofi.cli.output import (
+    CsvDialect,
+    Dialect,
+    Format,
+    TableFormat,
+    emit,
+    open_checked,
+    pick_programmes,
+)
+
+Programme = Annotated[
+    str | None,
+    typer.Option("--programme", "-p", help="Only this programme (its id).", show_default=False),
+]
+All = Annotated[bool, typer.Option("--all", help="Also list the rows that are usually left out.")]
+
+
+class By(StrEnum):
+    common = "common"
+    contribution = "contribution"
+
+
+def _results(root: Path | None, as_of: str | None, programme: str | None):  # type: ignore[no-untyped-def]
+    from cofi.matching import match_programme
+
+    ledger = open_checked(root)
+    when = resolve_date(as_of)
+    ids = pick_programmes(ledger, programme)
+    return ledger, when, [match_programme(ledger, ledger.programme[i], when) for i in ids]
+
+
+def match(
+    root: Root = None,
+    as_of: AsOf = None,
+    programme: Programme = None,
+    by: Annotated[
+        By, typer.Option("--by", help="One row per (programme, common), or per contribution.")
+    ] = By.common,
+    all: All = False,
+    format: Format = TableFormat.table,
+    output: Output = None,
+    csv_dialect: Dialect = CsvDialect.standard,
+) -> None:
+    """The public share each programme owes each common: contributed, matched, paid, unmet.
+
+    With --by contribution, one row per eligible contribution (--all adds the ineligible
+    ones with their reason).
+
+    Example: cofi match --as-of 2026-12-31 --format csv --csv-dialect excel-fr -o match.csv
+    """
+    from cofi import report
+    from cofi.obligations import match_obligations
+
+    ledger, _, results = _results(root, as_of, programme)
+    if by is By.contribution:
+        table = report.contributions_table(results, all=all)
+    else:
+        table = report.match_table(results, match_obligations(ledger, results))
+    emit(table, format, output, csv_dialect)
+
+
+def obligations(
+    root: Root = None,
+    as_of: AsOf = None,
+    programme: Programme = None,
+    all: All = False,
+    format: Format = TableFormat.table,
+    output: Output = None,
+    csv_dialect: Dialect = CsvDialect.standard,
+) -> None:
+    """Who owes what: unmet match obligations of funders and unmet pledges, overdue first.
+
+    Overpaid debts are listed with a negative unmet; --all also lists settled ones.
+
+    Example: cofi obligations --format csv
+    """
+    from cofi import report
+    from cofi.obligations import by_urgency, match_obligations, pledge_obligations
+
+    ledger, when, results = _results(root, as_of, programme)
+    rows = match_obligations(ledger, results)
+    if programme is None:
+        rows += pledge_obligations(ledger, when)
+    emit(report.obligations_table(by_urgency(rows), all=all), format, output, csv_dialect)
+
+
+def explain(
+    contribution: Annotated[
+        str, typer.Argument(help="The contribution's id: its file name without .yaml.")
+    ],
+    root: Root = None,
+    as_of: AsOf = None,
+    programme: Programme = None,
+) -> None:
+    """Why a contribution triggered this much public money and not more, step by step.
+
+    Example: cofi explain 2026-03-14-la-ruche-dokos
+    """
+    from cofi.explain import explain as sentences
+    from cofi.model import Contribution
+
+    ledger, _, results = _results(root, as_of, programme)
+    entry = ledger.entry.get(contribution)
+    if not isinstance(entry, Contribution):
+        raise fail(
+            f"no contribution '{contribution}' in this ledger "
+            "(the id is the file name without .yaml)"
+        )
+    typer.echo("\n".join(sentences(ledger, results, entry)))
+
+
+def status(
+    root: Root = None,
+    as_of: AsOf = None,
+    format: Format = TableFormat.table,
+    output: Output = None,
+    csv_dialect: Dialect = CsvDialect.standard,
+) -> None:
+    """Each common and each of its needs: needed, contributed, matched, still needed.
+
+    Example: cofi status
+    """
+    from cofi import report
+
+    ledger, when, results = _results(root, as_of, None)
+    emit(report.status_table(ledger, results, when), format, output, csv_dialect)

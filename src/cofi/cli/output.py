@@ -1,0 +1,109 @@
+"""Opening a checked ledger and writing a table in the format asked for."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cofi.cli.options import fail, resolve_root
+
+if TYPE_CHECKING:
+    from cofi.ledger import Ledger
+    from cofi.report import Table
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class CsvDialect(StrEnum):
+    standard = "standard"
+    excel_fr = "excel-fr"
+
+
+Format = Annotated[
+    TableFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people (plain text when piped), csv or json for programs and spreadsheets.",
+    ),
+]
+Dialect = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialect",
+        help="excel-fr: `;` separators, decimal commas and a BOM, "
+        "for LibreOffice and Excel in French.",
+    ),
+]
+
+
+def open_checked(root: Path | None) -> Ledger:
+    """The ledger at root, refused (exit 1) when `cofi check` would report an error."""
+    from cofi.checks import validate
+
+    where = resolve_root(root)
+    loaded = validate(where, date.today())
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        typer.echo(
+            f"cofi: the ledger has {len(errors)} error{'s' * (len(errors) > 1)} "
+            f"(first: {first.source}: {first.code} {first.message}); "
+            "nothing is computed on a ledger with errors. Run `cofi check` to see them all.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    return loaded.ledger
+
+
+def emit(table: Table, fmt: TableFormat, output: Path | None, dialect: CsvDialect) -> None:
+    """Write `table`: data on stdout (or the file), notes on stderr for csv and json."""
+    from cofi import render
+
+    if fmt is TableFormat.csv:
+        body = render.table_csv(table, dialect.value)
+    elif fmt is TableFormat.json:
+        body = render.table_json(table)
+    elif output is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console()
+        renderable = render.table_rich(table)
+        # Never crop figures to the terminal: a wide table may wrap, it may not lie.
+        needed = console.measure(renderable, options=console.options.update_width(1000)).maximum
+        if needed > console.width:
+            console = Console(width=needed)
+        console.print(renderable)
+        return
+    else:
+        body = render.table_text(table)
+    if fmt is not TableFormat.table:
+        for note in table.notes:
+            typer.echo(f"note: {note}", err=True)
+    if output is not None:
+        # newline="" keeps CSV's CRLF line ends as written.
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            f.write(body)
+    else:
+        sys.stdout.write(body)
+
+
+def pick_programmes(ledger: Ledger, programme: str | None) -> list[str]:
+    """Programme ids to compute: all of them, or the one asked for."""
+    ids = sorted(p.id for p in ledger.programmes)
+    if programme is None:
+        return ids
+    if programme not in ids:
+        raise fail(
+            f"unknown programme '{programme}'; the programmes are: {', '.join(ids) or 'none'}"
+        )
+    return [programme]

@@ -1,0 +1,285 @@
+"""Results -> neutral tables (columns + rows), the one source of every output format.
+
+A table's column keys are the CSV header and the JSON keys: a stable contract.
+Cells hold typed values (Decimal, date, bool, str, int, None); formatting
+belongs to render.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from cofi.ledger import Ledger
+from cofi.matching import REASONS, ProgrammeResult, floor_cent
+from cofi.obligations import ZERO, Obligation
+
+Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
+Cell = Decimal | date | bool | str | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Cell]]
+    totals: dict[str, Cell] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def column(self, key: str) -> list[Cell]:
+        return [row.get(key) for row in self.rows]
+
+
+def _totals(
+    rows: Sequence[dict[str, Cell]], keys: Iterable[str], label: tuple[str, str]
+) -> dict[str, Cell]:
+    totals: dict[str, Cell] = {label[0]: label[1]}
+    for k in keys:
+        total = ZERO
+        for r in rows:
+            value = r[k]
+            if isinstance(value, Decimal):
+                total += value
+        totals[k] = total
+    return totals
+
+
+MATCH_COLUMNS = (
+    Column("programme", "Programme"),
+    Column("common", "Common"),
+    Column("debtor", "Funder"),
+    Column("contributed", "Contributed", "money"),
+    Column("matched", "Matched", "money"),
+    Column("paid", "Paid", "money"),
+    Column("unmet", "Unmet", "money"),
+    Column("due", "Due", "date"),
+    Column("overdue", "Overdue", "bool"),
+    Column("provisional", "Provisional", "bool"),
+)
+
+
+def match_table(results: Sequence[ProgrammeResult], rows: Sequence[Obligation]) -> Table:
+    """`cofi match`: one row per (programme, common)."""
+    data: list[dict[str, Cell]] = [
+        {
+            "programme": o.id,
+            "common": o.common,
+            "debtor": o.debtor,
+            "contributed": o.contributed,
+            "matched": o.owed,
+            "paid": o.paid,
+            "unmet": o.unmet,
+            "due": o.due,
+            "overdue": o.overdue,
+            "provisional": o.provisional,
+        }
+        for o in rows
+    ]
+    # One contribution counts once per programme that matches it: a grand total
+    # of `contributed` across programmes would count the same euros twice.
+    summed = (
+        ("matched", "paid", "unmet")
+        if len(results) > 1
+        else ("contributed", "matched", "paid", "unmet")
+    )
+    totals = _totals(data, summed, ("programme", "Total"))
+    return Table(
+        "Matched public share by programme and common",
+        MATCH_COLUMNS,
+        data,
+        totals,
+        programme_notes(results),
+    )
+
+
+def programme_notes(results: Sequence[ProgrammeResult]) -> list[str]:
+    notes = []
+    for r in results:
+        p = r.programme
+        notes.append(
+            f"{p.id}: envelope {p.envelope:,.2f}, allocated {r.allocated:,.2f}, "
+            f"unallocated {r.unallocated:,.2f}"
+        )
+        if r.provisional:
+            notes.append(
+                f"{p.id}: provisional — pro-rata until the programme ends on {p.end}; "
+                "later contributions can lower these figures"
+            )
+    return notes
+
+
+CONTRIBUTION_COLUMNS = (
+    Column("programme", "Programme"),
+    Column("contribution", "Contribution"),
+    Column("date", "Date", "date"),
+    Column("contributor", "Contributor"),
+    Column("common", "Common"),
+    Column("kind", "Kind"),
+    Column("amount", "Amount", "money"),
+    Column("base", "Base", "money"),
+    Column("matched", "Matched", "money"),
+    Column("binding", "Binding"),
+    Column("eligible", "Eligible", "bool"),
+    Column("reason", "Reason"),
+    Column("provisional", "Provisional", "bool"),
+)
+
+
+def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False) -> Table:
+    """`cofi match --by contribution`: eligible contributions (all of them with `all`)."""
+    data: list[dict[str, Cell]] = []
+    for r in results:
+        for m in r.matches:
+            if not (m.eligible or all):
+                continue
+            c = m.contribution
+            data.append(
+                {
+                    "programme": r.programme.id,
+                    "contribution": c.id,
+                    "date": c.date,
+                    "contributor": c.contributor,
+                    "common": c.common,
+                    "kind": c.kind,
+                    "amount": c.amount,
+                    "base": floor_cent(m.base),
+                    "matched": m.matched,
+                    "binding": m.binding or "",
+                    "eligible": m.eligible,
+                    "reason": m.reason or "",
+                    "provisional": r.provisional and m.eligible,
+                }
+            )
+    summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
+    totals = _totals(data, summed, ("programme", "Total"))
+    return Table(
+        "Matched public share by contribution",
+        CONTRIBUTION_COLUMNS,
+        data,
+        totals,
+        programme_notes(results),
+    )
+
+
+OBLIGATION_COLUMNS = (
+    Column("type", "Type"),
+    Column("id", "Programme or pledge"),
+    Column("debtor", "Debtor"),
+    Column("common", "Common"),
+    Column("owed", "Owed", "money"),
+    Column("paid", "Paid", "money"),
+    Column("unmet", "Unmet", "money"),
+    Column("due", "Due", "date"),
+    Column("overdue", "Overdue", "bool"),
+    Column("days_overdue", "Days overdue", "int"),
+    Column("provisional", "Provisional", "bool"),
+)
+
+
+def obligations_table(rows: Sequence[Obligation], *, all: bool = False) -> Table:
+    """`cofi obligations`: unmet (and overpaid) debts, overdue first; settled ones with `all`."""
+    data: list[dict[str, Cell]] = [
+        {
+            "type": o.kind,
+            "id": o.id,
+            "debtor": o.debtor,
+            "common": o.common,
+            "owed": o.owed,
+            "paid": o.paid,
+            "unmet": o.unmet,
+            "due": o.due,
+            "overdue": o.overdue,
+            "days_overdue": o.days_overdue,
+            "provisional": o.provisional,
+        }
+        for o in rows
+        if all or o.unmet != 0
+    ]
+    totals = _totals(data, ("owed", "paid", "unmet"), ("type", "Total"))
+    notes = [f"{sum(bool(r['overdue']) for r in data)} overdue"] if data else []
+    return Table("Obligations: who owes what", OBLIGATION_COLUMNS, data, totals, notes)
+
+
+STATUS_COLUMNS = (
+    Column("common", "Common"),
+    Column("need", "Need"),
+    Column("title", "Title"),
+    Column("needed", "Needed", "money"),
+    Column("contributed", "Contributed", "money"),
+    Column("matched", "Matched", "money"),
+    Column("still_needed", "Still needed", "money"),
+    Column("covered", "Covered", "ratio"),
+)
+
+
+def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date) -> Table:
+    """`cofi status`: each common, then each of its needs: needed, given, matched, still needed.
+
+    A common's row counts every contribution to it, with or without a `need:`;
+    a need's row counts those naming it. Matches add up across programmes.
+    """
+    contributed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for c in ledger.contributions:
+        if c.date <= as_of and not ledger.is_reversed(c.id, as_of):
+            contributed[(c.common, "")] += c.amount
+            if c.need:
+                contributed[(c.common, c.need)] += c.amount
+    matched: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for r in results:
+        for m in r.eligible:
+            c = m.contribution
+            matched[(c.common, "")] += m.matched
+            if c.need:
+                matched[(c.common, c.need)] += m.matched
+    data: list[dict[str, Cell]] = []
+    for common in sorted(ledger.commons, key=lambda c: c.id):
+        lines = [("", common.name, sum((n.amount for n in common.needs), ZERO))]
+        lines += [(n.id, n.title, n.amount) for n in common.needs]
+        for need, title, needed in lines:
+            key = (common.id, need)
+            got = contributed[key] + matched[key]
+            data.append(
+                {
+                    "common": common.id,
+                    "need": need,
+                    "title": title,
+                    "needed": needed,
+                    "contributed": contributed[key],
+                    "matched": matched[key],
+                    "still_needed": max(needed - got, ZERO),
+                    "covered": min(got / needed, Decimal(1)) if needed else None,
+                }
+            )
+    common_rows = [r for r in data if r["need"] == ""]
+    totals = _totals(
+        common_rows, ("needed", "contributed", "matched", "still_needed"), ("common", "Total")
+    )
+    return Table("Funding of each common and need", STATUS_COLUMNS, data, totals)
+
+
+def money(value: Decimal) -> str:
+    """Plain machine form of an amount: `1234.50`."""
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
+__all__ = [
+    "REASONS",
+    "Column",
+    "Table",
+    "contributions_table",
+    "match_table",
+    "money",
+    "obligations_table",
+    "status_table",
+]
