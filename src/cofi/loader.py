@@ -294,14 +294,14 @@ def _validation_problems(
 _CUSTOM = {
     "cofi_amount": ("S003", "write amounts like 1200 or 1200.50"),
     "cofi_date": ("S004", "write dates as YYYY-MM-DD"),
-    "cofi_number": ("S009", ""),
+    "cofi_number": ("S009", "write a plain number without quotes or sign, like 1, 0.5 or 60"),
     "cofi_boolean": ("S011", "write true or false"),
     "cofi_text": ("S013", "put the text after the colon, in quotes if it has special characters"),
     "cofi_empty": ("S012", "write a value, or remove the line"),
     "cofi_id": ("S008", "ids are file names without .yaml, like la-ruche"),
     "cofi_currency": ("S010", "the ledger's currency, like EUR"),
     "cofi_siret": ("S007", 'a SIRET has 14 digits; write it in quotes, like "73282932000074"'),
-    "cofi_choice": ("S006", ""),
+    "cofi_choice": ("S006", "write `all`, or a list of common ids like [dokos, movilab]"),
 }
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 _CENT = Decimal("0.01")
+_RATIO_STEP = Decimal("0.0001")
 
 
 def problems_text(problems: list[Problem]) -> str:
@@ -93,7 +94,8 @@ def machine_cell(value: Cell, kind: str, *, decimal_comma: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        text = f"{value.quantize(_CENT):f}" if kind == "money" else f"{value:f}"
+        # Amounts to the cent; ratios (coverage, honour rate) to a hundredth of a percent.
+        text = f"{value.quantize(_CENT if kind == 'money' else _RATIO_STEP):f}"
         return text.replace(".", ",") if decimal_comma else text
     if isinstance(value, date):
         return value.isoformat()

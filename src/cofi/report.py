@@ -16,7 +16,7 @@ from typing import Literal
 
 from cofi.ledger import Ledger
 from cofi.matching import REASONS, ProgrammeResult, floor_cent
-from cofi.obligations import ZERO, Obligation
+from cofi.obligations import ZERO, HonourRate, Obligation
 
 Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
 Cell = Decimal | date | bool | str | int | None
@@ -209,6 +209,34 @@ def obligations_table(rows: Sequence[Obligation], *, all: bool = False) -> Table
     totals = _totals(data, ("owed", "paid", "unmet"), ("type", "Total"))
     notes = [f"{sum(bool(r['overdue']) for r in data)} overdue"] if data else []
     return Table("Obligations: who owes what", OBLIGATION_COLUMNS, data, totals, notes)
+
+
+HONOUR_COLUMNS = (
+    Column("debtor", "Debtor"),
+    Column("owed", "Fallen due", "money"),
+    Column("paid", "Paid of it", "money"),
+    Column("honour_rate", "Honour rate", "ratio"),
+)
+
+
+def honour_table(rates: Sequence[HonourRate]) -> Table:
+    """`cofi obligations --by debtor`: how much of what has fallen due each debtor paid."""
+    data: list[dict[str, Cell]] = [
+        {
+            "debtor": r.debtor,
+            "owed": r.owed,
+            "paid": r.paid,
+            "honour_rate": None
+            if r.rate is None
+            else Decimal(r.rate.numerator) / r.rate.denominator,
+        }
+        for r in rates
+    ]
+    notes = [
+        "a debt counts once its due date has passed; paying one debt twice over does not "
+        "make up for another"
+    ]
+    return Table("Honour rate of each debtor", HONOUR_COLUMNS, data, None, notes)
 
 
 STATUS_COLUMNS = (

@@ -70,10 +70,18 @@ def match(
     emit(table, format, output, csv_dialect)
 
 
+class ByDebt(StrEnum):
+    debt = "debt"
+    debtor = "debtor"
+
+
 def obligations(
     root: Root = None,
     as_of: AsOf = None,
     programme: Programme = None,
+    by: Annotated[
+        ByDebt, typer.Option("--by", help="One row per debt, or per debtor with its honour rate.")
+    ] = ByDebt.debt,
     all: All = False,
     format: Format = TableFormat.table,
     output: Output = None,
@@ -82,17 +90,28 @@ def obligations(
     """Who owes what: unmet match obligations of funders and unmet pledges, overdue first.
 
     Overpaid debts are listed with a negative unmet; --all also lists settled ones.
+    With --by debtor, each funder's and contributor's honour rate: paid ÷ owed of
+    what has fallen due.
 
     Example: cofi obligations --format csv
     """
     from cofi import report
-    from cofi.obligations import by_urgency, match_obligations, pledge_obligations
+    from cofi.obligations import (
+        by_urgency,
+        honour_rates,
+        match_obligations,
+        pledge_obligations,
+    )
 
     ledger, when, results = _results(root, as_of, programme)
     rows = match_obligations(ledger, results)
     if programme is None:
         rows += pledge_obligations(ledger, when)
-    emit(report.obligations_table(by_urgency(rows), all=all), format, output, csv_dialect)
+    if by is ByDebt.debtor:
+        table = report.honour_table(honour_rates(rows))
+    else:
+        table = report.obligations_table(by_urgency(rows), all=all)
+    emit(table, format, output, csv_dialect)
 
 
 def explain(

@@ -1,0 +1,90 @@
+"""A ledger seeded with forty different mistakes gets every one reported, in one run.
+
+The fixture tests/fixtures/twenty-mistakes/ is a whole ledger: good records (la-ruche, etat,
+dokos, two pledges...) and broken ones. The list below was written by reading the files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cofi.cli import app
+
+FIXTURE = Path(__file__).parent / "fixtures" / "twenty-mistakes"
+C = "ledger/contributions/2026/"
+
+EXPECTED = [
+    # commons
+    ("commons/coopcycle.yaml", 2, "S005"),  # stewards: coopcycle, not a list
+    ("commons/loot.yml", 1, "F002"),  # .yml is not read
+    ("commons/movilab.yaml", 6, "L009"),  # need `wiki` twice
+    # contributions
+    (C + "2026-03-10-annule.yaml", 1, "L010"),  # reversal dated before its target
+    (C + "2026-03-20-la-ruche-dokos.yaml", 4, "R003"),  # need booking-v3
+    (C + "2026-03-20-la-ruche-dokos.yaml", 6, "L011"),  # currency: USD
+    (C + "2026-03-26-annule-encore.yaml", 2, "L004"),  # 03-20 already reversed on 03-25
+    (C + "2026-03-27-annule-annulation.yaml", 2, "L005"),  # reverses a reversal
+    (C + "2026-04-01-annule.yaml", 2, "R006"),  # reverses an entry that does not exist
+    (C + "2026-04-02-la-rushe-dokos.yaml", 2, "R001"),  # la-rushe
+    (C + "2026-04-10-la-ruche-communecter.yaml", 3, "R002"),  # no commons/communecter.yaml
+    (C + "2026-05-01-la-ruche-dokos.yaml", 3, "L006"),  # honours a pledge to movilab
+    (C + "2026-05-05-la-ruche-dokos.yaml", 5, "R005"),  # pledge la-ruche-dokos-2025
+    (C + "2026-06-01-la-ruche-dokos.yaml", 1, "L007"),  # dated 2026-12-15
+    (C + "2026-06-15-la-ruche-dokos.yaml", 1, "S004"),  # 2026-06-31
+    (C + "2026-06-15-la-ruche-dokos.yaml", 3, "S008"),  # common: Dokos
+    (C + "2026-06-15-la-ruche-dokos.yaml", 4, "S003"),  # amount: 1 200
+    (C + "2026-06-15-la-ruche-dokos.yaml", 5, "S010"),  # currency: euros
+    (C + "2026-06-15-la-ruche-dokos.yaml", 6, "S013"),  # reference: a list
+    (C + "2026-06-15-la-ruche-dokos.yaml", 7, "S012"),  # note: ''
+    (C + "2026-07-01-la-ruche-dokos.yaml", 6, "Y006"),  # amount twice
+    (C + "2026-07-02-la-ruche-dokos.yaml", 2, "Y007"),  # &qui
+    (C + "2026-07-03-la-ruche-dokos.yaml", 4, "Y008"),  # !!float
+    (C + "2026-07-04-la-ruche-dokos.yaml", 3, "Y004"),  # indented `common:`
+    (C + "2026-07-05-la-ruche-dokos.yaml", 1, "Y003"),  # empty
+    (C + "2026-07-06-la-ruche-dokos.yaml", 1, "Y005"),  # a list
+    (C + "2026-07-07-la-ruche-dokos.yaml", 5, "Y001"),  # Latin-1 "déjà payé"
+    (C + "2026-07-08-la-ruche-dokos.yaml", 5, "Y010"),  # [note, reference]: x
+    # contributors
+    ("ledger/contributors/Tiers_Lieu.yaml", 1, "F001"),
+    ("ledger/contributors/fablab-nord.yaml", 2, "S006"),  # kind: tiers-lieux
+    ("ledger/contributors/fablab-nord.yaml", 3, "S007"),  # SIRET fails Luhn
+    ("ledger/contributors/le-hangar.yaml", 1, "S002"),  # no kind...
+    ("ledger/contributors/le-hangar.yaml", 2, "S001"),  # ...because it is spelled knd
+    # disbursements, pledges, programmes
+    ("ledger/disbursements/etat-dokos-1.yaml", 2, "R004"),  # programme pilote-2027
+    ("ledger/pledges/2026-03-14-la-ruche-dokos.yaml", 1, "L001"),  # a contribution's id
+    ("ledger/pledges/2026-05-02-annule.yaml", 2, "L003"),  # reverses a contribution
+    ("ledger/programmes/pilote-2026.yaml", 2, "L002"),  # funder la-ruche is a tiers-lieu
+    ("ledger/programmes/pilote-2026.yaml", 5, "L008"),  # starts after it ends
+    ("ledger/programmes/region-2026.yaml", 3, "S009"),  # ratio: 0,5
+    ("ledger/programmes/region-2026.yaml", 8, "S011"),  # exclude_stewards: oui
+    ("ledger/programmes/region-2026.yaml", 10, "S001"),  # caps: per_contributer
+]
+
+LINE = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) ")
+
+
+def test_every_mistake_is_reported_with_its_line_in_one_run():
+    result = CliRunner().invoke(app, ["check", "--root", str(FIXTURE), "--as-of", "2026-11-28"])
+    assert result.exit_code == 1
+    reported = []
+    for line in result.stdout.splitlines():
+        if line.startswith("    hint: "):
+            continue
+        m = LINE.match(line)
+        assert m, f"not a problem line: {line!r}"
+        reported.append((m["path"], int(m["line"]), m["code"]))
+    assert sorted(reported) == sorted(EXPECTED)
+    assert len({code for _, _, code in EXPECTED}) >= 20
+    assert f"{len(EXPECTED)} errors" in result.stderr
+
+
+def test_the_fixture_spreads_over_many_files_and_folders():
+    files = {path for path, _, _ in EXPECTED}
+    assert len(files) >= 20
+    assert {p.split("/")[1] for p in files if p.startswith("ledger/")} == {
+        "contributions", "contributors", "disbursements", "pledges", "programmes",
+    }
