@@ -88,6 +88,12 @@ class Ledger:
             index.setdefault(r.reverses, r)
         return index
 
+    @cached_property
+    def by_path(self) -> Mapping[str, Record]:
+        """Every record by the path of its file."""
+        records: list[Record] = [*self.contributors, *self.commons, *self.programmes]
+        return {r.source.path: r for r in (*records, *self.entries())}
+
     def entries(self) -> Iterator[Entry]:
         yield from self.contributions
         yield from self.pledges

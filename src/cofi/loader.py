@@ -11,16 +11,16 @@ import difflib
 import gc
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from cofi import yamlsrc
-from cofi.ledger import KeyPath, Ledger
+from cofi.ledger import KeyPath, Ledger, Locator
 from cofi.model import (
     LOADER_KEYS,
     Common,
@@ -69,52 +69,70 @@ def find_root(start: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A file to load: its path relative to the root (POSIX), absolute path, size, folder."""
+    """A file to load: its path relative to the root (POSIX), its size, how to read it."""
 
     path: str
-    full: str
     size: int
-    folder: str
+    read: Callable[[], bytes]
+
+
+def classify(path: str) -> str | Problem | None:
+    """The FOLDERS key (or SETTINGS) of a file, a problem for a YAML file cofi would
+    not read (never a silent skip), or None for a file that is not a record."""
+    if path == SETTINGS:
+        return SETTINGS
+    is_yaml = path.endswith(".yaml")
+    if not is_yaml and not path.endswith(".yml"):
+        return None
+    for folder, (_, _, deep) in FOLDERS.items():
+        if path.startswith(folder) and path[len(folder)] == "/":
+            if not is_yaml:
+                return _unexpected(path, "has the extension .yml", "rename it to .yaml")
+            if not deep and "/" in path[len(folder) + 1 :]:
+                return _unexpected(
+                    path, f"lies in a sub-folder of {folder}/", f"move it to {folder}/"
+                )
+            return folder
+    if path.startswith("ledger/"):
+        return _unexpected(
+            path,
+            "is not in a folder cofi reads",
+            "records go in ledger/contributors, programmes, contributions, pledges "
+            "or disbursements, and commons in commons/",
+        )
+    return None
 
 
 def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
-    """Every record file under root, sorted by path, and the YAML files cofi would not read."""
+    """Every record file under root, and the YAML files cofi would not read."""
+    return select(
+        FileRef(rel, size, partial(_read_bytes, full))
+        for top in ("commons", "ledger")
+        for rel, full, size in _walk(root / top, top)
+    )
+
+
+def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
+    """The record files among `files`, and a problem for each YAML file cofi would not read."""
     found: list[FileRef] = []
     problems: list[Problem] = []
-    ledger_dir = root / "ledger"
-    for folder, (_, _, deep) in FOLDERS.items():
-        for rel, full, size, depth in _walk(root / folder, folder):
-            if not rel.endswith(".yaml"):
-                if rel.endswith(".yml"):
-                    problems.append(
-                        _unexpected(rel, "has the extension .yml", "rename it to .yaml")
-                    )
-                continue
-            if depth and not deep:
-                problems.append(
-                    _unexpected(rel, f"lies in a sub-folder of {folder}/", f"move it to {folder}/")
-                )
-                continue
-            found.append(FileRef(rel, full, size, folder))
-    known = tuple(f"{f}/" for f in FOLDERS if f.startswith("ledger/"))
-    for rel, _, _, _ in _walk(ledger_dir, "ledger"):
-        if rel == SETTINGS or rel.startswith(known) or not rel.endswith((".yaml", ".yml")):
-            continue
-        problems.append(
-            _unexpected(
-                rel,
-                "is not in a folder cofi reads",
-                "records go in ledger/contributors, programmes, contributions, pledges "
-                "or disbursements, and commons in commons/",
-            )
-        )
-    found.sort(key=lambda f: f.path)
+    for f in files:
+        where = classify(f.path)
+        if isinstance(where, Problem):
+            problems.append(where)
+        elif where is not None:
+            found.append(f)
     return found, problems
 
 
-def _walk(top: Path, rel: str, depth: int = 0) -> Iterator[tuple[str, str, int, int]]:
+def _read_bytes(full: str) -> bytes:
+    with open(full, "rb") as f:
+        return f.read()
+
+
+def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, int]]:
     try:
-        entries = sorted(os.scandir(top), key=lambda e: e.name)
+        entries = list(os.scandir(top))
     except (FileNotFoundError, NotADirectoryError):
         return
     for e in entries:
@@ -122,9 +140,9 @@ def _walk(top: Path, rel: str, depth: int = 0) -> Iterator[tuple[str, str, int, 
             continue
         path = f"{rel}/{e.name}"
         if e.is_dir():
-            yield from _walk(Path(e.path), path, depth + 1)
+            yield from _walk(Path(e.path), path)
         elif e.is_file():
-            yield path, e.path, e.stat().st_size, depth
+            yield path, e.path, e.stat().st_size
 
 
 def _unexpected(path: str, what: str, hint: str) -> Problem:
@@ -143,18 +161,16 @@ class Loaded:
 def load(root: Path) -> Loaded:
     """Read every file of the ledger at `root`; the problems are not yet sorted."""
     files, problems = discover(root)
-    records: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "common",
-            "contributor",
-            "programme",
-            "contribution",
-            "pledge",
-            "disbursement",
-            "reversal",
-        )
-    }
+    return load_files(str(root), files, problems)
+
+
+_KINDS = ("common", "contributor", "programme", "contribution", "pledge", "disbursement")
+
+
+def load_files(root: str, files: list[FileRef], problems: list[Problem]) -> Loaded:
+    """Build a ledger from files wherever they come from (disk, a git revision)."""
+    files = sorted(files, key=lambda f: f.path)
+    records: dict[str, list[Any]] = {k: [] for k in (*_KINDS, "reversal")}
     settings = Settings()
     broken: set[tuple[str, str]] = set()
     # The cyclic GC walks every object already allocated each time it runs;
@@ -162,11 +178,13 @@ def load(root: Path) -> Loaded:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        settings_file = root / SETTINGS
-        if settings_file.is_file():
-            settings = _load_settings(str(settings_file), problems) or settings
         for f in files:
-            kind, model, _ = FOLDERS[f.folder]
+            folder = classify(f.path)
+            if folder == SETTINGS:
+                settings = _load_settings(f, problems) or settings
+                continue
+            assert isinstance(folder, str), f.path
+            kind, model, _ = FOLDERS[folder]
             record = _load_record(f, kind, model, problems)
             if record is None:
                 broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
@@ -176,7 +194,7 @@ def load(root: Path) -> Loaded:
         if gc_was_enabled:
             gc.enable()
     ledger = Ledger(
-        root=str(root),
+        root=root,
         settings=settings,
         commons=tuple(records["common"]),
         contributors=tuple(records["contributor"]),
@@ -186,17 +204,34 @@ def load(root: Path) -> Loaded:
         disbursements=tuple(records["disbursement"]),
         reversals=tuple(records["reversal"]),
         broken=frozenset(broken),
-        locator=_locator(root),
+        locator=_locator({f.path: f for f in files}),
     )
-    return Loaded(ledger, problems, len(files) + settings_file.is_file())
+    return Loaded(ledger, problems, len(files))
 
 
 def _id_of(path: str) -> str:
     return path.rsplit("/", 1)[-1][: -len(".yaml")]
 
 
-def _load_settings(full: str, problems: list[Problem]) -> Settings | None:
-    doc = yamlsrc.read(SETTINGS, full, os.stat(full).st_size)
+def _parse(f: FileRef, problems: list[Problem]) -> yamlsrc.Document | None:
+    try:
+        return yamlsrc.parse_sized(f.path, f.size, f.read)
+    except OSError as e:
+        problems.append(
+            Problem(
+                "F003",
+                f"cannot read this file: {e.strerror or e}",
+                Source(f.path),
+                "check that the file exists and that you may read it",
+            )
+        )
+        return None
+
+
+def _load_settings(f: FileRef, problems: list[Problem]) -> Settings | None:
+    doc = _parse(f, problems)
+    if doc is None:
+        return None
     problems.extend(doc.problems)
     if doc.data is None:
         return None
@@ -208,17 +243,8 @@ def _load_settings(full: str, problems: list[Problem]) -> Settings | None:
 
 
 def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Problem]) -> Any:
-    try:
-        doc = yamlsrc.read(f.path, f.full, f.size)
-    except OSError as e:
-        problems.append(
-            Problem(
-                "F003",
-                f"cannot read this file: {e.strerror}",
-                Source(f.path),
-                "check that the file exists and that you may read it",
-            )
-        )
+    doc = _parse(f, problems)
+    if doc is None:
         return None
     problems.extend(doc.problems)
     if doc.data is None:
@@ -360,12 +386,15 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _locator(root: Path) -> Any:
+def _locator(files: dict[str, FileRef]) -> Locator:
+    """Positions of fields, found again by parsing a record's file only when a check
+    reports a problem on it: records do not carry every position in memory."""
+
     @lru_cache(maxsize=256)
     def document(path: str) -> yamlsrc.Document | None:
+        f = files.get(path)
         try:
-            full = root / path
-            return yamlsrc.read(path, str(full), full.stat().st_size)
+            return yamlsrc.parse_sized(path, f.size, f.read) if f else None
         except OSError:
             return None
 

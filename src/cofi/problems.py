@@ -83,4 +83,8 @@ CODES: dict[str, str] = {
     "L009": "duplicate-need",
     "L010": "reversal-before-target",
     "L011": "currency-mismatch",
+    "G001": "entry-changed",
+    "G002": "programme-changed",
+    "G003": "not-vouched",
+    "G004": "needs-coordinator",
 }

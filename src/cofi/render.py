@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from datetime import date
@@ -67,6 +68,42 @@ def problem_dict(p: Problem) -> dict[str, object]:
 
 def problems_json(problems: list[Problem]) -> str:
     return json.dumps([problem_dict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
+
+
+def problems_gitlab(problems: list[Problem]) -> str:
+    """A GitLab Code Quality report. Fingerprints leave the line out, so a problem
+    keeps its identity when lines above it move."""
+    seen: dict[str, int] = {}
+    out = []
+    for p in problems:
+        key = f"{p.code}|{p.source.path}|{p.message}"
+        seen[key] = seen.get(key, 0) + 1
+        digest = hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()
+        out.append(
+            {
+                "description": f"{p.code} {p.message}" + (f" — {p.hint}" if p.hint else ""),
+                "check_name": f"{p.code} {p.title}",
+                "fingerprint": digest,
+                "severity": "major" if p.severity == "error" else "minor",
+                "location": {"path": p.source.path, "lines": {"begin": p.source.line}},
+            }
+        )
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def problems_markdown(problems: list[Problem], files: int) -> str:
+    """The full report as Markdown, for a CI job's summary page."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["### cofi check", "", summary(problems, files), ""]
+    if problems:
+        lines += ["| Where | Code | Problem | What to do |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| `{p.source}` | {p.code} | {cell(p.message)} | {cell(p.hint)} |" for p in problems
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def summary(problems: list[Problem], files: int) -> str:

@@ -10,6 +10,8 @@ so no YAML 1.1 rule ever turns `no` into False or `1:30` into 90.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,10 @@ _SEQ = "cofi:seq"
 _MAP = "cofi:map"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _SUSPECT = frozenset("&*!")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+"""Control characters libyaml refuses (without a usable position), and U+0085, U+2028 and
+U+2029, which YAML 1.1 reads as line breaks: they would shift every later line number and
+fold quoted text."""
 
 
 class _Composer(yaml.CSafeLoader):
@@ -88,13 +94,23 @@ def parse(path: str, raw: bytes) -> Document:
             "Y003", "this file is empty", (1, 1), "write the record's fields, or remove the file"
         )
         return doc
+    bad = _INVISIBLE.search(text)
+    if bad:
+        doc.problem(
+            "Y004",
+            f"invisible character U+{ord(bad.group()):04X} is not allowed in a record",
+            _text_mark(text[: bad.start()]),
+            "delete it (it often comes with text pasted from another program); "
+            "where it stood for a line break, start a new line",
+        )
+        return doc
     if not _SUSPECT.isdisjoint(text) and _refuse_anchors_and_tags(doc, text):
         return doc
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as e:
-        _syntax_problem(doc, e)
+        _syntax_problem(doc, e, text)
         return doc
     finally:
         loader.dispose()
@@ -113,8 +129,9 @@ def parse(path: str, raw: bytes) -> Document:
     return doc
 
 
-def read(path: str, full_path: str, size: int) -> Document:
-    """Read and parse a file whose size is already known from `stat`."""
+def parse_sized(path: str, size: int, read: Callable[[], bytes]) -> Document:
+    """Parse a file whose size is known beforehand (from `stat` or git): a file too
+    large for a record is refused before it is read."""
     if size > MAX_BYTES:
         doc = Document(path)
         doc.problem(
@@ -124,8 +141,7 @@ def read(path: str, full_path: str, size: int) -> Document:
             "a record file holds one record of a few lines; split or remove it",
         )
         return doc
-    with open(full_path, "rb") as f:
-        return parse(path, f.read())
+    return parse(path, read())
 
 
 class _Walker:
@@ -236,9 +252,14 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
     return found
 
 
-def _syntax_problem(doc: Document, e: yaml.YAMLError) -> None:
+def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    # At the end of the stream libyaml moves to a line after the last one: point at the
+    # end of the last line instead, a place an editor can show.
+    lines = _BREAK.split(text.rstrip("\r\n"))
+    if where[0] > len(lines):
+        where = (len(lines), len(lines[-1]) + 1)
     problem = getattr(e, "problem", None) or str(e)
     if "expected a single document" in str(e):
         doc.problem(
@@ -267,5 +288,13 @@ def _mark(node: Node) -> Mark:
 
 def _byte_mark(raw: bytes, offset: int) -> Mark:
     """Line and column (in characters, like libyaml's marks) of the first bad byte."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    return (raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8")) + 1)
+    return _text_mark(raw[:offset].decode("utf-8"))
+
+
+_BREAK = re.compile("\r\n|\r|\n")
+
+
+def _text_mark(before: str) -> Mark:
+    """Line and column just after `before`, counting line breaks as libyaml does."""
+    lines = _BREAK.split(before)
+    return (len(lines), len(lines[-1]) + 1)

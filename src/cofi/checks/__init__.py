@@ -44,9 +44,13 @@ def run(ledger: Ledger, today: date) -> list[Problem]:
 
 def validate(root: Path, today: date) -> Loaded:
     """Load the ledger at `root` and check it: every problem, sorted by place."""
-    loaded = load(root)
-    problems = loaded.problems + run(loaded.ledger, today)
+    return checked(load(root), today)
+
+
+def checked(loaded: Loaded, today: date, extra: Iterable[Problem] = ()) -> Loaded:
+    """`loaded` with the checks' problems (and `extra` ones) added, sorted by place."""
+    problems = [*loaded.problems, *run(loaded.ledger, today), *extra]
     return replace(loaded, problems=sorted_problems(problems))
 
 
-__all__ = ["CHECKS", "Check", "Context", "run", "validate"]
+__all__ = ["CHECKS", "Check", "Context", "checked", "run", "validate"]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cofi.cli.options import AsOf, Output, Root, resolve_date, resolve_root
+from cofi.cli.options import AsOf, Output, Root, fail, resolve_date, resolve_root
 
 
 class CheckFormat(StrEnum):
     text = "text"
     github = "github"
+    gitlab = "gitlab"
     json = "json"
 
 
@@ -24,29 +26,88 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="text for people, github for Actions annotations, json for programs.",
+            help="text for people, github for Actions annotations, gitlab for a Code Quality "
+            "report, json for programs.",
         ),
     ] = CheckFormat.text,
     output: Output = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="Also apply the git rules to what changed since this "
+            "revision (e.g. origin/main): entries are never edited, additions are "
+            "vouched for.",
+            show_default=False,
+            metavar="REV",
+        ),
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="With --base: check this revision instead of the working tree.",
+            show_default=False,
+            metavar="REV",
+        ),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor",
+            help="With --base: the forge login that opened the change "
+            "(e.g. $GITHUB_ACTOR); it vouches for what was added.",
+            show_default=False,
+            metavar="LOGIN",
+        ),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="Also append the full report as Markdown to this file "
+            "(e.g. $GITHUB_STEP_SUMMARY).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Check every file of the ledger and report every problem, with file, line and column.
 
-    Quiet when all is well (one summary line). Exit status: 0 no errors, 1 errors found,
+    Quiet when all is well (one summary line). With --base, also check what a pull
+    request changed against git history. Exit status: 0 no errors, 1 errors found,
     2 could not run.
 
-    Example: cofi check --format github
+    Example: cofi check --base origin/main --actor "$GITHUB_ACTOR" --format github
     """
     from cofi import render
-    from cofi.checks import validate
 
     where = resolve_root(root)
-    loaded = validate(where, resolve_date(as_of))
+    today = resolve_date(as_of)
+    if base is None:
+        if head is not None or actor is not None:
+            raise fail("--head and --actor go with --base REV")
+        from cofi.checks import validate
+
+        loaded = validate(where, today)
+    else:
+        from cofi.history import GitError
+        from cofi.revisions import validate_change
+
+        try:
+            loaded = validate_change(where, today, base, head, actor)
+        except GitError as e:
+            raise fail(str(e)) from None
     problems = loaded.problems
     body = {
         CheckFormat.text: render.problems_text,
         CheckFormat.github: render.problems_github,
+        CheckFormat.gitlab: render.problems_gitlab,
         CheckFormat.json: render.problems_json,
     }[format](problems)
+    if summary is not None:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(render.problems_markdown(problems, loaded.files))
     if output is not None:
         output.write_text(body, encoding="utf-8")
     elif body:

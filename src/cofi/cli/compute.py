@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,11 +20,25 @@ from cofi.cli.output import (
     pick_programmes,
 )
 
+if TYPE_CHECKING:
+    from cofi.ledger import Ledger
+    from cofi.matching import ProgrammeResult
+
 Programme = Annotated[
     str | None,
     typer.Option("--programme", "-p", help="Only this programme (its id).", show_default=False),
 ]
 All = Annotated[bool, typer.Option("--all", help="Also list the rows that are usually left out.")]
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Compute from the ledger as committed at this git revision (a commit, tag or "
+        "branch): a statement an auditor can reproduce.",
+        show_default=False,
+        metavar="REV",
+    ),
+]
 
 
 class By(StrEnum):
@@ -31,10 +46,12 @@ class By(StrEnum):
     contribution = "contribution"
 
 
-def _results(root: Path | None, as_of: str | None, programme: str | None):  # type: ignore[no-untyped-def]
+def _results(
+    root: Path | None, as_of: str | None, programme: str | None, at: str | None = None
+) -> tuple[Ledger, date, list[ProgrammeResult]]:
     from cofi.matching import match_programme
 
-    ledger = open_checked(root)
+    ledger = open_checked(root, at)
     when = resolve_date(as_of)
     ids = pick_programmes(ledger, programme)
     return ledger, when, [match_programme(ledger, ledger.programme[i], when) for i in ids]
@@ -43,6 +60,7 @@ def _results(root: Path | None, as_of: str | None, programme: str | None):  # ty
 def match(
     root: Root = None,
     as_of: AsOf = None,
+    at: At = None,
     programme: Programme = None,
     by: Annotated[
         By, typer.Option("--by", help="One row per (programme, common), or per contribution.")
@@ -62,7 +80,7 @@ def match(
     from cofi import report
     from cofi.obligations import match_obligations
 
-    ledger, _, results = _results(root, as_of, programme)
+    ledger, _, results = _results(root, as_of, programme, at)
     if by is By.contribution:
         table = report.contributions_table(results, all=all)
     else:
@@ -78,6 +96,7 @@ class ByDebt(StrEnum):
 def obligations(
     root: Root = None,
     as_of: AsOf = None,
+    at: At = None,
     programme: Programme = None,
     by: Annotated[
         ByDebt, typer.Option("--by", help="One row per debt, or per debtor with its honour rate.")
@@ -103,7 +122,7 @@ def obligations(
         pledge_obligations,
     )
 
-    ledger, when, results = _results(root, as_of, programme)
+    ledger, when, results = _results(root, as_of, programme, at)
     rows = match_obligations(ledger, results)
     if programme is None:
         rows += pledge_obligations(ledger, when)
@@ -120,6 +139,7 @@ def explain(
     ],
     root: Root = None,
     as_of: AsOf = None,
+    at: At = None,
     programme: Programme = None,
 ) -> None:
     """Why a contribution triggered this much public money and not more, step by step.
@@ -129,7 +149,7 @@ def explain(
     from cofi.explain import explain as sentences
     from cofi.model import Contribution
 
-    ledger, _, results = _results(root, as_of, programme)
+    ledger, _, results = _results(root, as_of, programme, at)
     entry = ledger.entry.get(contribution)
     if not isinstance(entry, Contribution):
         raise fail(
@@ -142,6 +162,7 @@ def explain(
 def status(
     root: Root = None,
     as_of: AsOf = None,
+    at: At = None,
     format: Format = TableFormat.table,
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
@@ -152,5 +173,5 @@ def status(
     """
     from cofi import report
 
-    ledger, when, results = _results(root, as_of, None)
+    ledger, when, results = _results(root, as_of, None, at)
     emit(report.status_table(ledger, results, when), format, output, csv_dialect)

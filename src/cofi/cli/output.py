@@ -46,12 +46,22 @@ Dialect = Annotated[
 ]
 
 
-def open_checked(root: Path | None) -> Ledger:
-    """The ledger at root, refused (exit 1) when `cofi check` would report an error."""
-    from cofi.checks import validate
-
+def open_checked(root: Path | None, at: str | None = None) -> Ledger:
+    """The ledger at root (as committed at revision `at`, if given), refused (exit 1)
+    when `cofi check` would report an error."""
     where = resolve_root(root)
-    loaded = validate(where, date.today())
+    if at is None:
+        from cofi.checks import validate
+
+        loaded = validate(where, date.today())
+    else:
+        from cofi.history import GitError
+        from cofi.revisions import validate_at
+
+        try:
+            loaded = validate_at(where, at, date.today())
+        except GitError as e:
+            raise fail(str(e)) from None
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         first = errors[0]

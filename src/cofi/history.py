@@ -1,0 +1,118 @@
+"""The git adapter: the one module that imports git (GitPython).
+
+Reads a revision's ledger files from git's object database through one
+long-lived `git cat-file --batch` process (never a process per file), the
+blob hashes of the working tree, and who authored the commits of a range.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cofi.loader import FileRef
+
+_TOPS = ("commons/", "ledger/")
+
+
+class GitError(Exception):
+    """A repository or revision cofi cannot use: the CLI exits 2 with this message."""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A ledger's files at one revision (or in the working tree), by path from the ledger root."""
+
+    files: dict[str, FileRef]
+    shas: dict[str, str]
+
+
+def blob_sha(data: bytes) -> str:
+    """The id git gives these bytes as a blob, so disk and history compare without git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class History:
+    """The git repository holding the ledger at `root` (which may be a sub-folder of it)."""
+
+    def __init__(self, root: Path) -> None:
+        import git
+
+        try:
+            self.repo: Any = git.Repo(root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitError(f"{root} is not inside a git repository") from None
+        top = Path(self.repo.working_tree_dir or root).resolve()
+        prefix = PurePosixPath(Path(root).resolve().relative_to(top)).as_posix()
+        self.prefix = "" if prefix == "." else prefix + "/"
+        self.root = Path(root)
+
+    def resolve(self, rev: str) -> str:
+        """The full commit hash of `rev`, or GitError saying what to do."""
+        try:
+            return str(self.repo.commit(rev).hexsha)
+        except Exception:
+            raise GitError(
+                f"unknown revision '{rev}'; in CI, fetch enough history "
+                "(e.g. actions/checkout with fetch-depth: 0)"
+            ) from None
+
+    def tree(self, rev: str) -> Tree:
+        """The ledger files of commit `rev`, read lazily from the object database."""
+        commit = self.repo.commit(self.resolve(rev))
+        files: dict[str, FileRef] = {}
+        shas: dict[str, str] = {}
+        try:
+            top = commit.tree / self.prefix.rstrip("/") if self.prefix else commit.tree
+        except KeyError:
+            return Tree(files, shas)
+        for item in top.traverse():
+            if item.type != "blob":
+                continue
+            path = item.path[len(self.prefix) :]
+            if not path.startswith(_TOPS) or "/." in path:
+                continue
+            files[path] = FileRef(path, item.size, _BlobReader(item))
+            shas[path] = item.hexsha
+        return Tree(files, shas)
+
+    def working_tree(self, files: list[FileRef]) -> Tree:
+        """The blob ids of the ledger's files as they are on disk now."""
+        return Tree({f.path: f for f in files}, {f.path: blob_sha(f.read()) for f in files})
+
+    def authors(self, base: str, head: str) -> dict[str, set[str]]:
+        """Path -> author emails of the commits in base..head that added or changed it."""
+        out = self.repo.git.log(
+            "--format=%x00%ae",
+            "--name-status",
+            "--no-renames",
+            f"{base}..{head}",
+            "--",
+            *(self.prefix + t.rstrip("/") for t in _TOPS),
+        )
+        touched: dict[str, set[str]] = defaultdict(set)
+        email = ""
+        for line in out.splitlines():
+            if line.startswith("\0"):
+                email = line[1:].strip().lower()
+            elif line and line[0] in "AM" and "\t" in line:
+                path = line.rsplit("\t", 1)[1]
+                if path.startswith(self.prefix):
+                    touched[path[len(self.prefix) :]].add(email)
+        return dict(touched)
+
+
+class _BlobReader:
+    """Reads a blob's bytes when the loader asks, through GitPython's batch process."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: Any) -> None:
+        self.blob = blob
+
+    def __call__(self) -> bytes:
+        data: bytes = self.blob.data_stream.read()
+        return data

@@ -1,0 +1,59 @@
+"""Ledgers as they were at a git revision, and the checks of a pull request (SPEC §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from cofi import gitrules
+from cofi.checks import checked
+from cofi.history import History, Tree
+from cofi.loader import Loaded, discover, load_files, select
+
+
+def load_at(root: Path, rev: str) -> Loaded:
+    """The ledger at `root` as committed at `rev` (unchecked)."""
+    history = History(root)
+    return _load_tree(root, history.tree(history.resolve(rev)))
+
+
+def _load_tree(root: Path, tree: Tree) -> Loaded:
+    files, problems = select(tree.files.values())
+    return load_files(str(root), files, problems)
+
+
+def validate_at(root: Path, rev: str, today: date) -> Loaded:
+    """The ledger at revision `rev`, checked."""
+    return checked(load_at(root, rev), today)
+
+
+def validate_change(
+    root: Path, today: date, base: str, head: str | None = None, actor: str | None = None
+) -> Loaded:
+    """The ledger of `head` (default: the working tree) checked, plus the git rules
+    against `base`: append-only history and who may add what."""
+    history = History(root)
+    base_rev = history.resolve(base)
+    base_tree = history.tree(base_rev)
+    if head is None:
+        files, problems = discover(root)
+        loaded = load_files(str(root), files, problems)
+        head_tree = history.working_tree(files)
+        head_rev = history.resolve("HEAD")
+    else:
+        head_rev = history.resolve(head)
+        head_tree = history.tree(head_rev)
+        loaded = _load_tree(root, head_tree)
+    base_files, _ = select(base_tree.files.values())
+    base_ledger = load_files(str(root), base_files, []).ledger
+    head_shas = {f.path: head_tree.shas[f.path] for f in select(head_tree.files.values())[0]}
+    review = gitrules.Review(
+        base=base_ledger,
+        head=loaded.ledger,
+        changes=gitrules.diff({f.path: base_tree.shas[f.path] for f in base_files}, head_shas),
+        authors=history.authors(base_rev, head_rev),
+        actor=actor,
+        today=today,
+        base_rev=base,
+    )
+    return checked(loaded, today, gitrules.run(review))
