@@ -203,12 +203,18 @@ def _siret(value: object) -> str:
     return str(text)
 
 
-_MONEY_SCHEMA = {"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.01}
+# No `multipleOf: 0.01`: validators test it in binary floating point, where
+# 1200.5 is not a multiple of 0.01. cofi itself checks the written decimals.
+_MONEY_SCHEMA = {
+    "type": "number",
+    "exclusiveMinimum": 0,
+    "description": "an amount like 1200 or 1200.50: at most 2 decimals, no quotes",
+}
 Money = Annotated[Decimal, PlainValidator(parse_money), WithJsonSchema(_MONEY_SCHEMA)]
 NonNegativeMoney = Annotated[
     Decimal,
     PlainValidator(_non_negative_money),
-    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+    WithJsonSchema({"type": "number", "minimum": 0}),
 ]
 Ratio = Annotated[Decimal, PlainValidator(_ratio), WithJsonSchema({"type": "number", "minimum": 0})]
 Days = Annotated[int, PlainValidator(_count), WithJsonSchema({"type": "integer", "minimum": 0})]
@@ -306,9 +312,9 @@ class Programme(Record):
     end: Day
     envelope: Money
     allocation: Allocation
-    eligible: Eligible = Eligible()
+    eligible: Eligible = Field(default_factory=Eligible)
     exclude_stewards: Flag = True
-    caps: Caps = Caps()
+    caps: Caps = Field(default_factory=Caps)
     payment_days: Days = 60
 
 

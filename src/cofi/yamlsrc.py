@@ -121,7 +121,7 @@ def parse(path: str, raw: bytes) -> Document:
         doc.problem(
             "Y005",
             "a record file must hold one mapping of `key: value` lines",
-            _mark(node),
+            _within(text, _mark(node)),
             "write one field per line, like `amount: 1200`",
         )
         return doc
@@ -254,12 +254,7 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
 
 def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-    where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    # At the end of the stream libyaml moves to a line after the last one: point at the
-    # end of the last line instead, a place an editor can show.
-    lines = _BREAK.split(text.rstrip("\r\n"))
-    if where[0] > len(lines):
-        where = (len(lines), len(lines[-1]) + 1)
+    where = _within(text, (mark.line + 1, mark.column + 1) if mark is not None else (1, 1))
     problem = getattr(e, "problem", None) or str(e)
     if "expected a single document" in str(e):
         doc.problem(
@@ -292,6 +287,13 @@ def _byte_mark(raw: bytes, offset: int) -> Mark:
 
 
 _BREAK = re.compile("\r\n|\r|\n")
+
+
+def _within(text: str, mark: Mark) -> Mark:
+    """`mark`, or the end of the last line when libyaml put it on a line after the last one
+    (it does at the end of the stream): a place an editor can show."""
+    lines = _BREAK.split(text.rstrip("\r\n"))
+    return mark if mark[0] <= len(lines) else (len(lines), len(lines[-1]) + 1)
 
 
 def _text_mark(before: str) -> Mark:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cofi import __version__
-from cofi.cli import check, compute
+from cofi.cli import check, compute, new
 
 app = typer.Typer(
     name="cofi",
@@ -45,6 +45,8 @@ app.command("match")(compute.match)
 app.command("obligations")(compute.obligations)
 app.command("explain")(compute.explain)
 app.command("status")(compute.status)
+app.add_typer(new.app, name="new")
+app.command("schema")(check.schema)
 
 
 def main() -> None:

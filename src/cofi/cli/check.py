@@ -115,3 +115,45 @@ def check(
     typer.echo(render.summary(problems, loaded.files), err=True)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
+
+
+def schema(
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            help="settings, contributor, common, programme, contribution, pledge, "
+            "disbursement or reversal (default: all, with --output).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write every kind's schema as DIR/<kind>.json.",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a record kind, for editors and other validators.
+
+    Point your editor at it with a first line like
+    `# yaml-language-server: $schema=../../schemas/contribution.json`.
+
+    Example: cofi schema --output schemas
+    """
+    from cofi.schema import KINDS, schema_text
+
+    if kind is not None and kind not in KINDS:
+        raise fail(f"unknown record kind '{kind}'; kinds are: {', '.join(KINDS)}")
+    if output is None:
+        if kind is None:
+            raise fail("name a kind (e.g. cofi schema contribution) or pass --output DIR")
+        typer.echo(schema_text(kind), nl=False)
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for name in [kind] if kind else list(KINDS):
+        (output / f"{name}.json").write_text(schema_text(name), encoding="utf-8")
+        typer.echo(f"wrote {output / name}.json")

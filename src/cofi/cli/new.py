@@ -1,0 +1,295 @@
+"""`cofi new contribution|pledge|disbursement|reversal`: a valid entry at its usual path.
+
+Flags give the fields; on a terminal, what is missing is asked for, with the
+choices taken from the ledger. Nothing is written unless `cofi check` would
+accept the new file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cofi.cli.options import Root, fail, resolve_root
+
+if TYPE_CHECKING:
+    from cofi.ledger import Ledger
+
+app = typer.Typer(
+    help="Write a new entry, correctly named and checked, ready to commit.\n\n"
+    "Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200",
+    no_args_is_help=True,
+)
+
+Date = Annotated[
+    str | None,
+    typer.Option("--date", help="YYYY-MM-DD (default: today).", show_default=False),
+]
+Contributor = Annotated[
+    str | None, typer.Option("--contributor", help="Contributor id.", show_default=False)
+]
+Common = Annotated[str | None, typer.Option("--common", help="Common id.", show_default=False)]
+Amount = Annotated[
+    str | None,
+    typer.Option("--amount", help="Like 1200 or 1200.50.", show_default=False),
+]
+Reference = Annotated[
+    str | None,
+    typer.Option("--reference", help="Invoice or transfer reference.", show_default=False),
+]
+Note = Annotated[str | None, typer.Option("--note", help="Free text.", show_default=False)]
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask(
+    label: str,
+    value: str | None,
+    choices: Sequence[tuple[str, str]] = (),
+    default: str | None = None,
+    required: bool = True,
+) -> str | None:
+    """`value` if given; else, on a terminal, ask (offering `choices` by number or id)."""
+    if value is not None:
+        return value
+    if not _interactive():
+        if required and default is None:
+            raise fail(f"missing --{label} (or run cofi new on a terminal to be asked)")
+        return default
+    ids = [c[0] for c in choices]
+    if choices:
+        typer.echo(f"{label}:")
+        for i, (cid, name) in enumerate(choices, 1):
+            typer.echo(f"  {i:>3}. {cid}  {name}")
+    while True:
+        answer = str(
+            typer.prompt(
+                label,
+                default=default or ("" if not required else None),
+                show_default=bool(default),
+            )
+        ).strip()
+        if not answer and not required:
+            return None
+        if answer.isdigit() and choices and 1 <= int(answer) <= len(choices):
+            return ids[int(answer) - 1]
+        if not choices or answer in ids:
+            return answer
+        typer.echo(f"'{answer}' is not one of the choices; type its number or its id.")
+
+
+def _write(
+    root: Path, kind: str, folder: str, fields: dict[str, str | None], stem: str, year: str | None
+) -> None:
+    from cofi import render
+    from cofi.newrecord import draft, problems_with
+
+    new = draft(root, kind, folder, fields, stem, year)
+    problems = problems_with(root, new, date.today())
+    if problems:
+        typer.echo(render.problems_text(problems), err=True, nl=False)
+        typer.echo(f"cofi: nothing written: {new.path} would not pass cofi check.", err=True)
+        raise typer.Exit(1)
+    target = root / new.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite an entry
+        f.write(new.text)
+    typer.echo(f"wrote {new.path}")
+    typer.echo("next: commit this file and open a pull request; CI runs cofi check on it.")
+
+
+def _ledger(root: Path) -> Ledger:
+    from cofi.loader import load
+
+    return load(root).ledger
+
+
+def _contributors(ledger: Ledger, kinds: Sequence[str] = ()) -> list[tuple[str, str]]:
+    return [(c.id, c.name) for c in ledger.contributors if not kinds or c.kind in kinds]
+
+
+@app.command("contribution")
+def contribution(
+    root: Root = None,
+    when: Date = None,
+    contributor: Contributor = None,
+    common: Common = None,
+    need: Annotated[
+        str | None, typer.Option("--need", help="A need id of the common.", show_default=False)
+    ] = None,
+    amount: Amount = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="money or in-kind.", show_default=False)
+    ] = None,
+    pledge: Annotated[
+        str | None, typer.Option("--pledge", help="The pledge this honours.", show_default=False)
+    ] = None,
+    reference: Reference = None,
+    note: Note = None,
+) -> None:
+    """Money or in-kind given to a common.
+
+    Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200.50
+    """
+    where = resolve_root(root)
+    ledger = _ledger(where)
+    day = _ask("date", when, default=date.today().isoformat())
+    who = _ask(
+        "contributor",
+        contributor,
+        _contributors(ledger, ("tiers-lieu", "network", "private", "individual")),
+    )
+    what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
+    target = ledger.common.get(what or "")
+    needs = [(n.id, n.title) for n in target.needs] if target else []
+    if needs:
+        need = _ask("need", need, needs, required=False)
+    fields = {
+        "date": day,
+        "contributor": who,
+        "common": what,
+        "need": need,
+        "amount": _ask("amount", amount),
+        "kind": kind,
+        "pledge": pledge,
+        "reference": _ask("reference", reference, required=False),
+        "note": note,
+    }
+    _write(
+        where,
+        "contribution",
+        "ledger/contributions",
+        fields,
+        _stem(day, who, what),
+        (day or "")[:4] or None,
+    )
+
+
+@app.command("pledge")
+def pledge(
+    root: Root = None,
+    when: Date = None,
+    contributor: Contributor = None,
+    common: Common = None,
+    amount: Amount = None,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="YYYY-MM-DD: paid in full by then.", show_default=False),
+    ] = None,
+    reference: Reference = None,
+    note: Note = None,
+) -> None:
+    """A promise to contribute to a common by a date.
+
+    Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --due 2026-09-30
+    """
+    from cofi.newrecord import slug
+
+    where = resolve_root(root)
+    ledger = _ledger(where)
+    day = _ask("date", when, default=date.today().isoformat())
+    who = _ask("contributor", contributor, _contributors(ledger))
+    what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
+    fields = {
+        "date": day,
+        "contributor": who,
+        "common": what,
+        "amount": _ask("amount", amount),
+        "due": _ask("due", due),
+        "reference": reference,
+        "note": note,
+    }
+    _write(
+        where,
+        "pledge",
+        "ledger/pledges",
+        fields,
+        slug(who or "", what or "", (day or "")[:4]),
+        None,
+    )
+
+
+@app.command("disbursement")
+def disbursement(
+    root: Root = None,
+    when: Date = None,
+    programme: Annotated[
+        str | None, typer.Option("--programme", help="Programme id.", show_default=False)
+    ] = None,
+    common: Common = None,
+    amount: Amount = None,
+    reference: Reference = None,
+    note: Note = None,
+) -> None:
+    """A public funder paying a common its matched share under a programme.
+
+    Example: cofi new disbursement --programme pilote-2026 --common dokos --amount 12000
+    """
+    where = resolve_root(root)
+    ledger = _ledger(where)
+    day = _ask("date", when, default=date.today().isoformat())
+    prog = _ask("programme", programme, [(p.id, p.name) for p in ledger.programmes])
+    what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
+    fields = {
+        "date": day,
+        "programme": prog,
+        "common": what,
+        "amount": _ask("amount", amount),
+        "reference": _ask("reference", reference, required=False),
+        "note": note,
+    }
+    _write(
+        where,
+        "disbursement",
+        "ledger/disbursements",
+        fields,
+        _stem(day, prog, what),
+        (day or "")[:4] or None,
+    )
+
+
+@app.command("reversal")
+def reversal(
+    entry: Annotated[str, typer.Argument(help="The id of the entry to cancel.")],
+    root: Root = None,
+    when: Date = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why it is cancelled.", show_default=False)
+    ] = None,
+) -> None:
+    """Cancel an entry from a date on (entries are never edited or deleted).
+
+    Example: cofi new reversal 2026-03-14-la-ruche-dokos --note "wrong amount"
+    """
+    from cofi.model import Contribution, Disbursement, Pledge
+    from cofi.newrecord import FOLDER, slug
+
+    where = resolve_root(root)
+    target = _ledger(where).entry.get(entry)
+    kinds = {Contribution: "contribution", Pledge: "pledge", Disbursement: "disbursement"}
+    kind = kinds.get(type(target)) if target is not None else None
+    if kind is None:
+        raise fail(f"no contribution, pledge or disbursement '{entry}' in this ledger")
+    day = _ask("date", when, default=date.today().isoformat())
+    fields = {"date": day, "reverses": entry, "note": _ask("note", note, required=False)}
+    _write(
+        where,
+        "reversal",
+        FOLDER[kind],
+        fields,
+        slug(day or "", "reverses", entry),
+        (day or "")[:4] if kind != "pledge" else None,
+    )
+
+
+def _stem(day: str | None, *parts: str | None) -> str:
+    from cofi.newrecord import slug
+
+    return slug(day or "", *(p or "" for p in parts))

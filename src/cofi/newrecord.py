@@ -1,0 +1,99 @@
+"""`cofi new`: a new entry's text and conventional path, checked against the whole ledger
+before anything is written."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cofi.checks import checked
+from cofi.loader import FileRef, discover, load_files
+from cofi.problems import Problem
+from cofi.schema import comment
+
+FOLDER = {
+    "contribution": "ledger/contributions",
+    "pledge": "ledger/pledges",
+    "disbursement": "ledger/disbursements",
+}
+# Field order in the written file; values of free-text fields are quoted.
+ORDER = {
+    "contribution": (
+        "date",
+        "contributor",
+        "common",
+        "need",
+        "amount",
+        "kind",
+        "pledge",
+        "reference",
+        "note",
+    ),
+    "pledge": ("date", "contributor", "common", "amount", "due", "reference", "note"),
+    "disbursement": ("date", "programme", "common", "amount", "reference", "note"),
+    "reversal": ("date", "reverses", "note"),
+}
+_FREE_TEXT = frozenset({"reference", "note"})
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A record about to be written: its path from the ledger root, and its text."""
+
+    path: str
+    text: str
+
+
+def render(kind: str, fields: dict[str, str | None], depth: int) -> str:
+    """The file's text: the schema comment, then `key: value` lines in the usual order."""
+    lines = [comment(kind, depth)]
+    for key in ORDER[kind]:
+        value = fields.get(key)
+        if value is None or value == "":
+            continue
+        if key in _FREE_TEXT:
+            value = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
+        lines.append(f"{key}: {value}\n")
+    return "".join(lines)
+
+
+def slug(*parts: str) -> str:
+    """An id from its parts: lowercase letters, digits and hyphens, at most 64 characters."""
+    text = "-".join(p for p in parts if p).lower()
+    text = re.sub(r"[^a-z0-9-]+", "-", text).strip("-")
+    return re.sub(r"-{2,}", "-", text)[:64].rstrip("-") or "entry"
+
+
+def draft(
+    root: Path, kind: str, folder: str, fields: dict[str, str | None], stem: str, year: str | None
+) -> Draft:
+    """Where the new record goes: FOLDER[/year]/<stem>.yaml, with -2, -3 … when taken."""
+    base = f"{folder}/{year}" if year else folder
+    depth = base.count("/") + 1
+    candidate = stem
+    n = 1
+    while (root / base / f"{candidate}.yaml").exists() or _id_taken(root, candidate):
+        n += 1
+        suffix = f"-{n}"
+        candidate = stem[: 64 - len(suffix)].rstrip("-") + suffix
+    return Draft(f"{base}/{candidate}.yaml", render(kind, fields, depth))
+
+
+def _id_taken(root: Path, entry_id: str) -> bool:
+    """Entries share one id space across folders and years."""
+    return any(
+        (root / folder).is_dir() and any((root / folder).rglob(f"{entry_id}.yaml"))
+        for folder in FOLDER.values()
+    )
+
+
+def problems_with(root: Path, new: Draft, today: date) -> list[Problem]:
+    """What `cofi check` would say of the new file once written (only its own problems)."""
+    files, problems = discover(root)
+    data = new.text.encode("utf-8")
+    files.append(FileRef(new.path, len(data), lambda: data))
+    loaded = checked(load_files(str(root), files, problems), today)
+    return [p for p in loaded.problems if p.source.path == new.path]

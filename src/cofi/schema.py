@@ -1,0 +1,70 @@
+"""JSON Schemas of the record kinds, for editors (yaml-language-server) and other validators.
+
+Draft-07, which the yaml-language-server supports fully. The schemas describe
+what a file may hold; cofi's own checks remain the authority (references,
+dates that exist, the SIRET's check digit).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from cofi.model import (
+    Common,
+    Contribution,
+    Contributor,
+    Disbursement,
+    Pledge,
+    Programme,
+    Reversal,
+    Settings,
+)
+
+KINDS: dict[str, type[BaseModel]] = {
+    "settings": Settings,
+    "contributor": Contributor,
+    "common": Common,
+    "programme": Programme,
+    "contribution": Contribution,
+    "pledge": Pledge,
+    "disbursement": Disbursement,
+    "reversal": Reversal,
+}
+
+_TITLES = {
+    "settings": "cofi ledger settings (ledger/settings.yaml)",
+    "contributor": "cofi contributor (ledger/contributors/<id>.yaml)",
+    "common": "cofi common (commons/<id>.yaml)",
+    "programme": "cofi matching programme (ledger/programmes/<id>.yaml)",
+    "contribution": "cofi contribution (ledger/contributions/**/<id>.yaml)",
+    "pledge": "cofi pledge (ledger/pledges/**/<id>.yaml)",
+    "disbursement": "cofi disbursement (ledger/disbursements/**/<id>.yaml)",
+    "reversal": "cofi reversal: cancels an entry of its folder's kind (reverses: <id>)",
+}
+
+
+def schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft-07) of one record kind."""
+    body = KINDS[kind].model_json_schema(ref_template="#/definitions/{model}")
+    definitions = body.pop("$defs", None)
+    out: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        **body,
+        "title": _TITLES[kind],
+    }
+    if definitions:
+        out["definitions"] = definitions
+    return out
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def comment(kind: str, depth: int) -> str:
+    """The first line that points an editor at the schema, for a file `depth`
+    folders below the ledger root (schemas/ lies at the root)."""
+    return f"# yaml-language-server: $schema={'../' * depth}schemas/{kind}.json\n"
