@@ -128,6 +128,23 @@ def test_utf8_with_byte_order_mark_is_read():
     assert doc.keys[("name",)] == (1, 1)
 
 
+def test_control_character_is_located():
+    # "note: d" is 7 characters: the NUL is the 8th on line 2.
+    doc = parse("x.yaml", b"date: 2026-03-14\nnote: d\x00j\n")
+    assert found(doc) == [("Y004", 2, 8)]
+    assert "U+0000" in doc.problems[0].message
+
+
+def test_yaml_11_line_breaks_are_refused_not_folded():
+    # YAML 1.1 reads NEL, LS and PS as line breaks: 'x<NEL>y' would silently become 'x y'
+    # and every later line number would be one too many.
+    for char in ("\x85", "\u2028", "\u2029"):
+        doc = parse("x.yaml", f"date: 2026-03-14\nnote: 'x{char}y'\namount: 1\n".encode())
+        assert found(doc) == [("Y004", 2, 9)], repr(char)
+        assert f"U+{ord(char):04X}" in doc.problems[0].message
+        assert doc.data is None
+
+
 def test_utf16_file_is_refused():
     doc = parse("x.yaml", "name: La Ruche\n".encode("utf-16"))
     assert found(doc) == [("Y001", 1, 1)]
@@ -185,6 +202,22 @@ def test_syntax_error_is_located():
         """)
     assert found(doc) == [("Y004", 2, 9)]
     assert doc.problems[0].message.startswith("YAML syntax error")
+
+
+def test_error_at_the_end_of_the_file_points_inside_it():
+    # `amount` lacks its colon on the last line (2 lines, no final newline): libyaml reports
+    # the end of the stream on a third line; cofi points at the end of line 2 instead.
+    doc = parse("x.yaml", b"date: 2026-03-14\namount")
+    assert found(doc) == [("Y004", 2, 7)]
+    doc = parse("x.yaml", b"---\n")
+    assert found(doc) == [("Y005", 1, 4)]
+
+
+def test_carriage_returns_end_lines_too():
+    # Windows (\r\n) and classic Mac (\r) line ends: the duplicate is on line 3 either way.
+    for end in ("\r\n", "\r"):
+        doc = parse("x.yaml", end.join(["date: 2026-03-14", "note: a", "note: b", ""]).encode())
+        assert found(doc) == [("Y006", 3, 1)], repr(end)
 
 
 def test_oversized_file_is_refused_from_its_size(ledger_dir):
