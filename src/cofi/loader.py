@@ -12,10 +12,10 @@ import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,6 +35,9 @@ from cofi.model import (
     Source,
 )
 from cofi.problems import Problem
+
+if TYPE_CHECKING:
+    from cofi.cache import RecordCache
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 
@@ -74,6 +77,8 @@ class FileRef:
     path: str
     size: int
     read: Callable[[], bytes]
+    stamp: tuple[int, int, int] | None = None
+    """(size, mtime in ns, inode) on disk: what changes when the file changes."""
 
 
 def classify(path: str) -> str | Problem | None:
@@ -106,9 +111,11 @@ def classify(path: str) -> str | Problem | None:
 def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
     """Every record file under root, and the YAML files cofi would not read."""
     return select(
-        FileRef(rel, size, partial(_read_bytes, full))
+        FileRef(
+            rel, st.st_size, partial(_read_bytes, full), (st.st_size, st.st_mtime_ns, st.st_ino)
+        )
         for top in ("commons", "ledger")
-        for rel, full, size in _walk(root / top, top)
+        for rel, full, st in _walk(root / top, top)
     )
 
 
@@ -130,7 +137,7 @@ def _read_bytes(full: str) -> bytes:
         return f.read()
 
 
-def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, int]]:
+def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:
     try:
         entries = list(os.scandir(top))
     except (FileNotFoundError, NotADirectoryError):
@@ -142,7 +149,7 @@ def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, int]]:
         if e.is_dir():
             yield from _walk(Path(e.path), path)
         elif e.is_file():
-            yield path, e.path, e.stat().st_size
+            yield path, e.path, e.stat()
 
 
 def _unexpected(path: str, what: str, hint: str) -> Problem:
@@ -158,16 +165,21 @@ class Loaded:
     files: int
 
 
-def load(root: Path) -> Loaded:
-    """Read every file of the ledger at `root`; the problems are not yet sorted."""
+def load(root: Path, cache: RecordCache | None = None) -> Loaded:
+    """Read every file of the ledger at `root`; the problems are not yet sorted.
+
+    With a cache, files unchanged since the last run are not read again.
+    """
     files, problems = discover(root)
-    return load_files(str(root), files, problems)
+    return load_files(str(root), files, problems, cache)
 
 
 _KINDS = ("common", "contributor", "programme", "contribution", "pledge", "disbursement")
 
 
-def load_files(root: str, files: list[FileRef], problems: list[Problem]) -> Loaded:
+def load_files(
+    root: str, files: list[FileRef], problems: list[Problem], cache: RecordCache | None = None
+) -> Loaded:
     """Build a ledger from files wherever they come from (disk, a git revision)."""
     files = sorted(files, key=lambda f: f.path)
     records: dict[str, list[Any]] = {k: [] for k in (*_KINDS, "reversal")}
@@ -179,17 +191,16 @@ def load_files(root: str, files: list[FileRef], problems: list[Problem]) -> Load
     gc.disable()
     try:
         for f in files:
-            folder = classify(f.path)
-            if folder == SETTINGS:
-                settings = _load_settings(f, problems) or settings
-                continue
-            assert isinstance(folder, str), f.path
-            kind, model, _ = FOLDERS[folder]
-            record = _load_record(f, kind, model, problems)
-            if record is None:
+            found = read_one(f) if cache is None else cache.get(f) or _read_for_cache(f, cache)
+            value, file_problems = found
+            problems.extend(file_problems)
+            if isinstance(value, Settings):
+                settings = value
+            elif isinstance(value, Record):
+                records[_KIND_OF[type(value)]].append(value)
+            elif (folder := classify(f.path)) != SETTINGS:  # what the file should have held
+                kind = FOLDERS[str(folder)][0]
                 broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
-            else:
-                records["reversal" if isinstance(record, Reversal) else kind].append(record)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -207,6 +218,42 @@ def load_files(root: str, files: list[FileRef], problems: list[Problem]) -> Load
         locator=_locator({f.path: f for f in files}),
     )
     return Loaded(ledger, problems, len(files))
+
+
+def _read_for_cache(f: FileRef, cache: RecordCache) -> tuple[Any, tuple[Problem, ...]]:
+    """read_one, keeping the bytes it read for the cache's digest."""
+    if f.size > yamlsrc.MAX_BYTES:
+        return read_one(f)
+    try:
+        content = f.read()
+    except OSError:
+        return read_one(f)  # reports the problem
+    found = read_one(replace(f, read=lambda: content))
+    cache.put(f, content, found)
+    return found
+
+
+_KIND_OF: dict[type, str] = {
+    Common: "common",
+    Contributor: "contributor",
+    Programme: "programme",
+    Contribution: "contribution",
+    Pledge: "pledge",
+    Disbursement: "disbursement",
+    Reversal: "reversal",
+}
+BROKEN = "broken"
+"""What read_one gives for a record file that exists but could not be read or validated."""
+
+
+def read_one(f: FileRef) -> tuple[Any, tuple[Problem, ...]]:
+    """One file's record (Settings for the settings file; BROKEN when unusable) and problems."""
+    problems: list[Problem] = []
+    folder = classify(f.path)
+    if folder == SETTINGS:
+        return _load_settings(f, problems) or BROKEN, tuple(problems)
+    kind, model, _ = FOLDERS[str(folder)]
+    return _load_record(f, kind, model, problems) or BROKEN, tuple(problems)
 
 
 def _id_of(path: str) -> str:
@@ -273,10 +320,10 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
                 else "remove this line",
             )
         )
+    data = {k: v for k, v in data.items() if k not in LOADER_KEYS}
     if "reverses" in data and kind in _ENTRY_KINDS:
         model = Reversal
-        data = {**data, "entry_kind": kind}
-    data = {k: v for k, v in data.items() if k not in ("id", "source")}
+        data["entry_kind"] = kind
     data["id"] = record_id
     data["source"] = Source(f.path)
     try:

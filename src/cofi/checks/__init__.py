@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cofi.checks import entries, ids, references
 from cofi.checks.context import Context
 from cofi.ledger import Ledger
 from cofi.loader import Loaded, load
 from cofi.problems import Problem, sorted_problems
+
+if TYPE_CHECKING:
+    from cofi.cache import RecordCache
 
 Check = Callable[[Ledger, Context], Iterable[Problem]]
 
@@ -42,9 +46,12 @@ def run(ledger: Ledger, today: date) -> list[Problem]:
     return [p for check in CHECKS for p in check(ledger, ctx)]
 
 
-def validate(root: Path, today: date) -> Loaded:
+def validate(root: Path, today: date, cache: RecordCache | None = None) -> Loaded:
     """Load the ledger at `root` and check it: every problem, sorted by place."""
-    return checked(load(root), today)
+    loaded = load(root, cache)
+    if cache is not None:
+        cache.save()
+    return checked(loaded, today)
 
 
 def checked(loaded: Loaded, today: date, extra: Iterable[Problem] = ()) -> Loaded:

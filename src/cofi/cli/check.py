@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from cofi.cli.options import AsOf, Output, Root, fail, resolve_date, resolve_root
+from cofi.cli.options import (
+    AsOf,
+    NoCache,
+    Output,
+    Root,
+    fail,
+    open_cache,
+    resolve_date,
+    resolve_root,
+)
 
 
 class CheckFormat(StrEnum):
@@ -61,6 +70,7 @@ def check(
             metavar="LOGIN",
         ),
     ] = None,
+    no_cache: NoCache = False,
     summary: Annotated[
         Path | None,
         typer.Option(
@@ -89,7 +99,7 @@ def check(
             raise fail("--head and --actor go with --base REV")
         from cofi.checks import validate
 
-        loaded = validate(where, today)
+        loaded = validate(where, today, open_cache(where, no_cache))
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_change

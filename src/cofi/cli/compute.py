@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import AsOf, Output, Root, fail, resolve_date
+from cofi.cli.options import AsOf, NoCache, Output, Root, fail, resolve_date
 from cofi.cli.output import (
     CsvDialect,
     Dialect,
@@ -47,11 +47,15 @@ class By(StrEnum):
 
 
 def _results(
-    root: Path | None, as_of: str | None, programme: str | None, at: str | None = None
+    root: Path | None,
+    as_of: str | None,
+    programme: str | None,
+    at: str | None,
+    no_cache: bool,
 ) -> tuple[Ledger, date, list[ProgrammeResult]]:
     from cofi.matching import match_programme
 
-    ledger = open_checked(root, at)
+    ledger = open_checked(root, at, no_cache)
     when = resolve_date(as_of)
     ids = pick_programmes(ledger, programme)
     return ledger, when, [match_programme(ledger, ledger.programme[i], when) for i in ids]
@@ -61,6 +65,7 @@ def match(
     root: Root = None,
     as_of: AsOf = None,
     at: At = None,
+    no_cache: NoCache = False,
     programme: Programme = None,
     by: Annotated[
         By, typer.Option("--by", help="One row per (programme, common), or per contribution.")
@@ -80,7 +85,7 @@ def match(
     from cofi import report
     from cofi.obligations import match_obligations
 
-    ledger, _, results = _results(root, as_of, programme, at)
+    ledger, _, results = _results(root, as_of, programme, at, no_cache)
     if by is By.contribution:
         table = report.contributions_table(results, all=all)
     else:
@@ -97,6 +102,7 @@ def obligations(
     root: Root = None,
     as_of: AsOf = None,
     at: At = None,
+    no_cache: NoCache = False,
     programme: Programme = None,
     by: Annotated[
         ByDebt, typer.Option("--by", help="One row per debt, or per debtor with its honour rate.")
@@ -122,7 +128,7 @@ def obligations(
         pledge_obligations,
     )
 
-    ledger, when, results = _results(root, as_of, programme, at)
+    ledger, when, results = _results(root, as_of, programme, at, no_cache)
     rows = match_obligations(ledger, results)
     if programme is None:
         rows += pledge_obligations(ledger, when)
@@ -140,6 +146,7 @@ def explain(
     root: Root = None,
     as_of: AsOf = None,
     at: At = None,
+    no_cache: NoCache = False,
     programme: Programme = None,
 ) -> None:
     """Why a contribution triggered this much public money and not more, step by step.
@@ -149,7 +156,7 @@ def explain(
     from cofi.explain import explain as sentences
     from cofi.model import Contribution
 
-    ledger, _, results = _results(root, as_of, programme, at)
+    ledger, _, results = _results(root, as_of, programme, at, no_cache)
     entry = ledger.entry.get(contribution)
     if not isinstance(entry, Contribution):
         raise fail(
@@ -163,6 +170,7 @@ def status(
     root: Root = None,
     as_of: AsOf = None,
     at: At = None,
+    no_cache: NoCache = False,
     format: Format = TableFormat.table,
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
@@ -173,5 +181,5 @@ def status(
     """
     from cofi import report
 
-    ledger, when, results = _results(root, as_of, None, at)
+    ledger, when, results = _results(root, as_of, None, at, no_cache)
     emit(report.status_table(ledger, results, when), format, output, csv_dialect)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cofi.loader import NoLedger, find_root
 from cofi.model import parse_date
+
+if TYPE_CHECKING:
+    from cofi.cache import RecordCache
 
 Root = Annotated[
     Path | None,
@@ -39,6 +43,33 @@ Output = Annotated[
         show_default=False,
     ),
 ]
+
+
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file again instead of reusing what an earlier run read "
+        "(the cache lives in $COFI_CACHE_DIR, else $XDG_CACHE_HOME/cofi or ~/.cache/cofi).",
+    ),
+]
+
+
+def open_cache(root: Path, no_cache: bool) -> RecordCache | None:
+    """The record cache of this ledger, unless --no-cache (the CLI reads the environment)."""
+    if no_cache:
+        return None
+    from cofi.cache import RecordCache, cache_file
+
+    return RecordCache(cache_file(_cache_dir(), root))
+
+
+def _cache_dir() -> Path:
+    if own := os.environ.get("COFI_CACHE_DIR"):
+        return Path(own)
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg) / "cofi"
+    return Path.home() / ".cache" / "cofi"
 
 
 def fail(message: str) -> typer.Exit:

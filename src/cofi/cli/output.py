@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import fail, resolve_root
+from cofi.cli.options import fail, open_cache, resolve_root
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
@@ -46,14 +46,14 @@ Dialect = Annotated[
 ]
 
 
-def open_checked(root: Path | None, at: str | None = None) -> Ledger:
+def open_checked(root: Path | None, at: str | None = None, no_cache: bool = False) -> Ledger:
     """The ledger at root (as committed at revision `at`, if given), refused (exit 1)
     when `cofi check` would report an error."""
     where = resolve_root(root)
     if at is None:
         from cofi.checks import validate
 
-        loaded = validate(where, date.today())
+        loaded = validate(where, date.today(), open_cache(where, no_cache))
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_at

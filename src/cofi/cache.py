@@ -1,0 +1,123 @@
+"""A cache of what each file held, so that a second run reads only what changed.
+
+Never wrong, or not used: an entry is reused only when the file's size,
+modification time (ns) and inode are those it had, and the cache was written
+by this very code (a fingerprint of cofi's version and of the modules that
+read files). Like git's index, an entry whose file was modified less than
+`RACY_NS` before the cache was written cannot be told apart from a later edit
+in the same clock tick: its content digest is compared instead. A cache that
+cannot be read (truncated, foreign, older) is ignored and rebuilt; it is
+replaced atomically, so two processes at once only ever see whole caches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cofi import __version__
+from cofi.loader import FileRef
+from cofi.problems import Problem
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+"""Two seconds: coarser than any file system's timestamps (FAT's are 2 s)."""
+_MAGIC = b"cofi-cache\n"
+_CODE = ("model.py", "yamlsrc.py", "loader.py", "problems.py", "cache.py")
+
+Result = tuple[Any, tuple[Problem, ...]]
+# path -> (stamp, content digest, result)
+Entries = dict[str, tuple[tuple[int, int, int], bytes, Result]]
+
+
+def fingerprint() -> str:
+    """Changes whenever the code that turns a file into a record may have changed."""
+    h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()
+
+
+def cache_file(cache_dir: Path, root: Path) -> Path:
+    """One cache file per ledger root, named after its absolute path."""
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return cache_dir / f"ledger-{key}.pickle"
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class RecordCache:
+    """Reads the cache once, answers `get`, collects `put`, and `save`s when anything changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fingerprint = fingerprint()
+        self.old: Entries = {}
+        self.new: Entries = {}
+        self.written_ns = 0
+        self.changed = False
+        self._read()
+
+    def _read(self) -> None:
+        try:
+            with open(self.path, "rb") as f:
+                self.written_ns = os.fstat(f.fileno()).st_mtime_ns
+                if f.read(len(_MAGIC)) != _MAGIC:
+                    return
+                stored_fingerprint, entries = pickle.load(f)
+        except Exception:  # missing, truncated, foreign: start afresh
+            self.changed = True
+            return
+        if stored_fingerprint == self.fingerprint and isinstance(entries, dict):
+            self.old = entries
+        else:
+            self.changed = True
+
+    def get(self, f: FileRef) -> Result | None:
+        """What `f` held last time, if it provably has not changed since."""
+        entry = self.old.get(f.path)
+        if entry is None or f.stamp is None or entry[0] != f.stamp:
+            return None
+        if f.stamp[1] >= self.written_ns - RACY_NS:
+            try:
+                same = digest(f.read()) == entry[1]
+            except OSError:
+                return None
+            if not same:
+                return None
+        self.new[f.path] = entry
+        return entry[2]
+
+    def put(self, f: FileRef, content: bytes, result: Result) -> None:
+        """Remember what `f` held when its bytes were `content` (files from git,
+        without a stamp, are not cached)."""
+        if f.stamp is None:
+            return
+        self.new[f.path] = (f.stamp, digest(content), result)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache if anything changed; a cache that cannot be written is no error."""
+        if not self.changed and self.new.keys() == self.old.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pickle")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(_MAGIC)
+                pickle.dump((self.fingerprint, self.new), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
