@@ -1,0 +1,193 @@
+"""The record cache is never wrong: every change to a file is seen, a bad cache is ignored."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.conftest import TODAY, write_ledger
+
+from cofi import cache as cache_mod
+from cofi import loader
+from cofi.cache import RecordCache, cache_file
+from cofi.checks import validate
+
+BASE = {
+    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+    "commons/dokos.yaml": "name: Dokos\n",
+    "ledger/contributions/2026/a.yaml": (
+        "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\namount: 1200\n"
+    ),
+    "ledger/contributions/2026/b.yaml": (
+        "date: 2026-03-15\ncontributor: la-ruche\ncommon: dokos\namount: 300\n"
+    ),
+}
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the loader actually parsed, in order."""
+    seen: list[str] = []
+    real = loader.read_one
+
+    def spy(f: loader.FileRef):  # type: ignore[no-untyped-def]
+        seen.append(f.path)
+        return real(f)
+
+    monkeypatch.setattr(loader, "read_one", spy)
+    return seen
+
+
+def run(root: Path, where: Path) -> dict[str, Decimal]:
+    """Check the ledger through the cache; return the amounts of its contributions."""
+    loaded = validate(root, TODAY, RecordCache(cache_file(where, root)))
+    assert not [p for p in loaded.problems if p.code != "R001"], loaded.problems
+    return {c.id: c.amount for c in loaded.ledger.contributions}
+
+
+def age(root: Path, seconds: int = 10) -> None:
+    """Date every file some seconds back, as if written well before the cache."""
+    for p in root.rglob("*.yaml"):
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_second_run_reads_nothing_and_gives_the_same_ledger(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    first = run(root, tmp_path / "c")
+    assert len(reads) == 4
+    reads.clear()
+    assert run(root, tmp_path / "c") == first == {"a": Decimal("1200"), "b": Decimal("300")}
+    assert reads == []
+
+
+def test_edit_keeping_size_within_the_same_second_is_seen(tmp_path: Path, reads: list[str]) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    run(root, tmp_path / "c")  # files written just now: racy entries
+    a = root / "ledger/contributions/2026/a.yaml"
+    st = a.stat()
+    # 1200 -> 1300: same size; then put back the very same mtime and inode stay.
+    a.write_text(a.read_text().replace("1200", "1300"))
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert a.stat().st_size == st.st_size
+    reads.clear()
+    assert run(root, tmp_path / "c")["a"] == Decimal("1300")
+    assert "ledger/contributions/2026/a.yaml" in reads
+
+
+def test_an_old_file_edited_with_a_new_mtime_is_read_again(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    a = root / "ledger/contributions/2026/a.yaml"
+    a.write_text(a.read_text().replace("1200", "1250"))
+    reads.clear()
+    assert run(root, tmp_path / "c")["a"] == Decimal("1250")
+    assert reads == ["ledger/contributions/2026/a.yaml"]
+
+
+def test_delete_rename_add(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    (root / "ledger/contributions/2026/b.yaml").unlink()
+    assert run(root, tmp_path / "c") == {"a": Decimal("1200")}
+    (root / "ledger/contributions/2026/a.yaml").rename(root / "ledger/contributions/2026/c.yaml")
+    assert run(root, tmp_path / "c") == {"c": Decimal("1200")}
+    write_ledger(
+        root,
+        {
+            "ledger/contributions/2025/d.yaml": BASE["ledger/contributions/2026/b.yaml"].replace(
+                "2026-03-15", "2025-01-02"
+            )
+        },
+    )
+    assert run(root, tmp_path / "c") == {"c": Decimal("1200"), "d": Decimal("300")}
+
+
+def test_switching_git_branch(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            [
+                "git",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "user.name=t",
+                "-c",
+                "commit.gpgsign=false",
+                *args,
+            ],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "other")
+    b = root / "ledger/contributions/2026/b.yaml"
+    b.write_text(b.read_text().replace("300", "700"))  # same size
+    git("commit", "-qam", "other amount")
+    assert run(root, tmp_path / "c")["b"] == Decimal("700")
+    git("checkout", "-q", "main")
+    assert run(root, tmp_path / "c")["b"] == Decimal("300")
+
+
+def test_another_cofi_version_ignores_the_cache(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    monkeypatch.setattr(cache_mod, "__version__", "99.0")
+    reads.clear()
+    run(root, tmp_path / "c")
+    assert len(reads) == 4
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(
+    tmp_path: Path, reads: list[str], damage: str
+) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    path = cache_file(tmp_path / "c", root)
+    data = path.read_bytes()
+    path.write_bytes(
+        {"truncate": data[: len(data) // 2], "garbage": b"\x80\x04not a cache", "empty": b""}[
+            damage
+        ]
+    )
+    reads.clear()
+    assert run(root, tmp_path / "c") == {"a": Decimal("1200"), "b": Decimal("300")}
+    assert len(reads) == 4
+    reads.clear()
+    run(root, tmp_path / "c")
+    assert reads == [], "the rebuilt cache is used again"
+
+
+def test_two_processes_at_once(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    env = {**os.environ, "COFI_CACHE_DIR": str(tmp_path / "c")}
+    cmd = [sys.executable, "-m", "cofi", "check", "--root", str(root), "--as-of", "2026-11-28"]
+    procs = [subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE) for _ in range(4)]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    assert run(root, tmp_path / "c") == {"a": Decimal("1200"), "b": Decimal("300")}
+    leftovers = [p.name for p in (tmp_path / "c").iterdir() if p.name.startswith(".tmp-")]
+    assert leftovers == []
