@@ -165,20 +165,28 @@ class Loaded:
     files: int
 
 
-def load(root: Path, cache: RecordCache | None = None) -> Loaded:
+Progress = Callable[[int, int], None]
+"""Told (files done, files in all) now and then during a load, for a progress bar."""
+
+
+def load(root: Path, cache: RecordCache | None = None, progress: Progress | None = None) -> Loaded:
     """Read every file of the ledger at `root`; the problems are not yet sorted.
 
     With a cache, files unchanged since the last run are not read again.
     """
     files, problems = discover(root)
-    return load_files(str(root), files, problems, cache)
+    return load_files(str(root), files, problems, cache, progress)
 
 
 _KINDS = ("common", "contributor", "programme", "contribution", "pledge", "disbursement")
 
 
 def load_files(
-    root: str, files: list[FileRef], problems: list[Problem], cache: RecordCache | None = None
+    root: str,
+    files: list[FileRef],
+    problems: list[Problem],
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Build a ledger from files wherever they come from (disk, a git revision)."""
     files = sorted(files, key=lambda f: f.path)
@@ -190,7 +198,9 @@ def load_files(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for f in files:
+        for n, f in enumerate(files):
+            if progress is not None and not n % 1024:
+                progress(n, len(files))
             found = read_one(f) if cache is None else cache.get(f) or _read_for_cache(f, cache)
             value, file_problems = found
             problems.extend(file_problems)

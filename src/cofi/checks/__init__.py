@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cofi.checks import entries, ids, references
 from cofi.checks.context import Context
 from cofi.ledger import Ledger
-from cofi.loader import Loaded, load
+from cofi.loader import Loaded, Progress, load
 from cofi.problems import Problem, sorted_problems
 
 if TYPE_CHECKING:
@@ -46,9 +46,11 @@ def run(ledger: Ledger, today: date) -> list[Problem]:
     return [p for check in CHECKS for p in check(ledger, ctx)]
 
 
-def validate(root: Path, today: date, cache: RecordCache | None = None) -> Loaded:
+def validate(
+    root: Path, today: date, cache: RecordCache | None = None, progress: Progress | None = None
+) -> Loaded:
     """Load the ledger at `root` and check it: every problem, sorted by place."""
-    loaded = load(root, cache)
+    loaded = load(root, cache, progress)
     if cache is not None:
         cache.save()
     return checked(loaded, today)

@@ -98,8 +98,10 @@ def check(
         if head is not None or actor is not None:
             raise fail("--head and --actor go with --base REV")
         from cofi.checks import validate
+        from cofi.cli.progress import LoadProgress
 
-        loaded = validate(where, today, open_cache(where, no_cache))
+        with LoadProgress() as progress:
+            loaded = validate(where, today, open_cache(where, no_cache), progress)
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_change

@@ -52,8 +52,10 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
     where = resolve_root(root)
     if at is None:
         from cofi.checks import validate
+        from cofi.cli.progress import LoadProgress
 
-        loaded = validate(where, date.today(), open_cache(where, no_cache))
+        with LoadProgress() as progress:
+            loaded = validate(where, date.today(), open_cache(where, no_cache), progress)
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_at
