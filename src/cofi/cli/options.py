@@ -9,9 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.loader import NoLedger, find_root
-from cofi.model import parse_date
-
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
 
@@ -79,6 +76,8 @@ def fail(message: str) -> typer.Exit:
 
 
 def resolve_root(root: Path | None) -> Path:
+    from cofi.loader import NoLedger, find_root
+
     try:
         return find_root(root if root is not None else Path.cwd())
     except NoLedger as e:
@@ -87,6 +86,8 @@ def resolve_root(root: Path | None) -> Path:
 
 def resolve_date(text: str | None) -> date:
     """The --as-of date, or today (the only place cofi reads the clock)."""
+    from cofi.model import parse_date
+
     if text is None:
         return date.today()
     try:
