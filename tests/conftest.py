@@ -37,8 +37,16 @@ def ledger_dir(tmp_path: Path):
 def load_ok(root: Path) -> Loaded:
     """Load and check a ledger that must have no problem at all."""
     loaded = validate(root, TODAY)
-    assert loaded.problems == [], "\n".join(f"{p.source}: {p.code} {p.message}" for p in loaded.problems)
+    assert loaded.problems == [], "\n".join(
+        f"{p.source}: {p.code} {p.message}" for p in loaded.problems
+    )
     return loaded
 
 
 __all__ = ["TODAY", "load", "load_ok", "validate", "write_ledger"]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Keep the record cache of every test out of the user's ~/.cache."""
+    monkeypatch.setenv("COFI_CACHE_DIR", str(tmp_path_factory.mktemp("cofi-cache")))

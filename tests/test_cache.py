@@ -9,12 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.conftest import TODAY, write_ledger
 
 from cofi import cache as cache_mod
 from cofi import loader
 from cofi.cache import RecordCache, cache_file
 from cofi.checks import validate
+from conftest import TODAY, write_ledger
 
 BASE = {
     "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",

@@ -7,10 +7,10 @@ because `contributor: ` is 13 characters.
 from __future__ import annotations
 
 import pytest
-from conftest import TODAY, validate
 
 import cofi.loader
 from cofi.problems import CODES
+from conftest import TODAY, validate
 
 BASE = {
     "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
@@ -27,21 +27,30 @@ BASE = {
 }
 
 # Programme: line 2 funder (value column 9), 4 start, 5 end (value column 6).
-P = "name: Pilote\nfunder: etat\nratio: 1\nstart: 2026-01-01\nend: 2026-12-31\n" \
+P = (
+    "name: Pilote\nfunder: etat\nratio: 1\nstart: 2026-01-01\nend: 2026-12-31\n"
     "envelope: 100000\nallocation: pro-rata\n"
+)
 PROG = "ledger/programmes/pilote.yaml"
 
 
-def C(extra: str = "", *, who: str = "la-ruche", common: str = "dokos", date: str = "2026-03-14",
-      amount: str = "1200") -> str:
+def C(
+    extra: str = "",
+    *,
+    who: str = "la-ruche",
+    common: str = "dokos",
+    date: str = "2026-03-14",
+    amount: str = "1200",
+) -> str:
     """A contribution: line 1 date (value column 7), 2 contributor (14), 3 common (9),
     4 amount (9); `extra` lines start on line 5."""
     return f"date: {date}\ncontributor: {who}\ncommon: {common}\namount: {amount}\n{extra}"
 
 
 def PL(*, who: str = "la-ruche", common: str = "dokos") -> str:
-    return f"date: 2026-01-10\ncontributor: {who}\ncommon: {common}\namount: 3000\n" \
-        "due: 2026-09-30\n"
+    return (
+        f"date: 2026-01-10\ncontributor: {who}\ncommon: {common}\namount: 3000\ndue: 2026-09-30\n"
+    )
 
 
 def REV(target: str, date: str = "2026-03-15") -> str:
@@ -71,56 +80,128 @@ CASES = [
     ("Y007", {C1: C().replace("1200", "&x 1200")}, (C1, 4, 9), "anchor '&x'"),
     ("Y008", {C1: C().replace("1200", "!!float 1200")}, (C1, 4, 9), "explicit tag"),
     ("Y010", {C1: C("[a, b]: 1\n")}, (C1, 5, 1), "a key must be a single word"),
-    ("F001", {"ledger/contributors/La_Ruche.yaml": "name: X\nkind: network\n"},
-     ("ledger/contributors/La_Ruche.yaml", 1, 1), "'La_Ruche' is not a valid file name"),
-    ("F002", {"ledger/contributions/c1.yml": C()}, ("ledger/contributions/c1.yml", 1, 1),
-     "extension .yml"),
+    (
+        "F001",
+        {"ledger/contributors/La_Ruche.yaml": "name: X\nkind: network\n"},
+        ("ledger/contributors/La_Ruche.yaml", 1, 1),
+        "'La_Ruche' is not a valid file name",
+    ),
+    (
+        "F002",
+        {"ledger/contributions/c1.yml": C()},
+        ("ledger/contributions/c1.yml", 1, 1),
+        "extension .yml",
+    ),
     ("S001", {C1: C("amout: 5\n")}, (C1, 5, 1), "unknown key 'amout': did you mean 'amount'?"),
-    ("S002", {C1: "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\n"}, (C1, 1, 1),
-     "missing key 'amount'"),
+    (
+        "S002",
+        {C1: "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\n"},
+        (C1, 1, 1),
+        "missing key 'amount'",
+    ),
     ("S003", {C1: C(amount="1200.505")}, (C1, 4, 9), "at most 2 decimals"),
     ("S004", {C1: C(date="2026-02-30")}, (C1, 1, 7), "not a day of the calendar"),
-    ("S005", {"commons/movilab.yaml": "name: Movilab\nstewards: dokos-sas\n"},
-     ("commons/movilab.yaml", 2, 11), "expected a list, found dokos-sas"),
+    (
+        "S005",
+        {"commons/movilab.yaml": "name: Movilab\nstewards: dokos-sas\n"},
+        ("commons/movilab.yaml", 2, 11),
+        "expected a list, found dokos-sas",
+    ),
     ("S006", {C1: C("kind: cash\n")}, (C1, 5, 7), "'cash' is not one of: money or in-kind"),
-    ("S007", {"ledger/contributors/x.yaml": 'name: X\nkind: private\nsiret: "73282932000075"\n'},
-     ("ledger/contributors/x.yaml", 3, 8), "not a valid SIRET"),
+    (
+        "S007",
+        {"ledger/contributors/x.yaml": 'name: X\nkind: private\nsiret: "73282932000075"\n'},
+        ("ledger/contributors/x.yaml", 3, 8),
+        "not a valid SIRET",
+    ),
     ("S008", {C1: C(common="Dokos")}, (C1, 3, 9), "'Dokos' is not an id"),
     ("S009", {PROG: P.replace("ratio: 1", "ratio: -1")}, (PROG, 3, 8), "'-1' is not a ratio"),
     ("S010", {C1: C("currency: euro\n")}, (C1, 5, 11), "not a currency code like EUR"),
     ("S011", {PROG: P + "exclude_stewards: oui\n"}, (PROG, 8, 19), "'oui' is not true or false"),
     ("S012", {C1: C("note: ''\n")}, (C1, 5, 7), "this text is empty"),
-    ("S013", {"ledger/contributors/x.yaml": "name: [X]\nkind: private\n"},
-     ("ledger/contributors/x.yaml", 1, 7), "expected text, found a list"),
-    ("R001", {C1: C(who="la-ruch")}, (C1, 2, 14),
-     "unknown contributor 'la-ruch': did you mean 'la-ruche'?"),
+    (
+        "S013",
+        {"ledger/contributors/x.yaml": "name: [X]\nkind: private\n"},
+        ("ledger/contributors/x.yaml", 1, 7),
+        "expected text, found a list",
+    ),
+    (
+        "R001",
+        {C1: C(who="la-ruch")},
+        (C1, 2, 14),
+        "unknown contributor 'la-ruch': did you mean 'la-ruche'?",
+    ),
     ("R002", {C1: C(common="movilab")}, (C1, 3, 9), "unknown common 'movilab'"),
     ("R003", {C1: C("need: booking\n")}, (C1, 5, 7), "did you mean 'booking-v2'?"),
-    ("R004", {"ledger/disbursements/d1.yaml":
-              "date: 2026-03-14\nprogramme: pilot\ncommon: dokos\namount: 5\n"},
-     ("ledger/disbursements/d1.yaml", 2, 12), "unknown programme 'pilot'"),
+    (
+        "R004",
+        {
+            "ledger/disbursements/d1.yaml": "date: 2026-03-14\nprogramme: pilot\n"
+            "common: dokos\namount: 5\n"
+        },
+        ("ledger/disbursements/d1.yaml", 2, 12),
+        "unknown programme 'pilot'",
+    ),
     ("R005", {C1: C("pledge: la-ruche-2026\n")}, (C1, 5, 9), "unknown pledge 'la-ruche-2026'"),
     ("R006", {R1: REV("c9")}, (R1, 2, 11), "unknown entry 'c9'"),
-    ("L001", {C1: C(), "ledger/pledges/c1.yaml": PL()}, ("ledger/pledges/c1.yaml", 1, 1),
-     "entry id 'c1' is already used by ledger/contributions/c1.yaml"),
-    ("L002", {PROG: P.replace("etat", "la-ruche")}, (PROG, 2, 9),
-     "the funder 'la-ruche' is of kind 'tiers-lieu', not 'public'"),
-    ("L003", {C1: C(), "ledger/pledges/r1.yaml": REV("c1")}, ("ledger/pledges/r1.yaml", 2, 11),
-     "this pledge reversal targets 'c1', which is a contribution"),
-    ("L004", {C1: C(), R1: REV("c1"), "ledger/contributions/r2.yaml": REV("c1", "2026-03-16")},
-     ("ledger/contributions/r2.yaml", 2, 11), "'c1' is already reversed by " + R1),
-    ("L005", {C1: C(), R1: REV("c1"), "ledger/contributions/r2.yaml": REV("r1")},
-     ("ledger/contributions/r2.yaml", 2, 11), "a reversal cannot be reversed"),
-    ("L006", {C1: C("pledge: pl\n", common="dokos"), "ledger/pledges/pl.yaml": PL(who="etat")},
-     (C1, 2, 14), "contributor is 'la-ruche' but pledge 'pl' is by/for 'etat'"),
+    (
+        "L001",
+        {C1: C(), "ledger/pledges/c1.yaml": PL()},
+        ("ledger/pledges/c1.yaml", 1, 1),
+        "entry id 'c1' is already used by ledger/contributions/c1.yaml",
+    ),
+    (
+        "L002",
+        {PROG: P.replace("etat", "la-ruche")},
+        (PROG, 2, 9),
+        "the funder 'la-ruche' is of kind 'tiers-lieu', not 'public'",
+    ),
+    (
+        "L003",
+        {C1: C(), "ledger/pledges/r1.yaml": REV("c1")},
+        ("ledger/pledges/r1.yaml", 2, 11),
+        "this pledge reversal targets 'c1', which is a contribution",
+    ),
+    (
+        "L004",
+        {C1: C(), R1: REV("c1"), "ledger/contributions/r2.yaml": REV("c1", "2026-03-16")},
+        ("ledger/contributions/r2.yaml", 2, 11),
+        "'c1' is already reversed by " + R1,
+    ),
+    (
+        "L005",
+        {C1: C(), R1: REV("c1"), "ledger/contributions/r2.yaml": REV("r1")},
+        ("ledger/contributions/r2.yaml", 2, 11),
+        "a reversal cannot be reversed",
+    ),
+    (
+        "L006",
+        {C1: C("pledge: pl\n", common="dokos"), "ledger/pledges/pl.yaml": PL(who="etat")},
+        (C1, 2, 14),
+        "contributor is 'la-ruche' but pledge 'pl' is by/for 'etat'",
+    ),
     ("L007", {C1: C(date="2026-11-29")}, (C1, 1, 7), "dated 2026-11-29, after today (2026-11-28)"),
-    ("L008", {PROG: P.replace("end: 2026-12-31", "end: 2025-12-31")}, (PROG, 5, 6),
-     "starts on 2026-01-01, after it ends (2025-12-31)"),
-    ("L009", {"commons/movilab.yaml": "name: Movilab\nneeds:\n  - {id: wiki, title: A, amount: 5}\n"
-              "  - {id: wiki, title: B, amount: 6}\n"},
-     ("commons/movilab.yaml", 4, 10), "need id 'wiki' appears twice"),
-    ("L010", {C1: C(), R1: REV("c1", "2026-03-13")}, (R1, 1, 7),
-     "dated 2026-03-13, before the entry it cancels (2026-03-14)"),
+    (
+        "L008",
+        {PROG: P.replace("end: 2026-12-31", "end: 2025-12-31")},
+        (PROG, 5, 6),
+        "starts on 2026-01-01, after it ends (2025-12-31)",
+    ),
+    (
+        "L009",
+        {
+            "commons/movilab.yaml": "name: Movilab\nneeds:\n  - {id: wiki, title: A, amount: 5}\n"
+            "  - {id: wiki, title: B, amount: 6}\n"
+        },
+        ("commons/movilab.yaml", 4, 10),
+        "need id 'wiki' appears twice",
+    ),
+    (
+        "L010",
+        {C1: C(), R1: REV("c1", "2026-03-13")},
+        (R1, 1, 7),
+        "dated 2026-03-13, before the entry it cancels (2026-03-14)",
+    ),
     ("L011", {C1: C("currency: USD\n")}, (C1, 5, 11), "in USD but the ledger is in EUR"),
 ]
 
@@ -155,9 +236,9 @@ def test_y009_too_deep(ledger_dir):
     # `identities: ` is 12 characters; the 1st `[` (level 2) is column 13, the 12th (level
     # 13) column 24. The model then also refuses the list where a text is expected.
     deep = "[" * 12 + "x" + "]" * 12
-    problems = problems_of(ledger_dir, {
-        "ledger/contributors/x.yaml": f"name: X\nkind: private\nidentities: {deep}\n"
-    })
+    problems = problems_of(
+        ledger_dir, {"ledger/contributors/x.yaml": f"name: X\nkind: private\nidentities: {deep}\n"}
+    )
     path = "ledger/contributors/x.yaml"
     assert where(problems) == [(path, 3, 14, "S013"), (path, 3, 24, "Y009")]
     assert "nested more than 12 levels deep" in problems[1].message
@@ -187,27 +268,33 @@ def test_every_y_f_s_r_l_code_has_a_test():
 
 
 def test_allowed_sides_raise_nothing(ledger_dir):
-    problems = problems_of(ledger_dir, {
-        PROG: P.replace("end: 2026-12-31", "end: 2026-01-01"),  # start == end is fine
-        C1: C("need: booking-v2\npledge: pl\ncurrency: EUR\n"),  # same contributor and common
-        "ledger/pledges/pl.yaml": PL(),
-        R1: REV("c1", "2026-03-14"),  # the same day as its target
-        "ledger/contributions/today.yaml": C(date="2026-11-28"),  # dated exactly today
-        "ledger/disbursements/d1.yaml": "date: 2026-11-28\nprogramme: pilote\ncommon: dokos\n"
-        "amount: 5\n",
-        "ledger/disbursements/d2.yaml": REV("d1", "2026-11-28"),  # in its target's folder
-        "commons/movilab.yaml": "name: Movilab\nneeds:\n  - {id: a, title: A, amount: 5}\n"
-        "  - {id: b, title: B, amount: 6}\n",
-    })
+    problems = problems_of(
+        ledger_dir,
+        {
+            PROG: P.replace("end: 2026-12-31", "end: 2026-01-01"),  # start == end is fine
+            C1: C("need: booking-v2\npledge: pl\ncurrency: EUR\n"),  # same contributor and common
+            "ledger/pledges/pl.yaml": PL(),
+            R1: REV("c1", "2026-03-14"),  # the same day as its target
+            "ledger/contributions/today.yaml": C(date="2026-11-28"),  # dated exactly today
+            "ledger/disbursements/d1.yaml": "date: 2026-11-28\nprogramme: pilote\ncommon: dokos\n"
+            "amount: 5\n",
+            "ledger/disbursements/d2.yaml": REV("d1", "2026-11-28"),  # in its target's folder
+            "commons/movilab.yaml": "name: Movilab\nneeds:\n  - {id: a, title: A, amount: 5}\n"
+            "  - {id: b, title: B, amount: 6}\n",
+        },
+    )
     assert problems == []
 
 
 def test_a_ledger_in_another_currency(ledger_dir):
-    problems = problems_of(ledger_dir, {
-        "ledger/settings.yaml": "currency: CHF\n",
-        C1: C("currency: CHF\n"),
-        "ledger/contributions/c2.yaml": C("currency: EUR\n"),
-    })
+    problems = problems_of(
+        ledger_dir,
+        {
+            "ledger/settings.yaml": "currency: CHF\n",
+            C1: C("currency: CHF\n"),
+            "ledger/contributions/c2.yaml": C("currency: EUR\n"),
+        },
+    )
     assert where(problems) == [("ledger/contributions/c2.yaml", 5, 11, "L011")]
     assert "in EUR but the ledger is in CHF" in problems[0].message
 
@@ -216,19 +303,22 @@ def test_a_ledger_in_another_currency(ledger_dir):
 
 
 def test_references_to_broken_files_are_not_reported_as_unknown(ledger_dir):
-    problems = problems_of(ledger_dir, {
-        "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieux\n",
-        "commons/dokos.yaml": "name: Dokos\nneeds: booking-v2\n",
-        "ledger/contributors/etat.yaml": "name: État\nkind: public\nfoo: 1\n",
-        PROG: P,  # its funder's file is broken
-        "ledger/programmes/broken.yaml": P.replace("ratio: 1", "ratio: x"),
-        "ledger/pledges/pl.yaml": PL().replace("3000", "0"),
-        "ledger/contributions/c0.yaml": C(date="2026-02-30"),
-        C1: C("need: booking-v2\npledge: pl\n"),
-        R1: REV("c0"),
-        "ledger/disbursements/d1.yaml": "date: 2026-03-14\nprogramme: broken\ncommon: dokos\n"
-        "amount: 5\n",
-    })
+    problems = problems_of(
+        ledger_dir,
+        {
+            "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieux\n",
+            "commons/dokos.yaml": "name: Dokos\nneeds: booking-v2\n",
+            "ledger/contributors/etat.yaml": "name: État\nkind: public\nfoo: 1\n",
+            PROG: P,  # its funder's file is broken
+            "ledger/programmes/broken.yaml": P.replace("ratio: 1", "ratio: x"),
+            "ledger/pledges/pl.yaml": PL().replace("3000", "0"),
+            "ledger/contributions/c0.yaml": C(date="2026-02-30"),
+            C1: C("need: booking-v2\npledge: pl\n"),
+            R1: REV("c0"),
+            "ledger/disbursements/d1.yaml": "date: 2026-03-14\nprogramme: broken\ncommon: dokos\n"
+            "amount: 5\n",
+        },
+    )
     # only each broken file's own problem: no R001, R002, R003, R004, R005 or R006
     assert where(problems) == [
         ("commons/dokos.yaml", 2, 8, "S005"),
@@ -241,12 +331,15 @@ def test_references_to_broken_files_are_not_reported_as_unknown(ledger_dir):
 
 
 def test_problems_come_sorted_by_path_line_and_column(ledger_dir):
-    problems = problems_of(ledger_dir, {
-        "ledger/contributions/b.yaml": C("kind: cash\n", who="nobody", amount="-1"),
-        "ledger/contributions/a.yaml": C(common="nothing", date="2027-01-01"),
-        "commons/zz.yaml": "name: Z\nstewards: [nobody]\n",
-        "commons/aa.yaml": "name: A\nnedds: []\n",
-    })
+    problems = problems_of(
+        ledger_dir,
+        {
+            "ledger/contributions/b.yaml": C("kind: cash\n", who="nobody", amount="-1"),
+            "ledger/contributions/a.yaml": C(common="nothing", date="2027-01-01"),
+            "commons/zz.yaml": "name: Z\nstewards: [nobody]\n",
+            "commons/aa.yaml": "name: A\nnedds: []\n",
+        },
+    )
     # b.yaml is broken, so its unknown contributor is not looked up
     assert where(problems) == [
         ("commons/aa.yaml", 2, 1, "S001"),

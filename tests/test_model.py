@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import TODAY, validate
 
 from cofi.model import siret_is_valid
+from conftest import TODAY, validate
 
 PEOPLE = {
     "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
@@ -32,8 +32,7 @@ def check(ledger_dir, files: dict[str, str]):
 
 
 def contribution(*, amount: str = "1200", date: str = "2026-03-14", extra: str = "") -> str:
-    return (f"date: {date}\ncontributor: la-ruche\ncommon: dokos\n"
-            f"amount: {amount}\n{extra}")
+    return f"date: {date}\ncontributor: la-ruche\ncommon: dokos\namount: {amount}\n{extra}"
 
 
 C1 = "ledger/contributions/c1.yaml"
@@ -53,10 +52,13 @@ def test_amount_keeps_exactly_the_written_value(ledger_dir, written):
 
 def test_amount_is_not_read_through_a_float(ledger_dir):
     # 0.1 + 0.2 as floats is 0.30000000000000004; as written text it is exact.
-    loaded, _ = check(ledger_dir, {
-        C1: contribution(amount="0.1"),
-        "ledger/contributions/c2.yaml": contribution(amount="0.2"),
-    })
+    loaded, _ = check(
+        ledger_dir,
+        {
+            C1: contribution(amount="0.1"),
+            "ledger/contributions/c2.yaml": contribution(amount="0.2"),
+        },
+    )
     assert sum(c.amount for c in loaded.ledger.contributions) == Decimal("0.3")
 
 
@@ -136,9 +138,9 @@ def test_dates_not_written_iso_are_refused(ledger_dir, written):
 )
 def test_valid_sirets(ledger_dir, siret):
     assert siret_is_valid(siret)
-    loaded, problems = check(ledger_dir, {
-        "ledger/contributors/x.yaml": f'name: X\nkind: private\nsiret: "{siret}"\n'
-    })
+    loaded, problems = check(
+        ledger_dir, {"ledger/contributors/x.yaml": f'name: X\nkind: private\nsiret: "{siret}"\n'}
+    )
     assert problems == []
     assert loaded.ledger.contributor["x"].siret == siret
 
@@ -157,9 +159,9 @@ def test_valid_sirets(ledger_dir, siret):
     ],
 )
 def test_invalid_sirets(ledger_dir, siret):
-    loaded, problems = check(ledger_dir, {
-        "ledger/contributors/x.yaml": f'name: X\nkind: private\nsiret: "{siret}"\n'
-    })
+    loaded, problems = check(
+        ledger_dir, {"ledger/contributors/x.yaml": f'name: X\nkind: private\nsiret: "{siret}"\n'}
+    )
     # 'siret: ' is 7 characters: the quoted value starts in column 8 of line 3.
     assert problems == [("ledger/contributors/x.yaml", 3, 8, "S007")]
     assert "14 digits and pass the Luhn check" in loaded.problems[0].message
@@ -177,8 +179,8 @@ def test_references_must_be_ids(ledger_dir, written):
 
 
 def test_an_id_of_64_characters_is_fine(ledger_dir):
-    name = "a" * 64
-    _, problems = check(ledger_dir, {f"ledger/contributors/{name}.yaml": "name: A\nkind: network\n"})
+    path = f"ledger/contributors/{'a' * 64}.yaml"
+    _, problems = check(ledger_dir, {path: "name: A\nkind: network\n"})
     assert problems == []
 
 
@@ -190,18 +192,18 @@ def test_record_ids_come_from_file_names(ledger_dir):
 
 
 def test_yes_is_not_a_boolean(ledger_dir):
-    loaded, problems = check(ledger_dir, {
-        "ledger/programmes/pilote.yaml": PROGRAMME + "exclude_stewards: yes\n"
-    })
+    loaded, problems = check(
+        ledger_dir, {"ledger/programmes/pilote.yaml": PROGRAMME + "exclude_stewards: yes\n"}
+    )
     # "exclude_stewards: " is 18 characters.
     assert problems == [("ledger/programmes/pilote.yaml", 8, 19, "S011")]
     assert "'yes' is not true or false" in loaded.problems[0].message
 
 
 def test_false_is_a_boolean(ledger_dir):
-    loaded, problems = check(ledger_dir, {
-        "ledger/programmes/pilote.yaml": PROGRAMME + "exclude_stewards: false\n"
-    })
+    loaded, problems = check(
+        ledger_dir, {"ledger/programmes/pilote.yaml": PROGRAMME + "exclude_stewards: false\n"}
+    )
     assert problems == []
     assert loaded.ledger.programme["pilote"].exclude_stewards is False
 
@@ -235,24 +237,29 @@ def test_unknown_key_far_from_all_keys_lists_them(ledger_dir):
 
 
 def test_unknown_key_inside_caps(ledger_dir):
-    loaded, problems = check(ledger_dir, {
-        "ledger/programmes/pilote.yaml": PROGRAMME + "caps:\n  per_contributer: 5000\n"
-    })
+    loaded, problems = check(
+        ledger_dir,
+        {"ledger/programmes/pilote.yaml": PROGRAMME + "caps:\n  per_contributer: 5000\n"},
+    )
     assert problems == [("ledger/programmes/pilote.yaml", 9, 3, "S001")]
     assert "did you mean 'per_contributor'?" in loaded.problems[0].message
     assert loaded.problems[0].hint == "keys are: per_contribution, per_contributor, per_common"
 
 
 def test_unknown_key_inside_eligible(ledger_dir):
-    loaded, problems = check(ledger_dir, {
-        "ledger/programmes/pilote.yaml": PROGRAMME + "eligible:\n  kind: [tiers-lieu]\n"
-    })
+    loaded, problems = check(
+        ledger_dir,
+        {"ledger/programmes/pilote.yaml": PROGRAMME + "eligible:\n  kind: [tiers-lieu]\n"},
+    )
     assert problems == [("ledger/programmes/pilote.yaml", 9, 3, "S001")]
     assert "unknown key 'kind': did you mean 'kinds'?" in loaded.problems[0].message
 
 
 def test_unknown_key_inside_a_need(ledger_dir):
-    loaded, problems = check(ledger_dir, {"commons/movilab.yaml": """
+    loaded, problems = check(
+        ledger_dir,
+        {
+            "commons/movilab.yaml": """
         name: Movilab
         needs:
           - id: wiki
@@ -261,7 +268,9 @@ def test_unknown_key_inside_a_need(ledger_dir):
           - id: search
             title: Recherche
             amonut: 800
-        """})
+        """
+        },
+    )
     path = "commons/movilab.yaml"
     # the second need lacks `amount` (reported at its `- id` line) and has `amonut`
     assert problems == [(path, 6, 5, "S002"), (path, 8, 5, "S001")]

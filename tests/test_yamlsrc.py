@@ -5,10 +5,9 @@ from __future__ import annotations
 import textwrap
 import time
 
-from conftest import TODAY, validate
-
 from cofi.model import Bare
 from cofi.yamlsrc import MAX_BYTES, MAX_DEPTH, Document, parse
+from conftest import TODAY, validate
 
 
 def yaml_doc(text: str) -> Document:
@@ -72,9 +71,11 @@ def test_alias_bomb_is_refused_without_being_expanded():
 
 
 def test_explicit_tags_are_refused():
-    for text, tag in (("amount: !!str 1200\n", "tag:yaml.org,2002:str"),
-                      ("amount: !foo 1200\n", "!foo"),
-                      ("amount: ! 1200\n", "!")):
+    for text, tag in (
+        ("amount: !!str 1200\n", "tag:yaml.org,2002:str"),
+        ("amount: !foo 1200\n", "!foo"),
+        ("amount: ! 1200\n", "!"),
+    ):
         doc = parse("x.yaml", text.encode())
         assert found(doc) == [("Y008", 1, 9)], text
         assert f"explicit tag '{tag}'" in doc.problems[0].message
@@ -235,11 +236,13 @@ def test_oversized_file_is_refused_from_its_size(ledger_dir):
 def test_file_of_exactly_the_limit_is_read(ledger_dir):
     head = "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\namount: 5\nnote: "
     padding = "x" * (MAX_BYTES - len(head) - 1)
-    root = ledger_dir({
-        "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-        "commons/dokos.yaml": "name: Dokos\n",
-        "ledger/contributions/c1.yaml": head + padding + "\n",
-    })
+    root = ledger_dir(
+        {
+            "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+            "commons/dokos.yaml": "name: Dokos\n",
+            "ledger/contributions/c1.yaml": head + padding + "\n",
+        }
+    )
     assert (root / "ledger/contributions/c1.yaml").stat().st_size == MAX_BYTES
     loaded = validate(root, TODAY)
     assert loaded.problems == []
@@ -275,8 +278,23 @@ def test_non_scalar_keys_are_refused_and_other_keys_kept():
 
 
 def test_yaml_11_surprises_come_back_as_the_written_text():
-    written = ["no", "on", "yes", "off", "1:30", "010", "1_000", "0x1F", ".inf", "-.inf",
-               ".nan", "2026-03-14", "1e3", "true", "null-ish"]
+    written = [
+        "no",
+        "on",
+        "yes",
+        "off",
+        "1:30",
+        "010",
+        "1_000",
+        "0x1F",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "2026-03-14",
+        "1e3",
+        "true",
+        "null-ish",
+    ]
     text = "".join(f"k{i}: {w}\n" for i, w in enumerate(written))
     doc = parse("x.yaml", text.encode())
     assert doc.problems == []
@@ -300,10 +318,11 @@ def test_quoted_scalars_are_plain_str_and_nulls_are_none():
 
 
 def test_surprises_keep_their_meaning_in_records(ledger_dir):
-    root = ledger_dir({
-        "ledger/contributors/no.yaml": "name: no\nkind: tiers-lieu\nregion: on\n",
-        "commons/dokos.yaml": "name: Dokos\n",
-        "ledger/contributions/c1.yaml": """
+    root = ledger_dir(
+        {
+            "ledger/contributors/no.yaml": "name: no\nkind: tiers-lieu\nregion: on\n",
+            "commons/dokos.yaml": "name: Dokos\n",
+            "ledger/contributions/c1.yaml": """
             date: 2026-03-14
             contributor: no
             common: dokos
@@ -311,7 +330,8 @@ def test_surprises_keep_their_meaning_in_records(ledger_dir):
             reference: 0x1F
             note: 1:30
             """,
-    })
+        }
+    )
     loaded = validate(root, TODAY)
     assert loaded.problems == []
     (who,) = loaded.ledger.contributors

@@ -1,0 +1,138 @@
+"""Dependencies point one way: the import graph of src/cofi, read with `ast`, keeps the layers.
+
+yaml only in yamlsrc, git only in history, typer/rich/click only in cli/ and render, and the
+core never reaches up into the command line or the rendering.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import cofi
+
+SRC = Path(cofi.__file__).parent
+CORE = {
+    "cofi.model",
+    "cofi.problems",
+    "cofi.yamlsrc",
+    "cofi.loader",
+    "cofi.ledger",
+    "cofi.checks",
+    "cofi.matching",
+    "cofi.obligations",
+    "cofi.history",
+    "cofi.report",
+}
+UI = ("typer", "rich", "click")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module `source` imports, anywhere in it (functions and TYPE_CHECKING included).
+
+    `from a import b` yields both `a` and `a.b` (b may be a module); relative imports are
+    resolved against `module`.
+    """
+    found: set[str] = set()
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    return {
+        module_name(p): imports_of(
+            p.read_text(encoding="utf-8"), module_name(p), p.name == "__init__.py"
+        )
+        for p in sorted(SRC.rglob("*.py"))
+    }
+
+
+def within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def test_the_walker_finds_every_kind_of_import():
+    source = (
+        "import yaml.nodes\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from rich.table import Table\n"
+        "def f():\n    from cofi import render\n    from . import ids\n    from ..cli import app\n"
+    )
+    found = imports_of(source, "cofi.checks.entries")
+    assert {"yaml.nodes", "rich.table", "cofi.render", "cofi.checks.ids", "cofi.cli.app"} <= found
+    assert "cofi.checks.ids" in imports_of("from . import ids\n", "cofi.checks", is_package=True)
+
+
+def test_the_walk_sees_the_real_modules():
+    g = graph()
+    assert {"cofi.model", "cofi.yamlsrc", "cofi.loader", "cofi.cli", "cofi.render"} <= set(g)
+    assert "yaml" in g["cofi.yamlsrc"]
+    assert "typer" in g["cofi.cli"]
+
+
+def test_yaml_only_in_yamlsrc():
+    bad = [
+        (m, i)
+        for m, imps in graph().items()
+        for i in imps
+        if within(i, "yaml") and m != "cofi.yamlsrc"
+    ]
+    assert bad == []
+
+
+def test_git_only_in_history():
+    bad = [
+        (m, i)
+        for m, imps in graph().items()
+        for i in imps
+        if within(i, "git") and m != "cofi.history"
+    ]
+    assert bad == []
+
+
+def test_typer_rich_click_only_in_cli_and_render():
+    bad = [
+        (m, i)
+        for m, imps in graph().items()
+        for i in imps
+        if any(within(i, ui) for ui in UI) and not within(m, "cofi.cli") and m != "cofi.render"
+    ]
+    assert bad == []
+
+
+def test_core_never_imports_cli_or_render():
+    bad = [
+        (m, i)
+        for m, imps in graph().items()
+        for i in imps
+        if any(within(m, core) for core in CORE)
+        and (within(i, "cofi.cli") or within(i, "cofi.render"))
+    ]
+    assert bad == []
+
+
+def test_only_main_imports_the_cli_from_outside_it():
+    bad = [
+        (m, i)
+        for m, imps in graph().items()
+        for i in imps
+        if within(i, "cofi.cli") and not within(m, "cofi.cli") and m != "cofi.__main__"
+    ]
+    assert bad == []
