@@ -348,17 +348,25 @@ def _validation_problems(
     err: ValidationError, doc: yamlsrc.Document, model: type[BaseModel]
 ) -> list[Problem]:
     out = []
-    for e in err.errors(include_url=False, include_context=True):
+    errors = err.errors(include_url=False, include_context=True)
+    suggested: set[KeyPath] = set()  # a misspelt key is one mistake, not also a missing one
+    for e in errors:
         loc: KeyPath = tuple(e["loc"])
-        kind: str = e["type"]
-        if kind == "extra_forbidden":
+        if e["type"] == "extra_forbidden":
             name = str(loc[-1])
             valid = _field_names(model, loc[:-1])
             close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
             message = f"unknown key '{name}'" + (f": did you mean '{close[0]}'?" if close else "")
             hint = "keys are: " + ", ".join(valid)
             out.append(Problem("S001", message, doc.at(loc, key=True), hint))
-        elif kind == "missing":
+            if close:
+                suggested.add((*loc[:-1], close[0]))
+    for e in errors:
+        loc = tuple(e["loc"])
+        kind: str = e["type"]
+        if kind == "extra_forbidden" or (kind == "missing" and loc in suggested):
+            continue
+        if kind == "missing":
             name = str(loc[-1])
             out.append(
                 Problem(

@@ -40,9 +40,10 @@ class Bare(str):
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-_MONEY = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?\Z")
-_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
-_INTEGER = re.compile(r"[0-9]+\Z")
+# No leading zeros: YAML 1.1 reads `010` as octal 8, so `01200` is refused, not guessed.
+_MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?\Z")
+_DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+_INTEGER = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -81,7 +82,7 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
         raise _fail(
             "amount",
             "'{value}' is not an amount: write digits with a dot and at most 2 decimals, "
-            "like 1200 or 1200.50 (no spaces, commas, signs or exponents)",
+            "like 1200 or 1200.50 (no spaces, commas, signs, exponents or leading zeros)",
             value=text,
         )
     amount = Decimal(text)
@@ -181,6 +182,8 @@ def siret_is_valid(digits: str) -> bool:
     """14 digits passing the Luhn check (La Poste's establishments, but not its head office
     35600000000048, use a digit sum instead)."""
     if len(digits) != 14 or not digits.isascii() or not digits.isdigit():
+        return False
+    if digits == "0" * 14:  # passes Luhn, names no one
         return False
     if digits.startswith("356000000") and digits != "35600000000048":
         return sum(map(int, digits)) % 5 == 0

@@ -210,7 +210,7 @@ class _Walker:
     def _tag(self, node: Node) -> None:
         self.doc.problem(
             "Y008",
-            f"explicit tag '{node.tag}' is not allowed",
+            f"explicit tag '{_written(node.tag)}' is not allowed",
             _mark(node),
             "remove the `!` tag: cofi reads each field by its own rules",
         )
@@ -242,7 +242,7 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
             if tag:
                 doc.problem(
                     "Y008",
-                    f"explicit tag '{tag}' is not allowed",
+                    f"explicit tag '{_written(tag)}' is not allowed",
                     mark,
                     "remove the `!` tag: cofi reads each field by its own rules",
                 )
@@ -274,6 +274,12 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
         "check the indentation and that each line reads `key: value`; "
         "put quotes around text containing `: ` or starting with a special character",
     )
+
+
+def _written(tag: str) -> str:
+    """A tag as the user most likely wrote it: `!!str`, not `tag:yaml.org,2002:str`."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def _mark(node: Node) -> Mark:
