@@ -57,7 +57,27 @@ def schema(kind: str) -> dict[str, Any]:
     }
     if definitions:
         out["definitions"] = definitions
+    _numeric_defaults(out)
     return out
+
+
+def _numeric_defaults(node: Any) -> None:
+    """pydantic writes Decimal defaults as strings ("0.01"); an editor inserting one would
+    write a quoted number that cofi refuses. Make them JSON numbers."""
+    if isinstance(node, dict):
+        default = node.get("default")
+        if isinstance(default, str) and _is_number_schema(node):
+            node["default"] = json.loads(default)
+        for value in node.values():
+            _numeric_defaults(value)
+    elif isinstance(node, list):
+        for value in node:
+            _numeric_defaults(value)
+
+
+def _is_number_schema(node: dict[str, Any]) -> bool:
+    kinds = [node.get("type"), *(a.get("type") for a in node.get("anyOf", []))]
+    return "number" in kinds or "integer" in kinds
 
 
 def schema_text(kind: str) -> str:
