@@ -6,6 +6,8 @@ because `contributor: ` is 13 characters.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import cofi.loader
@@ -257,6 +259,19 @@ def test_f003_file_that_vanished_before_it_was_read(ledger_dir, monkeypatch):
     problems = validate(root, TODAY).problems
     assert where(problems) == [(C1, 1, 1, "F003")]
     assert "cannot read this file" in problems[0].message
+
+
+def test_f003_broken_link_and_pipe_are_reported_not_skipped(ledger_dir):
+    root = ledger_dir(BASE)
+    (root / "ledger/contributions").mkdir(parents=True, exist_ok=True)
+    (root / "ledger/contributions/gone.yaml").symlink_to(root / "nowhere.yaml")
+    os.mkfifo(root / "commons/pipe.yaml")
+    problems = validate(root, TODAY).problems
+    assert where(problems) == [
+        ("commons/pipe.yaml", 1, 1, "F003"),
+        ("ledger/contributions/gone.yaml", 1, 1, "F003"),
+    ]
+    assert all("not a regular file" in p.message for p in problems)
 
 
 def test_every_y_f_s_r_l_code_has_a_test():

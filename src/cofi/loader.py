@@ -114,9 +114,15 @@ def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
         FileRef(
             rel, st.st_size, partial(_read_bytes, full), (st.st_size, st.st_mtime_ns, st.st_ino)
         )
+        if st is not None
+        else FileRef(rel, 0, _not_a_file)
         for top in ("commons", "ledger")
         for rel, full, st in _walk(root / top, top)
     )
+
+
+def _not_a_file() -> bytes:
+    raise OSError("not a regular file (a broken link, or a pipe)")
 
 
 def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
@@ -137,7 +143,8 @@ def _read_bytes(full: str) -> bytes:
         return f.read()
 
 
-def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:
+def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result | None]]:
+    """Files below `top`; what is neither a file nor a folder comes without a stat."""
     try:
         entries = list(os.scandir(top))
     except (FileNotFoundError, NotADirectoryError):
@@ -150,6 +157,8 @@ def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:
             yield from _walk(Path(e.path), path)
         elif e.is_file():
             yield path, e.path, e.stat()
+        else:
+            yield path, e.path, None
 
 
 def _unexpected(path: str, what: str, hint: str) -> Problem:
