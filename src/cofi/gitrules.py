@@ -69,20 +69,14 @@ class Vouchers:
 
 
 def vouchers(emails: Iterable[str], actor: str | None) -> Vouchers:
-    """Emails, plus the logins of GitHub no-reply addresses and the actor."""
+    """Commit author emails, and the forge login of CI's actor.
+
+    A login is only ever taken from `actor`, which the forge authenticates: never
+    read out of an email (anyone can commit as `1+login@users.noreply.github.com`).
+    """
     mails = frozenset(e.strip().lower() for e in emails if e.strip())
-    logins = {login_of(e) for e in mails} - {None}
-    if actor:
-        logins.add(actor.strip().lower())
-    return Vouchers(mails, frozenset(str(x) for x in logins))
-
-
-def login_of(email: str) -> str | None:
-    """The forge login in a GitHub no-reply address (`123+login@users.noreply.github.com`)."""
-    local, _, domain = email.partition("@")
-    if domain == "users.noreply.github.com":
-        return local.split("+", 1)[-1]
-    return None
+    logins = frozenset({actor.strip().lower()} if actor else ())
+    return Vouchers(mails, logins)
 
 
 @dataclass(frozen=True)
@@ -132,14 +126,17 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
     who = _vouchers(r, change)
     allowed = list(r.base.settings.coordinators)
     what = "a coordinator"
-    if folder == "commons" and change.status == "modified":
-        common = r.base.by_path.get(change.path)
-        for steward in getattr(common, "stewards", ()):
-            allowed += _identities(r.base, steward)
-        what = "a coordinator or a steward of this common"
-    elif folder == "ledger/contributors" and change.status == "modified":
-        allowed += _identities(r.base, _id_of(change.path))
-        what = "a coordinator or the contributor itself"
+    if change.status == "modified" and folder in _SELF_EDIT:
+        guarded = _guarded_changes(r, change.path, _SELF_EDIT[folder])
+        if guarded:
+            what = f"a coordinator (it changes {', '.join(guarded)}, which matches depend on)"
+        elif folder == "commons":
+            for steward in getattr(r.base.by_path.get(change.path), "stewards", ()):
+                allowed += _identities(r.base, steward)
+            what = "a coordinator or a steward of this common"
+        else:
+            allowed += _identities(r.base, _id_of(change.path))
+            what = "a coordinator or the contributor itself"
     if not who.include(allowed):
         kind = "settings file" if folder == SETTINGS else FOLDERS[folder][0]
         yield Problem(
@@ -149,6 +146,18 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
             "ask a coordinator (ledger/settings.yaml: coordinators) to make or approve "
             "this change from one of their identities",
         )
+
+
+# Who else may edit a file, and the fields they may not change: matches already
+# computed depend on them (a steward's gift is excluded; a kind decides eligibility).
+_SELF_EDIT = {"commons": ("stewards",), "ledger/contributors": ("kind", "siret")}
+
+
+def _guarded_changes(r: Review, path: str, fields: tuple[str, ...]) -> list[str]:
+    old, new = r.base.by_path.get(path), r.head.by_path.get(path)
+    if old is None or new is None:
+        return list(fields)
+    return [f for f in fields if getattr(old, f) != getattr(new, f)]
 
 
 def _history_problem(r: Review, change: Change) -> Problem:
@@ -171,6 +180,8 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
     entry = r.head.by_path.get(path)
     if entry is None:
         return  # the file's own problems are reported by the checks
+    if isinstance(entry, Contribution):
+        yield from _late(r, entry)
     speaker, field = _speaker(r.head, entry)
     allowed = [*r.base.settings.coordinators, *_identities(r.base, speaker)]
     who = _vouchers(r, Change(path, "added"))
@@ -184,6 +195,21 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
         f"add it from an identity listed in ledger/contributors/{speaker}.yaml "
         "(commit email or forge login), or ask a coordinator",
     )
+
+
+def _late(r: Review, c: Contribution) -> Iterator[Problem]:
+    """A warning for a contribution added to a programme that has already ended."""
+    for p in sorted(r.base.programmes, key=lambda p: p.id):
+        if p.start <= c.date <= p.end < r.today:
+            yield Problem(
+                "G005",
+                f"this contribution falls in programme '{p.id}', which ended on {p.end}: "
+                "adding it now changes figures already stated",
+                r.head.locate(c, "date"),
+                "check the date; if the payment really was made then, tell the programme's "
+                "funder, whose statements change",
+                severity="warning",
+            )
 
 
 def _speaker(ledger: Ledger, entry: Record) -> tuple[str, str]:

@@ -225,7 +225,12 @@ Day = Annotated[
     date, PlainValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})
 ]
 Flag = Annotated[bool, PlainValidator(_boolean), WithJsonSchema({"type": "boolean"})]
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+# Numbers and booleans are text too (`reference: 2026031`): cofi keeps what was written.
+Text = Annotated[
+    str,
+    PlainValidator(_text),
+    WithJsonSchema({"type": ["string", "number", "boolean"], "minLength": 1}),
+]
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 Currency = Annotated[
     str, PlainValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})

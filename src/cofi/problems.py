@@ -87,4 +87,5 @@ CODES: dict[str, str] = {
     "G002": "programme-changed",
     "G003": "not-vouched",
     "G004": "needs-coordinator",
+    "G005": "late-for-programme",
 }

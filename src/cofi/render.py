@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
 from cofi.problems import Problem
@@ -171,8 +171,8 @@ def table_json(table: Table) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
-def human_cell(value: Cell, kind: str) -> str:
-    """A cell as a person reads it: `12,000.00`, `yes`, a coverage bar."""
+def human_cell(value: Cell, kind: str, *, bars: bool = False) -> str:
+    """A cell as a person reads it: `12,000.00`, `yes`, `62.5%` (after a bar, with `bars`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -180,8 +180,12 @@ def human_cell(value: Cell, kind: str) -> str:
     if kind == "int" and value == 0:
         return ""
     if kind == "ratio" and isinstance(value, Decimal):
+        # Rounded down, like money: 99.96% covered is not shown as 100%.
+        percent = f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_FLOOR)}%"
+        if not bars:
+            return percent
         filled = int(value * 10)
-        return "█" * filled + "░" * (10 - filled) + f" {int(value * 100):>3}%"
+        return "█" * filled + "░" * (10 - filled) + f" {percent:>6}"
     if isinstance(value, Decimal):
         return f"{value.quantize(_CENT):,f}"
     if isinstance(value, date):
@@ -189,11 +193,13 @@ def human_cell(value: Cell, kind: str) -> str:
     return str(value)
 
 
-def _cells(table: Table) -> tuple[list[list[str]], list[str] | None]:
-    rows = [[human_cell(r.get(c.key), c.kind) for c in table.columns] for r in table.rows]
+def _cells(table: Table, bars: bool = False) -> tuple[list[list[str]], list[str] | None]:
+    rows = [
+        [human_cell(r.get(c.key), c.kind, bars=bars) for c in table.columns] for r in table.rows
+    ]
     totals = None
     if table.totals is not None and table.rows:
-        totals = [human_cell(table.totals.get(c.key), c.kind) for c in table.columns]
+        totals = [human_cell(table.totals.get(c.key), c.kind, bars=bars) for c in table.columns]
     return rows, totals
 
 
@@ -224,7 +230,7 @@ def table_rich(table: Table) -> RenderableType:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    rows, totals = _cells(table)
+    rows, totals = _cells(table, bars=True)
     rt = RichTable(title=table.title, title_justify="left", header_style="bold")
     for i, c in enumerate(table.columns):
         # Figures and ids are never cut: a narrow terminal wraps the line instead.

@@ -63,12 +63,13 @@ class Document:
     def at(self, path: KeyPath, *, key: bool = False) -> Source:
         """The position of the value (or key) at `path`, else of its nearest written parent."""
         table = self.keys if key else self.values
-        while path:
+        while True:
             mark = table.get(path) or self.values.get(path)
             if mark:
                 return Source(self.path, *mark)
+            if not path:
+                return Source(self.path, 1, 1)
             path = path[:-1]
-        return Source(self.path, 1, 1)
 
     def problem(self, code: str, message: str, mark: Mark, hint: str = "") -> None:
         self.problems.append(Problem(code, message, Source(self.path, *mark), hint))
@@ -125,6 +126,7 @@ def parse(path: str, raw: bytes) -> Document:
             "write one field per line, like `amount: 1200`",
         )
         return doc
+    doc.values[()] = _mark(node)  # where a missing top-level key is reported
     doc.data = _Walker(doc).mapping(node, (), 1)
     return doc
 
@@ -267,13 +269,16 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
         return
     context = getattr(e, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    doc.problem(
-        "Y004",
-        message,
-        where,
-        "check the indentation and that each line reads `key: value`; "
-        "put quotes around text containing `: ` or starting with a special character",
-    )
+    lines = text.splitlines()
+    line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
+    if "\t" in line or "tab" in str(problem):
+        hint = "YAML does not allow tabs for indentation: indent with spaces"
+    else:
+        hint = (
+            "check the indentation and that each line reads `key: value`; "
+            "put quotes around text containing `: ` or starting with a special character"
+        )
+    doc.problem("Y004", message, where, hint)
 
 
 def _written(tag: str) -> str:
