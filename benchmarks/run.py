@@ -1,0 +1,657 @@
+#!/usr/bin/env python3
+"""Time cofi against a plain PyYAML baseline, on generated ledgers.
+
+    python benchmarks/run.py [--sizes 10000 100000] [--repeat 5]
+                             [--engine-sizes 10000 100000 1000000]
+
+For each N of --sizes: generate the ledger (or reuse it: ledgers are kept in a
+work folder outside the repository, keyed by N, seed and the generator's
+code), then time, as separate processes and ALTERNATING between them in each
+round (round-robin, the starting point shifting each round, so that drift of
+the machine affects every variant alike):
+
+- baseline      python benchmarks/baseline.py DIR (read + yaml.CSafeLoader, nothing else)
+- check cold    cofi check --no-cache
+- match cold    cofi match --format csv --no-cache
+- check warm    cofi check, with a cache filled beforehand and nothing changed
+- match warm    cofi match --format csv, idem
+- check touched cofi check, right after `os.utime` on one contribution file
+- match touched cofi match --format csv, idem
+- cofi --help, cofi --version (start-up)
+
+All cofi commands get `--root DIR --as-of 2026-11-28` (the generator dates
+nothing later) and COFI_CACHE_DIR pointing into the work folder. Peak memory
+is the child's `ru_maxrss`, from `os.wait4`. The report gives the median and
+range of the runs, the ratio of each median to the baseline's median for the
+same N, and the peak memory; it is printed and written to benchmarks/results.md.
+
+With --engine-sizes, the matching engine alone: a child process per size
+builds the ledger in memory (cofi.model records, no files, no YAML), then
+times cofi.matching.match_all + cofi.obligations.match_obligations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gc
+import hashlib
+import json
+import math
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+AS_OF = "2026-11-28"
+MIB = 1024  # ru_maxrss is in KiB on Linux
+
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+# Targets, from the issue; they are set for N = 100,000.
+RATIO_TARGETS = {"check cold": 0.8, "match cold": 1.0, "check warm": 0.15, "match warm": 0.15}
+PEAK_TARGET_MB = 300
+STARTUP_TARGET_S = 0.3
+GROWTH_TARGET = 12.0
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Run `argv` to completion: (wall seconds, peak RSS in MiB). Raises on a non-zero exit."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - started
+        p.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
+        if p.returncode != 0:
+            err.seek(0)
+            tail = err.read()[-2000:].decode("utf-8", "replace")
+            raise BenchError(f"{shlex.join(argv)} exited with {p.returncode}:\n{tail}")
+    return elapsed, usage.ru_maxrss / MIB
+
+
+def capture(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+
+
+def find_cofi() -> str:
+    beside = Path(sys.executable).parent / "cofi"
+    found = str(beside) if beside.exists() else shutil.which("cofi")
+    if not found:
+        sys.exit("cofi is not installed here: activate the virtualenv (. .venv/bin/activate)")
+    return found
+
+
+# --------------------------------------------------------------------------- ledgers
+
+
+def generator_key() -> str:
+    return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:10]
+
+
+def ledger_for(n: int, seed: int, work: Path) -> Path:
+    """The generated ledger for (n, seed), made once and reused while generate.py is unchanged."""
+    ledgers = work / "ledgers"
+    ledgers.mkdir(parents=True, exist_ok=True)
+    name = f"n{n}-seed{seed}-g{generator_key()}"
+    final = ledgers / name
+    if (final / ".complete").exists():
+        log(f"reusing {final}")
+        return final
+    for stale in ledgers.glob(f"n{n}-seed{seed}-g*"):  # older generator versions, partial runs
+        if stale != final:
+            shutil.rmtree(stale, ignore_errors=True)
+    shutil.rmtree(final, ignore_errors=True)
+    partial = ledgers / f".{name}.partial-{os.getpid()}"
+    log(f"generating N={n:,} (seed {seed}) ...")
+    started = time.perf_counter()
+    data = generate.build(n, seed)
+    files = generate.write(data, partial)
+    del data
+    took = time.perf_counter() - started
+    (partial / ".complete").write_text(f"{files} files, generated in {took:.1f} s\n")
+    partial.rename(final)
+    log(f"  {files:,} files in {took:.1f} s -> {final}")
+    # cofi's cache treats files modified within 2 s of writing it as "racy" (it compares
+    # their content); let the new files age so the warm runs measure the normal case.
+    time.sleep(2.1)
+    return final
+
+
+# --------------------------------------------------------------------------- CLI variants
+
+
+@dataclass
+class Variant:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    before: Callable[[], None] | None = None
+    after: Callable[[], None] | None = None
+    seconds: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+
+
+def has_option(cofi: str, command: str, option: str, env: dict[str, str]) -> bool:
+    out = capture([cofi, command, "--help"], {**env, "COLUMNS": "200"})
+    return option in out.stdout
+
+
+def time_cli(
+    n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path, notes: list[str]
+) -> list[Variant]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
+    env.update(
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        COLUMNS="100",
+        NO_COLOR="1",
+        COFI_CACHE_DIR=str(work / "cofi-cache"),
+    )
+    common = ["--root", str(root), "--as-of", AS_OF]
+    check = [cofi, "check", *common]
+    match = [cofi, "match", *common, "--format", "csv"]
+    nocache = {cmd: has_option(cofi, cmd, "--no-cache", env) for cmd in ("check", "match")}
+
+    # The ledger must be valid, else cofi would stop early and the timings mean nothing.
+    out = capture(check + (["--no-cache"] if nocache["check"] else []), env)
+    if out.returncode != 0:
+        raise BenchError(
+            f"cofi check found problems in {root}:\n{out.stdout[-3000:]}{out.stderr[-2000:]}"
+        )
+
+    variants = [Variant("baseline", [sys.executable, str(HERE / "baseline.py"), str(root)], env)]
+    fresh_dirs: list[Path] = []
+    for cmd, argv in (("check", check), ("match", match)):
+        if nocache[cmd]:
+            variants.append(Variant(f"{cmd} cold", [*argv, "--no-cache"], env))
+        else:
+            # No --no-cache: a fresh, empty cache folder per run keeps it cold whatever cofi does.
+            empty = work / f"empty-cache-{cmd}"
+            fresh_dirs.append(empty)
+            variants.append(
+                Variant(
+                    f"{cmd} cold",
+                    argv,
+                    {**env, "COFI_CACHE_DIR": str(empty)},
+                    before=lambda e=empty: shutil.rmtree(e, ignore_errors=True),
+                )
+            )
+            notes.append(
+                f"`cofi {cmd}` has no `--no-cache` option yet: its cold runs use a fresh, "
+                f"empty COFI_CACHE_DIR each time (which includes writing a cache, if cofi "
+                f"keeps one); warm and touched runs of `cofi {cmd}` are skipped."
+            )
+    warm = [(cmd, argv) for cmd, argv in (("check", check), ("match", match)) if nocache[cmd]]
+
+    contributions = sorted((root / "ledger/contributions").rglob("*.yaml"))
+    touched = contributions[len(contributions) // 2]
+    last_ns = [0]
+
+    def touch() -> None:
+        now = max(time.time_ns(), last_ns[0] + 1_000_000)
+        last_ns[0] = now
+        os.utime(touched, ns=(now, now))
+
+    def rewarm() -> None:
+        """After a touched run, bring every command's cache back up to date (untimed)."""
+        for _, argv in warm:
+            measure(argv, env, root)
+
+    for cmd, argv in warm:
+        variants.append(Variant(f"{cmd} warm", argv, env))
+    for cmd, argv in warm:
+        variants.append(Variant(f"{cmd} touched", argv, env, before=touch, after=rewarm))
+    variants.append(Variant("cofi --help", [cofi, "--help"], env))
+    variants.append(Variant("cofi --version", [cofi, "--version"], env))
+    if warm:
+        notes.append(
+            f"N = {n:,}: touched file `{touched.relative_to(root)}` (its mtime set to now before "
+            f"each touched run; the caches are brought up to date, untimed, after it)."
+        )
+
+    # One untimed round: fills the cache, compiles bytecode, warms the OS page cache.
+    log(f"N={n:,}: warm-up round")
+    for v in variants:
+        if v.before:
+            v.before()
+        measure(v.argv, v.env, root)
+        if v.after:
+            v.after()
+    for r in range(args.repeat):
+        shift = r % len(variants)
+        order = variants[shift:] + variants[:shift]
+        for v in order:
+            if v.before:
+                v.before()
+            seconds, peak = measure(v.argv, v.env, root)
+            if v.after:
+                v.after()
+            v.seconds.append(seconds)
+            v.peaks.append(peak)
+        log(
+            f"N={n:,}: round {r + 1}/{args.repeat}: "
+            + ", ".join(f"{v.name} {v.seconds[-1]:.2f}s" for v in variants)
+        )
+    for d in fresh_dirs:
+        shutil.rmtree(d, ignore_errors=True)
+    return variants
+
+
+def cli_table(n: int, variants: list[Variant], files: int) -> str:
+    base = statistics.median(variants[0].seconds)
+    rows = [
+        f"**N = {n:,} contributions** ({files:,} files; targets are set for N = 100,000)",
+        "",
+        "| variant | median s | min–max s | × baseline | peak MB | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for v in variants:
+        med = statistics.median(v.seconds)
+        ratio = med / base
+        peak = max(v.peaks)
+        targets, met = [], []
+        if v.name in RATIO_TARGETS:
+            targets.append(f"≤ {RATIO_TARGETS[v.name]}×")
+            met.append(ratio <= RATIO_TARGETS[v.name])
+        if v.name.startswith("cofi --"):
+            targets.append(f"≤ {STARTUP_TARGET_S} s")
+            met.append(med <= STARTUP_TARGET_S)
+        elif v.name != "baseline":
+            targets.append(f"≤ {PEAK_TARGET_MB} MB")
+            met.append(peak <= PEAK_TARGET_MB)
+        rows.append(
+            f"| {v.name} | {med:.3f} | {min(v.seconds):.3f}–{max(v.seconds):.3f} | "
+            f"{ratio:.2f} | {peak:.0f} | {', '.join(targets) or '—'} | "
+            f"{('yes' if all(met) else '**no**') if met else '—'} |"
+        )
+    return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------- engine alone
+
+
+def to_ledger(data: generate.Data):  # type: ignore[no-untyped-def]
+    """The generated records as a cofi Ledger, built in memory (no files, no YAML)."""
+    from decimal import Decimal
+
+    from cofi.ledger import Ledger
+    from cofi.model import (
+        Common,
+        Contribution,
+        Contributor,
+        Disbursement,
+        Pledge,
+        Programme,
+        Reversal,
+        Source,
+    )
+
+    def rec(model, path: str, fields: dict):  # type: ignore[no-untyped-def]
+        values = {k: v for k, v in fields.items() if v is not None}
+        return model.model_validate(
+            {**values, "id": path.rsplit("/", 1)[1][:-5], "source": Source(path)}
+        )
+
+    def by_path(records):  # type: ignore[no-untyped-def]
+        return tuple(sorted(records, key=lambda r: r.source.path))
+
+    contributors = [
+        rec(
+            Contributor,
+            f"ledger/contributors/{c['id']}.yaml",
+            {k: v for k, v in c.items() if k != "id"},
+        )
+        for c in data.contributors
+    ]
+    commons = [
+        rec(
+            Common,
+            f"commons/{c['id']}.yaml",
+            {
+                "name": c["name"],
+                "description": c["description"],
+                "url": c["url"],
+                "license": c["license"],
+                "stewards": c["stewards"],
+                "needs": [{**n, "amount": Decimal(n["amount"])} for n in c["needs"]],
+            },
+        )
+        for c in data.commons
+    ]
+    programmes = []
+    for p in data.programmes:
+        e, caps = p["eligible"], p["caps"]
+        programmes.append(
+            rec(
+                Programme,
+                f"ledger/programmes/{p['id']}.yaml",
+                {
+                    "name": p["name"],
+                    "funder": p["funder"],
+                    "ratio": Decimal(p["ratio"]),
+                    "in_kind_ratio": Decimal(p["in_kind_ratio"]),
+                    "start": p["start"],
+                    "end": p["end"],
+                    "envelope": Decimal(p["envelope"]),
+                    "allocation": p["allocation"],
+                    "eligible": {
+                        "kinds": list(e["kinds"]),
+                        "commons": e["commons"],
+                        "min_amount": Decimal(e["min_amount"]),
+                    },
+                    "exclude_stewards": p["exclude_stewards"],
+                    "caps": {k: Decimal(v) for k, v in caps.items()},
+                    "payment_days": p["payment_days"],
+                },
+            )
+        )
+    # Built in path order, as the loader reads files: objects allocated in that order lie
+    # close in memory, and the engine's speed depends on it (cache misses) at large N.
+    contributions = [
+        rec(
+            Contribution,
+            c.path,
+            {
+                "date": c.date,
+                "contributor": c.contributor,
+                "common": c.common,
+                "need": c.need,
+                "amount": Decimal(c.amount),
+                "kind": c.kind,
+                "pledge": c.pledge,
+                "currency": "EUR" if c.currency else None,
+                "reference": c.reference,
+                "note": c.note,
+            },
+        )
+        for c in sorted(data.contributions, key=lambda c: c.path)
+    ]
+    reversals = [
+        rec(
+            Reversal,
+            r.path,
+            {"date": r.date, "reverses": r.reverses, "note": r.note, "entry_kind": "contribution"},
+        )
+        for r in data.reversals
+    ]
+    pledges = [
+        rec(
+            Pledge,
+            p.path,
+            {
+                "date": p.date,
+                "contributor": p.contributor,
+                "common": p.common,
+                "amount": Decimal(p.amount),
+                "due": p.due,
+                "reference": p.reference,
+                "note": p.note,
+            },
+        )
+        for p in data.pledges
+    ]
+    disbursements = [
+        rec(
+            Disbursement,
+            d.path,
+            {
+                "date": d.date,
+                "programme": d.programme,
+                "common": d.common,
+                "amount": Decimal(d.amount),
+                "reference": d.reference,
+            },
+        )
+        for d in data.disbursements
+    ]
+    return Ledger(
+        root="(in memory)",
+        contributors=by_path(contributors),
+        commons=by_path(commons),
+        programmes=by_path(programmes),
+        contributions=by_path(contributions),
+        pledges=by_path(pledges),
+        disbursements=by_path(disbursements),
+        reversals=by_path(reversals),
+    )
+
+
+def engine_child(n: int, seed: int, repeat: int) -> None:
+    """In a child process: build the ledger in memory, time the engine, print JSON."""
+    from cofi.matching import match_all
+    from cofi.obligations import match_obligations
+
+    as_of = dt.date.fromisoformat(AS_OF)
+    started = time.perf_counter()
+    gc.disable()  # building is not what is measured; the engine runs with the GC on, as in cofi
+    data = generate.build(n, seed)
+    ledger = to_ledger(data)
+    del data
+    gc.enable()
+    gc.collect()
+    built = time.perf_counter() - started
+    times: list[float] = []
+    eligible = matched = rows = 0
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        results = match_all(ledger, as_of)
+        obligations = match_obligations(ledger, results)
+        times.append(time.perf_counter() - t)
+        eligible = sum(len(r.eligible) for r in results)
+        matched = str(sum(o.owed for o in obligations))
+        rows = len(obligations)
+        del results, obligations
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "build": built,
+                "times": times,
+                "eligible": eligible,
+                "matched": matched,
+                "rows": rows,
+                "contributions": len(ledger.contributions),
+            }
+        )
+    )
+
+
+def time_engine(sizes: list[int], args: argparse.Namespace) -> str:
+    results = []
+    for n in sizes:
+        log(f"engine: N={n:,} (build in memory, then {args.engine_repeat} timed runs)")
+        argv = [
+            sys.executable,
+            __file__,
+            "--engine-child",
+            str(n),
+            "--seed",
+            str(args.seed),
+            "--engine-repeat",
+            str(args.engine_repeat),
+        ]
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(argv, stdout=out, stderr=err)
+            _, status, usage = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            if p.returncode != 0:
+                raise BenchError(f"engine child N={n} failed:\n{err.read()[-3000:].decode()}")
+            got = json.loads(out.read().decode().strip().splitlines()[-1])
+        got["peak"] = usage.ru_maxrss / MIB
+        results.append(got)
+        log(f"  median {statistics.median(got['times']):.2f} s, peak {got['peak']:.0f} MB")
+    rows = [
+        "| contributions | median s | min–max s | growth per 10× | peak MB | eligible matches | "
+        "build s (untimed) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    prev = None
+    for got in results:
+        med = statistics.median(got["times"])
+        growth = "—"
+        if prev is not None and got["n"] > prev[0]:
+            per10 = (med / prev[1]) ** (1 / math.log10(got["n"] / prev[0]))
+            growth = f"{per10:.1f}× ({'ok' if per10 <= GROWTH_TARGET else '**over ~12×**'})"
+        rows.append(
+            f"| {got['n']:,} | {med:.3f} | {min(got['times']):.3f}–{max(got['times']):.3f} | "
+            f"{growth} | {got['peak']:.0f} | {got['eligible']:,} | {got['build']:.1f} |"
+        )
+        prev = (got["n"], med)
+    return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}; "
+        f"Python {platform.python_version()}; {platform.system()} {platform.release()}"
+    )
+
+
+def revision() -> str:
+    out = subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return out.stdout.strip() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="ledger sizes (contributions) for the CLI timings; none to skip",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed rounds per size")
+    parser.add_argument(
+        "--engine-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000, 1_000_000],
+        help="sizes for the in-memory engine timings; none to skip",
+    )
+    parser.add_argument("--engine-repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "cofi-bench",
+        help="where ledgers and cofi's cache are kept (outside the repository)",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=HERE / "results.md", help="Markdown report (also printed)"
+    )
+    parser.add_argument("--engine-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.engine_child is not None:
+        engine_child(args.engine_child, args.seed, args.engine_repeat)
+        return 0
+    if args.repeat < 1 or args.engine_repeat < 1:
+        parser.error("--repeat and --engine-repeat must be at least 1")
+    work = args.work_dir.resolve()
+    if work == REPO or REPO in work.parents:
+        parser.error("--work-dir must be outside the repository")
+
+    import yaml
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        sys.exit("PyYAML was built without libyaml: the baseline needs yaml.CSafeLoader")
+    cofi = find_cofi()
+    version = capture([cofi, "--version"], dict(os.environ)).stdout.strip()
+    command = "python benchmarks/run.py " + shlex.join(sys.argv[1:] if argv is None else argv)
+    load_before = os.getloadavg()
+    started = dt.datetime.now().astimezone()
+
+    sections: list[str] = []
+    notes: list[str] = []
+    for n in args.sizes:
+        root = ledger_for(n, args.seed, work)
+        files = int((root / ".complete").read_text().split()[0])
+        variants = time_cli(n, root, args, cofi, work, notes)
+        sections.append(cli_table(n, variants, files))
+        print(sections[-1] + "\n", flush=True)
+    if args.engine_sizes:
+        table = time_engine(sorted(args.engine_sizes), args)
+        sections.append(
+            "**Engine alone** (in memory: `match_all` + `match_obligations`, "
+            f"{args.engine_repeat} runs each; target: at most ~{GROWTH_TARGET:.0f}× per 10×)\n\n"
+            + table
+        )
+        print(sections[-1] + "\n", flush=True)
+    load_after = os.getloadavg()
+    took = (dt.datetime.now().astimezone() - started).seconds
+
+    header = [
+        "# cofi benchmark results",
+        "",
+        f"- date: {started:%Y-%m-%d %H:%M %Z}; took {took} s",
+        f"- machine: {machine()}",
+        f"- cofi: {version} (repository at {revision()})",
+        f"- command: `{command}` (seed {args.seed}, all cofi commands with `--as-of {AS_OF}`)",
+        f"- load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}"
+        + (
+            " — **the machine was not quiet: treat these figures with care**"
+            if max(load_before[0], load_after[0]) > 0.5
+            else ""
+        ),
+        "- times are wall-clock seconds of whole processes (start-up included), medians of "
+        f"{args.repeat} alternating rounds; × baseline = median / baseline median at the same N; "
+        "peak MB = largest `ru_maxrss` over the runs (MiB)",
+    ]
+    notes = list(dict.fromkeys(notes))
+    report = "\n".join(header) + "\n\n" + "\n\n".join(sections) + "\n"
+    if notes:
+        report += "\nNotes:\n\n" + "\n".join(f"- {x}" for x in notes) + "\n"
+    if notes:
+        print("Notes:\n" + "\n".join(f"- {x}" for x in notes))
+    args.output.write_text(report, encoding="utf-8")
+    log(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        sys.exit(f"benchmark failed: {e}")
