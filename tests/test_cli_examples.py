@@ -1,0 +1,213 @@
+"""The examples/ ledgers end to end (their READMEs' figures, re-worked by hand below), CSV
+injection, negative amounts, and every computing command refusing a ledger with errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_cli_compute import MAIN, cofi, csv_rows, ok, pick, table
+
+EXAMPLES = MAIN / "examples"
+MATCH_KEYS = ("programme", "common", "contributed", "matched", "paid", "unmet", "due", "overdue")
+
+# caps-biting — first-come, per_contribution 3000, per_contributor 5000, per_common 8000,
+# due 2025-12-31 + 60 = 2026-03-01. In (date, id) order:
+#   le-bocal dokos 4000 → 3000 (per_contribution)      le-bocal 2000 left, dokos 5000 left
+#   la-forge dokos 2500 → 2500                          dokos 2500 left
+#   le-bocal movilab 2500 → 2000 (le-bocal's 2000 left) le-bocal 0
+#   04-22 la-canopee dokos 3000 → 2500 (dokos's 2500)   "la-canopee" < "le-quai"
+#   04-22 le-quai dokos 1500 → 0.00 (dokos full)
+#   le-bocal movilab 800 → 0.00 (le-bocal full)
+#   la-forge movilab 1200.50 → 1200.50
+# dokos: given 4000 + 2500 + 3000 + 1500 = 11000, matched 3000 + 2500 + 2500 = 8000;
+# movilab: given 2500 + 800 + 1200.50 = 4500.50, matched 2000 + 1200.50 = 3200.50.
+CAPS_BITING = table("""
+pilote-2025  dokos    11000.00  8000.00  0.00  8000.00  2026-03-01  true
+pilote-2025  movilab   4500.50  3200.50  0.00  3200.50  2026-03-01  true
+""")
+
+# oversubscribed-envelope — pro-rata, envelope 10000, bases 4000 + 3500 + 5000 + 2500 =
+# 15000 > 10000 → × 2/3: dokos 2666.66 + 3333.33 = 5999.99, movilab 2333.33 + 1666.66 =
+# 3999.99; dokos paid 5999.99 on 2026-02-15.
+OVERSUBSCRIBED = table("""
+pilote-2025  dokos    9000.00  5999.99  5999.99     0.00  2026-03-01  false
+pilote-2025  movilab  6000.00  3999.99     0.00  3999.99  2026-03-01  true
+""")
+
+# two-programmes-stacking — etat-2025 × 1 pro-rata: 11000 ≤ 20000, not scaled; paid in
+# full. region-2025 × 0.5 first-come, movilab only, per_contribution 1000, envelope 3000:
+# 1000, 1500 → 1000, 1200 → 1000, then 300 → 0 (envelope empty); paid 1500; due 2025-12-31
+# + 90 = 2026-03-31. movilab given 2000 + 3000 + 2400 + 600 = 8000.
+STACKING = table("""
+etat-2025    dokos    3000.00  3000.00  3000.00     0.00  2026-03-01  false
+etat-2025    movilab  8000.00  8000.00  8000.00     0.00  2026-03-01  false
+region-2025  movilab  8000.00  3000.00  1500.00  1500.00  2026-03-31  true
+""")
+
+
+@pytest.mark.parametrize(
+    ("example", "expected"),
+    [
+        ("caps-biting", CAPS_BITING),
+        ("oversubscribed-envelope", OVERSUBSCRIBED),
+        ("two-programmes-stacking", STACKING),
+    ],
+)
+def test_example_match_figures(example, expected):
+    _, rows = csv_rows(ok("match", "--format", "csv", root=EXAMPLES / example).stdout)
+    assert pick(rows, *MATCH_KEYS) == expected
+    assert {r["provisional"] for r in rows} == {"false"}  # every programme ended in 2025
+
+
+def test_caps_biting_per_contribution():
+    root = EXAMPLES / "caps-biting"
+    _, rows = csv_rows(ok("match", "--by", "contribution", "-f", "csv", root=root).stdout)
+    assert pick(rows, "contribution", "base", "matched", "binding") == [
+        ("2025-01-20-le-bocal-dokos", "3000.00", "3000.00", "per_contribution"),
+        ("2025-02-14-la-forge-dokos", "2500.00", "2500.00", "ratio"),
+        ("2025-03-10-le-bocal-movilab", "2500.00", "2000.00", "per_contributor"),
+        ("2025-04-22-la-canopee-dokos", "3000.00", "2500.00", "per_common"),
+        ("2025-04-22-le-quai-dokos", "1500.00", "0.00", "per_common"),
+        ("2025-06-30-le-bocal-movilab", "800.00", "0.00", "per_contributor"),
+        ("2025-07-15-la-forge-movilab", "1200.50", "1200.50", "ratio"),
+    ]
+    # 20000 − 11200.50 = 8799.50 stays in the envelope
+    assert "allocated 11,200.50, unallocated 8,799.50" in cofi("match", root=root).stdout
+
+
+def test_oversubscribed_envelope_leaves_two_cents():
+    result = ok("match", "--format", "csv", root=EXAMPLES / "oversubscribed-envelope")
+    # 10000 − (5999.99 + 3999.99) = 0.02, on stderr with csv
+    assert "unallocated 0.02" in result.stderr
+
+
+def test_stacking_obligations_list_only_the_region():
+    root = EXAMPLES / "two-programmes-stacking"
+    _, rows = csv_rows(ok("obligations", "--format", "csv", root=root).stdout)
+    assert pick(rows, "type", "id", "debtor", "common", "unmet", "overdue") == [
+        ("match", "region-2025", "region-demo", "movilab", "1500.00", "true"),
+    ]
+
+
+# corrections-by-reversal — first-come, envelope 10000, due 2026-03-01:
+@pytest.mark.parametrize(
+    ("as_of", "matched", "paid", "unmet"),
+    [
+        # only the wrong 15000 exists: min(15000, 10000) = 10000
+        ("2025-03-15", "10000.00", "0.00", "10000.00"),
+        # reversed on 2025-03-18: 1500 + 2000 = 3500
+        ("2025-12-31", "3500.00", "0.00", "3500.00"),
+        # the wrong 5300 is paid, its reversal (02-12) not yet: 3500 − 5300 = −1800
+        ("2026-02-11", "3500.00", "5300.00", "-1800.00"),
+        # reversed and re-entered as 3500: settled
+        ("2026-11-28", "3500.00", "3500.00", "0.00"),
+    ],
+)
+def test_corrections_by_reversal(as_of, matched, paid, unmet):
+    root = EXAMPLES / "corrections-by-reversal"
+    _, rows = csv_rows(ok("match", "--format", "csv", root=root, as_of=as_of).stdout)
+    assert pick(rows, "common", "matched", "paid", "unmet", "overdue") == [
+        ("dokos", matched, paid, unmet, "false"),
+    ]
+    _, debts = csv_rows(ok("obligations", "--format", "csv", root=root, as_of=as_of).stdout)
+    # listed while unmet ≠ 0, overpaid included; settled only with --all (§3a.13)
+    assert [r["unmet"] for r in debts] == ([] if unmet == "0.00" else [unmet])
+
+
+def test_reversed_contribution_is_listed_as_such_with_all():
+    root = EXAMPLES / "corrections-by-reversal"
+    out = ok("match", "--by", "contribution", "--all", "-f", "csv", root=root).stdout
+    _, rows = csv_rows(out)
+    assert pick(rows, "contribution", "eligible", "reason") == [
+        ("2025-03-10-la-forge-dokos", "false", "reversed"),
+        ("2025-03-18-la-forge-dokos", "true", ""),
+        ("2025-05-02-le-bocal-dokos", "true", ""),
+    ]
+
+
+def test_folders_and_file_order_do_not_change_the_figures(tmp_path):
+    # the same records, contributions moved from 2025/ into other sub-folders
+    source = EXAMPLES / "caps-biting"
+    copy = tmp_path / "caps-biting"
+    shutil.copytree(source, copy)
+    for i, f in enumerate(sorted((copy / "ledger/contributions").rglob("*.yaml"))):
+        target = copy / "ledger/contributions" / ("zz" if i % 2 else "a/b") / f.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        f.rename(target)
+    for command in (("match", "-f", "csv"), ("match", "--by", "contribution", "-f", "csv")):
+        assert ok(*command, root=copy).stdout == ok(*command, root=source).stdout
+
+
+def test_every_example_is_covered():
+    folders = {p.name for p in EXAMPLES.iterdir() if (p / "ledger").is_dir()}
+    assert folders == {
+        "caps-biting",
+        "oversubscribed-envelope",
+        "two-programmes-stacking",
+        "corrections-by-reversal",
+    }
+
+
+# ---- negative amounts stay numbers; text cells cannot become formulas ----------------------
+
+
+@pytest.mark.parametrize(("dialect", "cell"), [("standard", "-1800.00"), ("excel-fr", "-1800,00")])
+def test_negative_amounts_stay_numbers(dialect, cell):
+    root = EXAMPLES / "corrections-by-reversal"
+    out = ok("obligations", "-f", "csv", "--csv-dialect", dialect, root=root, as_of="2026-02-11")
+    _, rows = csv_rows(out.stdout.lstrip("\ufeff"), ";" if dialect == "excel-fr" else ",")
+    assert rows[0]["unmet"] == cell  # not '-1800.00: a spreadsheet must read a number
+
+
+DANGEROUS = ["=SUM(A1)", "+33 1 23 45 67 89", "-moins cher", "@pseudo"]
+NEEDS = "".join(
+    f'  - {{id: n{i}, title: "{title}", amount: 100}}\n' for i, title in enumerate(DANGEROUS)
+)
+TINY = {
+    "ledger/contributors/ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+    "commons/dokos.yaml": f'name: "=HYPERLINK(\\"http://x\\")"\nneeds:\n{NEEDS}',
+}
+
+
+@pytest.mark.parametrize("dialect", ["standard", "excel-fr"])
+def test_text_cells_are_neutralised_in_csv(ledger_dir, dialect):
+    root = ledger_dir(TINY)
+    out = ok("status", "--format", "csv", "--csv-dialect", dialect, root=root).stdout
+    _, rows = csv_rows(out.lstrip("\ufeff"), ";" if dialect == "excel-fr" else ",")
+    titles = [r["title"] for r in rows]
+    assert len(titles) == 5
+    for title, written in zip(['=HYPERLINK("http://x")', *DANGEROUS], titles, strict=True):
+        assert written.endswith(title)  # the text is kept ...
+        assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))  # ... but inert
+    assert rows[1]["needed"] == ("100.00" if dialect == "standard" else "100,00")
+
+
+# ---- a ledger with errors is refused ------------------------------------------------------
+
+BROKEN = {
+    "ledger/contributors/ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+    "commons/dokos.yaml": "name: Dokos\n",
+    # unknown contributor
+    "ledger/contributions/c1.yaml": "{date: 2026-03-01, contributor: nobody, common: dokos, "
+    "amount: 10}",
+}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("match",), ("match", "-f", "csv"), ("obligations",), ("explain", "c1"), ("status",)],
+    ids=" ".join,
+)
+def test_every_command_refuses_a_ledger_with_errors(ledger_dir, command):
+    result = cofi(*command, root=ledger_dir(BROKEN))
+    assert result.exit_code == 1
+    assert "cofi check" in result.stderr
+    assert result.stdout == ""
+
+
+def test_no_ledger_exits_2(tmp_path: Path):
+    result = cofi("match", root=tmp_path)
+    assert result.exit_code == 2 and result.stdout == ""
