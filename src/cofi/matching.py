@@ -1,16 +1,19 @@
 """What each contribution triggers under each programme (SPEC §2, §3a).
 
 Pure functions over a loaded ledger and an `as_of` date. Arithmetic is exact
-(`Fraction`) from the written amounts to the one rounding, `floor_cent`, which
-floors each match to the cent; so no cap and no envelope is ever exceeded, and
-every step is kept for `cofi explain` and the tests.
+from the written amounts to the one rounding, which floors each match to the
+cent; so no cap and no envelope is ever exceeded. Values are whole numbers of
+a small unit (see `Units`) so that the hot loops add and compare integers;
+the pro-rata scalings, shared by every contribution of a group, are exact
+fractions computed once per group. Each match keeps what bound it (`Cut`), from
+which `Match.steps` rebuilds every step for `cofi explain` and the tests.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -56,21 +59,79 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Cut:
+    """A bound that lowered a contribution's value, in units (see Units).
+
+    First-come (`total` None): the value became `limit`, what was left of a cap
+    or of the envelope. Pro-rata: the value was scaled by `limit / total`, its
+    group's total having exceeded the cap or envelope `limit`.
+    """
+
+    rule: str  # per_contributor | per_common | envelope
+    limit: int
+    total: Fraction | int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
-    """One contribution under one programme; `reason` is None when it is eligible."""
+    """One contribution under one programme; `reason` is None when it is eligible.
+
+    Values are kept in units of 1/`unit` of a currency unit: `raw` is amount ×
+    ratio, `capped` the same after the cap per contribution (the base), then
+    `cuts` lowered it.
+    """
 
     programme: str
     contribution: Contribution
     reason: str | None
-    base: Fraction = ZERO
-    exact: Fraction = ZERO
     matched: Decimal = Decimal("0.00")
     binding: str | None = None
-    steps: tuple[Step, ...] = ()
+    ratio: Fraction = ZERO
+    unit: int = 100
+    raw: int = 0
+    capped: int = 0
+    cuts: tuple[Cut, ...] = ()
 
     @property
     def eligible(self) -> bool:
         return self.reason is None
+
+    @property
+    def base(self) -> Fraction:
+        """amount × ratio, capped per contribution (exact)."""
+        return Fraction(self.capped, self.unit)
+
+    @property
+    def exact(self) -> Fraction:
+        """The matched value before it is floored to the cent."""
+        value = Fraction(self.capped)
+        for cut in self.cuts:
+            value = Fraction(cut.limit) if cut.total is None else value * cut.limit / cut.total
+        return value / self.unit
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every rule applied, in order, with the value before and after it."""
+        if not self.eligible:
+            return ()
+        unit = self.unit
+        raw = Fraction(self.raw, unit)
+        steps = [Step("base", Fraction(self.contribution.amount), raw, limit=self.ratio)]
+        value = Fraction(self.capped, unit)
+        if value < raw:
+            steps.append(Step("per_contribution", raw, value, limit=value))
+        for cut in self.cuts:
+            limit = Fraction(cut.limit, unit)
+            if cut.total is None:
+                steps.append(Step(cut.rule, value, limit, limit=limit))
+                value = limit
+            else:
+                after = value * cut.limit / cut.total
+                steps.append(Step(cut.rule, value, after, limit, Fraction(cut.total) / unit))
+                value = after
+        if Fraction(self.matched) != value:
+            steps.append(Step("rounding", value, Fraction(self.matched)))
+        return tuple(steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,110 +182,163 @@ def refusal(ledger: Ledger, p: Programme, c: Contribution, as_of: date) -> str |
     return None
 
 
-def _base(p: Programme, c: Contribution) -> list[Step]:
-    ratio = p.ratio if c.kind == "money" else p.in_kind_ratio
-    amount = Fraction(c.amount)
-    b = amount * Fraction(ratio)
-    steps = [Step("base", amount, b, limit=Fraction(ratio))]
-    cap = p.caps.per_contribution
-    if cap is not None and b > cap:
-        steps.append(Step("per_contribution", b, Fraction(cap), limit=Fraction(cap)))
-    return steps
+@dataclass(frozen=True, slots=True)
+class Units:
+    """Exact values as integers: a value v is written v × unit.
+
+    `unit` is 100 × the least common multiple of the ratios' denominators, so
+    that every base (cents × ratio) is a whole number of units.
+    """
+
+    unit: int
+    money: Fraction
+    in_kind: Fraction
+
+    @classmethod
+    def of(cls, p: Programme) -> Units:
+        money, in_kind = Fraction(p.ratio), Fraction(p.in_kind_ratio)
+        return cls(100 * math.lcm(money.denominator, in_kind.denominator), money, in_kind)
+
+    def amount(self, value: Decimal) -> int:
+        return int(value * self.unit)  # exact: at most 2 decimals, and 100 divides unit
+
+    def base(self, c: Contribution) -> tuple[Fraction, int]:
+        """The ratio applied to `c`, and amount × ratio in units."""
+        ratio = self.money if c.kind == "money" else self.in_kind
+        cents = int(c.amount * 100)
+        return ratio, cents * ratio.numerator * (self.unit // 100 // ratio.denominator)
 
 
-def match_programme(ledger: Ledger, p: Programme, as_of: date) -> ProgrammeResult:
-    """Every contribution dated on or before `as_of`, matched (or refused) under `p`."""
-    todo = canonical(c for c in ledger.contributions if c.date <= as_of)
+# An eligible contribution on its way: (contribution, ratio, raw, capped) in units.
+_Todo = tuple[Contribution, Fraction, int, int]
+
+
+def match_programme(
+    ledger: Ledger, p: Programme, as_of: date, todo: list[Contribution] | None = None
+) -> ProgrammeResult:
+    """Every contribution dated on or before `as_of`, matched (or refused) under `p`.
+
+    `todo`, when given, is those contributions already in canonical order.
+    """
+    if todo is None:
+        todo = canonical(c for c in ledger.contributions if c.date <= as_of)
+    units = Units.of(p)
+    cap = None if p.caps.per_contribution is None else units.amount(p.caps.per_contribution)
     refused: dict[str, str] = {}
-    steps: dict[str, list[Step]] = {}
+    eligible: list[_Todo] = []
     for c in todo:
         reason = refusal(ledger, p, c, as_of)
-        if reason is None:
-            steps[c.id] = _base(p, c)
-        else:
+        if reason is not None:
             refused[c.id] = reason
-    eligible = [c for c in todo if c.id not in refused]
-    if p.allocation == "first-come":
-        _first_come(p, eligible, steps)
-    else:
-        _pro_rata(p, eligible, steps)
-    matches = []
-    for c in todo:
-        if c.id in refused:
-            matches.append(Match(p.id, c, refused[c.id]))
-        else:
-            matches.append(_finish(p.id, c, steps[c.id]))
-    provisional = p.allocation == "pro-rata" and as_of <= p.end
-    return ProgrammeResult(p, as_of, tuple(matches), provisional)
+            continue
+        ratio, raw = units.base(c)
+        eligible.append((c, ratio, raw, raw if cap is None or raw <= cap else cap))
+    allocate = _first_come if p.allocation == "first-come" else _pro_rata
+    matched = {m.contribution.id: m for m in allocate(p, units, eligible)}
+    matches = tuple(
+        Match(p.id, c, refused[c.id]) if c.id in refused else matched[c.id] for c in todo
+    )
+    return ProgrammeResult(p, as_of, matches, p.allocation == "pro-rata" and as_of <= p.end)
 
 
 def match_all(ledger: Ledger, as_of: date) -> list[ProgrammeResult]:
     """Each programme on its own, by id."""
-    return [
-        match_programme(ledger, p, as_of) for p in sorted(ledger.programmes, key=lambda p: p.id)
-    ]
+    todo = canonical(c for c in ledger.contributions if c.date <= as_of)
+    programmes = sorted(ledger.programmes, key=lambda p: p.id)
+    return [match_programme(ledger, p, as_of, todo) for p in programmes]
 
 
-def _first_come(p: Programme, eligible: list[Contribution], steps: dict[str, list[Step]]) -> None:
-    caps = p.caps
-    left_contributor: dict[str, Fraction] = {}
-    left_common: dict[str, Fraction] = {}
-    left_envelope = Fraction(p.envelope)
-    for c in eligible:
-        value = steps[c.id][-1].after
-        bounds = [("envelope", left_envelope)]
-        if caps.per_contributor is not None:
-            bounds.insert(
-                0,
-                (
-                    "per_contributor",
-                    left_contributor.setdefault(c.contributor, Fraction(caps.per_contributor)),
-                ),
-            )
-        if caps.per_common is not None:
-            bounds.insert(
-                -1, ("per_common", left_common.setdefault(c.common, Fraction(caps.per_common)))
-            )
-        for rule, left in bounds:
+def _first_come(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:
+    """In canonical order, each takes what is left of its caps and of the envelope."""
+    per_contributor = p.caps.per_contributor
+    per_common = p.caps.per_common
+    cap_k = None if per_contributor is None else units.amount(per_contributor)
+    cap_m = None if per_common is None else units.amount(per_common)
+    left_k: dict[str, int] = {}
+    left_m: dict[str, int] = {}
+    left_envelope = units.amount(p.envelope)
+    out = []
+    for c, ratio, raw, capped in eligible:
+        value = capped
+        cuts = []
+        if cap_k is not None:
+            left = left_k.get(c.contributor, cap_k)
             if left < value:
-                steps[c.id].append(Step(rule, value, left, limit=left))
+                cuts.append(Cut("per_contributor", left))
                 value = left
-        if caps.per_contributor is not None:
-            left_contributor[c.contributor] -= value
-        if caps.per_common is not None:
-            left_common[c.common] -= value
+        if cap_m is not None:
+            left = left_m.get(c.common, cap_m)
+            if left < value:
+                cuts.append(Cut("per_common", left))
+                value = left
+        if left_envelope < value:
+            cuts.append(Cut("envelope", left_envelope))
+            value = left_envelope
+        if cap_k is not None:
+            left_k[c.contributor] = left_k.get(c.contributor, cap_k) - value
+        if cap_m is not None:
+            left_m[c.common] = left_m.get(c.common, cap_m) - value
         left_envelope -= value
+        cents, rest = divmod(value, units.unit // 100)
+        out.append(_match(p, units, c, ratio, raw, capped, tuple(cuts), cents, rest != 0))
+    return out
 
 
-def _pro_rata(p: Programme, eligible: list[Contribution], steps: dict[str, list[Step]]) -> None:
-    caps = p.caps
-    value = {c.id: steps[c.id][-1].after for c in eligible}
+def _pro_rata(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:
+    """Scale by contributor, then by common, then by envelope, when a total exceeds its bound.
 
-    def scale(rule: str, cap: Decimal | None, group_of: dict[str, str]) -> None:
-        if cap is None:
+    Every contribution of one (contributor, common) pair gets the same factors,
+    so the exact fractions are computed per pair, not per contribution.
+    """
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for c, _, _, capped in eligible:
+        pairs[(c.contributor, c.common)] += capped
+    cuts: dict[tuple[str, str], list[Cut]] = {pair: [] for pair in pairs}
+    factor: dict[tuple[str, str], Fraction] = dict.fromkeys(pairs, Fraction(1))
+
+    def scale(rule: str, bound: Decimal | None, group: Callable[[tuple[str, str]], str]) -> None:
+        if bound is None:
             return
+        limit = units.amount(bound)
         totals: dict[str, Fraction] = defaultdict(Fraction)
-        for cid, group in group_of.items():
-            totals[group] += value[cid]
-        for cid, group in group_of.items():
-            total = totals[group]
-            if total > cap:
-                scaled = value[cid] * Fraction(cap) / total
-                steps[cid].append(Step(rule, value[cid], scaled, limit=Fraction(cap), total=total))
-                value[cid] = scaled
+        for pair, amount in pairs.items():
+            totals[group(pair)] += amount * factor[pair]
+        for pair in pairs:
+            total = totals[group(pair)]
+            if total > limit:
+                cuts[pair].append(Cut(rule, limit, total))
+                factor[pair] *= Fraction(limit) / total
 
-    scale("per_contributor", caps.per_contributor, {c.id: c.contributor for c in eligible})
-    scale("per_common", caps.per_common, {c.id: c.common for c in eligible})
-    scale("envelope", p.envelope, {c.id: "" for c in eligible})
+    scale("per_contributor", p.caps.per_contributor, lambda pair: pair[0])
+    scale("per_common", p.caps.per_common, lambda pair: pair[1])
+    scale("envelope", p.envelope, lambda pair: "")
+    frozen = {pair: tuple(c) for pair, c in cuts.items()}
+    out = []
+    for c, ratio, raw, capped in eligible:
+        pair = (c.contributor, c.common)
+        f = factor[pair]
+        cents, rest = divmod(capped * f.numerator * 100, f.denominator * units.unit)
+        out.append(_match(p, units, c, ratio, raw, capped, frozen[pair], cents, rest != 0))
+    return out
 
 
-def _finish(programme: str, c: Contribution, steps: list[Step]) -> Match:
-    exact = steps[-1].after
-    matched = floor_cent(exact)
-    base = next(s.after for s in reversed(steps) if s.rule in ("base", "per_contribution"))
-    binding = steps[-1].rule if len(steps) > 1 else "ratio"
-    if matched != exact:
-        steps = [*steps, Step("rounding", exact, Fraction(matched))]
-        if binding == "ratio":
-            binding = "rounding"
-    return Match(programme, c, None, base, exact, matched, binding, tuple(steps))
+def _match(
+    p: Programme,
+    units: Units,
+    c: Contribution,
+    ratio: Fraction,
+    raw: int,
+    capped: int,
+    cuts: tuple[Cut, ...],
+    cents: int,
+    rounded: bool,
+) -> Match:
+    """An eligible contribution's match; `rounded` when flooring to the cent took something."""
+    if cuts:
+        binding = cuts[-1].rule
+    elif capped < raw:
+        binding = "per_contribution"
+    else:
+        binding = "rounding" if rounded else "ratio"
+    matched = Decimal(cents).scaleb(-2)
+    return Match(p.id, c, None, matched, binding, ratio, units.unit, raw, capped, cuts)
