@@ -57,11 +57,13 @@ class Vouchers:
     logins: frozenset[str]
 
     def include(self, identities: Iterable[str]) -> bool:
-        for identity in identities:
-            i = identity.strip().lower()
-            if i in (self.emails if "@" in i else self.logins):
-                return True
-        return False
+        """True when the actor is one of `identities`, or else when every commit
+        that touched the file was authored by one of them: a stranger's later edit
+        of someone's entry is not covered by that someone's first commit."""
+        allowed = {i.strip().lower() for i in identities}
+        if self.logins & allowed:
+            return True
+        return bool(self.emails) and self.emails <= allowed
 
     def describe(self) -> str:
         who = sorted(self.emails | self.logins)
@@ -183,6 +185,8 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
     if isinstance(entry, Contribution):
         yield from _late(r, entry)
     speaker, field = _speaker(r.head, entry)
+    if not speaker:
+        return  # it names an unknown entry or programme: the checks say so (R004, R006)
     allowed = [*r.base.settings.coordinators, *_identities(r.base, speaker)]
     who = _vouchers(r, Change(path, "added"))
     if who.include(allowed):

@@ -7,7 +7,7 @@ blob hashes of the working tree, and who authored the commits of a range.
 
 from __future__ import annotations
 
-import hashlib
+import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,11 +28,6 @@ class Tree:
 
     files: dict[str, FileRef]
     shas: dict[str, str]
-
-
-def blob_sha(data: bytes) -> str:
-    """The id git gives these bytes as a blob, so disk and history compare without git."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 class History:
@@ -80,8 +75,34 @@ class History:
         return Tree(files, shas)
 
     def working_tree(self, files: list[FileRef]) -> Tree:
-        """The blob ids of the ledger's files as they are on disk now."""
-        return Tree({f.path: f for f in files}, {f.path: blob_sha(f.read()) for f in files})
+        """The blob ids the ledger's files on disk would have if committed now.
+
+        Through git itself (one process for all files), so that its filters apply:
+        a checkout with CRLF line ends (Git for Windows) has changed nothing.
+        """
+        paths = [self.prefix + f.path for f in files]
+        if not paths:
+            return Tree({}, {})
+        out = subprocess.run(
+            ["git", "hash-object", "--stdin-paths"],
+            input="\n".join(paths) + "\n",
+            cwd=self.repo.working_tree_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        shas = out.stdout.split()
+        if out.returncode != 0 or len(shas) != len(files):
+            raise GitError(f"git hash-object failed: {out.stderr.strip()}")
+        return Tree(
+            {f.path: f for f in files}, {f.path: s for f, s in zip(files, shas, strict=True)}
+        )
+
+    def merge_base(self, base: str, head: str) -> str:
+        """Where the change forked from `base`: entries that `base` gained since are not
+        the change's doing."""
+        found = self.repo.merge_base(base, head)
+        return str(found[0].hexsha) if found else base
 
     def authors(self, base: str, head: str) -> dict[str, set[str]]:
         """Path -> author emails of the commits in base..head that added or changed it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -91,9 +92,18 @@ def _id_taken(root: Path, entry_id: str) -> bool:
 
 
 def problems_with(root: Path, new: Draft, today: date) -> list[Problem]:
-    """What `cofi check` would say of the new file once written (only its own problems)."""
+    """The problems `cofi check` would report once the new file is written and not
+    before: its own, and those it causes elsewhere (a second reversal of an entry
+    is reported on the first)."""
     files, problems = discover(root)
+    before = Counter(checked(load_files(str(root), files, list(problems)), today).problems)
     data = new.text.encode("utf-8")
-    files.append(FileRef(new.path, len(data), lambda: data))
-    loaded = checked(load_files(str(root), files, problems), today)
-    return [p for p in loaded.problems if p.source.path == new.path]
+    with_new = [*files, FileRef(new.path, len(data), lambda: data)]
+    after = checked(load_files(str(root), with_new, list(problems)), today).problems
+    added = []
+    for p in after:
+        if before[p]:
+            before[p] -= 1
+        else:
+            added.append(p)
+    return added

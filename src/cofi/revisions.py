@@ -31,10 +31,14 @@ def validate_change(
     root: Path, today: date, base: str, head: str | None = None, actor: str | None = None
 ) -> Loaded:
     """The ledger of `head` (default: the working tree) checked, plus the git rules
-    against `base`: append-only history and who may add what."""
+    against `base`: append-only history and who may add what.
+
+    The change is what head did since it forked from base (their merge base), so a
+    branch behind base is not blamed for what base gained since; who may do what
+    is read from base itself, the branch the change is to land on.
+    """
     history = History(root)
     base_rev = history.resolve(base)
-    base_tree = history.tree(base_rev)
     if head is None:
         files, problems = discover(root)
         loaded = load_files(str(root), files, problems)
@@ -44,14 +48,16 @@ def validate_change(
         head_rev = history.resolve(head)
         head_tree = history.tree(head_rev)
         loaded = _load_tree(root, head_tree)
-    base_files, _ = select(base_tree.files.values())
-    base_ledger = load_files(str(root), base_files, []).ledger
+    fork = history.merge_base(base_rev, head_rev)
+    fork_tree = history.tree(fork)
+    fork_files, _ = select(fork_tree.files.values())
+    base_files, _ = select(history.tree(base_rev).files.values())
     head_shas = {f.path: head_tree.shas[f.path] for f in select(head_tree.files.values())[0]}
     review = gitrules.Review(
-        base=base_ledger,
+        base=load_files(str(root), base_files, []).ledger,
         head=loaded.ledger,
-        changes=gitrules.diff({f.path: base_tree.shas[f.path] for f in base_files}, head_shas),
-        authors=history.authors(base_rev, head_rev),
+        changes=gitrules.diff({f.path: fork_tree.shas[f.path] for f in fork_files}, head_shas),
+        authors=history.authors(fork, head_rev),
         actor=actor,
         today=today,
         base_rev=base,
