@@ -1,0 +1,132 @@
+"""`--at REV`: a statement computed from the ledger as committed, which an auditor can
+reproduce later whatever was committed or edited since.
+
+The ledger: programme pilote-2026 (État, 1:1, pro-rata, envelope 1,000). In June,
+La Ruche's 300 is the only contribution: matched 300. By November, Le Hangar gave
+900 (bases 1,200 > 1,000: everything scaled by 1000/1200, so 250 + 750) and the
+State paid 200.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cofi.cli import app
+from conftest import write_ledger
+from gitrepo import GitRepo
+
+C = "ledger/contributions/2026/"
+JUNE = {
+    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+    "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
+    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
+    "commons/dokos.yaml": "name: Dokos\n",
+    "ledger/programmes/pilote-2026.yaml": """
+        name: Pilote 2026
+        funder: etat
+        ratio: 1
+        start: 2026-01-01
+        end: 2026-12-31
+        envelope: 1000
+        allocation: pro-rata
+        """,
+    C + "2026-03-14-la-ruche-dokos.yaml": """
+        date: 2026-03-14
+        contributor: la-ruche
+        common: dokos
+        amount: 300
+        """,
+}
+NOVEMBER = {
+    C + "2026-05-02-le-hangar-dokos.yaml": """
+        date: 2026-05-02
+        contributor: le-hangar
+        common: dokos
+        amount: 900
+        """,
+    "ledger/disbursements/2026/etat-dokos-1.yaml": """
+        date: 2026-10-01
+        programme: pilote-2026
+        common: dokos
+        amount: 200
+        """,
+}
+HEADER = "programme,common,debtor,contributed,matched,paid,unmet,due,overdue,provisional\n"
+JUNE_CSV = HEADER + "pilote-2026,dokos,etat,300.00,300.00,0.00,300.00,2027-03-01,false,true\n"
+NOVEMBER_CSV = (
+    HEADER + "pilote-2026,dokos,etat,1200.00,1000.00,200.00,800.00,2027-03-01,false,true\n"
+)
+
+
+def cofi(repo: GitRepo, *args: str):
+    return CliRunner().invoke(
+        app, [*args, "--root", str(repo.path), "--as-of", "2026-11-28", "--format", "csv"]
+    )
+
+
+@pytest.fixture
+def repo(tmp_path) -> GitRepo:
+    return GitRepo(tmp_path / "books")
+
+
+def test_a_statement_at_a_revision_is_reproduced_after_later_commits_and_edits(repo):
+    june = repo.commit("coordination@reseau.example", "juin", JUNE)
+    repo.git("tag", "statement-june")
+    then = cofi(repo, "match")
+    then_by_contribution = cofi(repo, "match", "--by", "contribution")
+    assert then.stdout == JUNE_CSV
+
+    repo.commit("coordination@reseau.example", "novembre", NOVEMBER)
+    repo.write(
+        {
+            C + "2026-06-01-la-ruche-dokos.yaml": "date: 2026-06-01\ncontributor: la-ruche\n"
+            "common: dokos\namount: 500\n"
+        }
+    )  # not committed
+    for rev in (june, "statement-june", "main~1"):
+        now = cofi(repo, "match", "--at", rev)
+        assert (now.exit_code, now.stdout) == (0, then.stdout)
+    assert cofi(repo, "match", "--by", "contribution", "--at", june).stdout == (
+        then_by_contribution.stdout
+    )
+    assert "2026-03-14-la-ruche-dokos" in then_by_contribution.stdout
+
+
+def test_each_revision_gives_its_own_figures(repo):
+    repo.commit("coordination@reseau.example", "juin", JUNE)
+    repo.commit("coordination@reseau.example", "novembre", NOVEMBER)
+    repo.write(
+        {
+            C + "2026-06-01-la-ruche-dokos.yaml": "date: 2026-06-01\ncontributor: la-ruche\n"
+            "common: dokos\namount: 500\n"
+        }
+    )
+    assert cofi(repo, "match", "--at", "main").stdout == NOVEMBER_CSV
+    # The working tree adds 500: bases 1,700 scaled by 1000/1700, each floored to the cent:
+    # 300 -> 176.47, 900 -> 529.41, 500 -> 294.11; 999.99 in all.
+    assert cofi(repo, "match").stdout == (
+        HEADER + "pilote-2026,dokos,etat,1700.00,999.99,200.00,799.99,2027-03-01,false,true\n"
+    )
+
+
+def test_a_broken_uncommitted_file_does_not_stop_a_statement_at_a_revision(repo):
+    repo.commit("coordination@reseau.example", "juin", JUNE)
+    repo.write({C + "2026-07-01-brouillon.yaml": "date: 2026-07-01\namount: 1 200\n"})
+    assert cofi(repo, "match").exit_code == 1
+    assert cofi(repo, "match", "--at", "HEAD").stdout == JUNE_CSV
+
+
+def test_an_unknown_revision_cannot_run(repo):
+    repo.commit("coordination@reseau.example", "juin", JUNE)
+    result = cofi(repo, "match", "--at", "v9.9")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "unknown revision 'v9.9'" in result.stderr
+
+
+def test_at_outside_a_git_repository_cannot_run(tmp_path):
+    root = write_ledger(tmp_path / "plain", JUNE)
+    result = CliRunner().invoke(app, ["match", "--root", str(root), "--at", "HEAD"])
+    assert result.exit_code == 2
+    assert "is not inside a git repository" in result.stderr

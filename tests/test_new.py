@@ -1,0 +1,319 @@
+"""`cofi new`: a new entry, correctly named, that `cofi check` accepts, from flags or
+from answers typed on a terminal. Nothing is written when the entry would be refused."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cofi.cli import app
+from cofi.loader import load
+
+LEDGER = {
+    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+    "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
+    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
+    "commons/dokos.yaml": """
+        name: Dokos
+        needs:
+          - id: booking-v2
+            title: Module de réservation v2
+            amount: 40000
+        """,
+    "commons/movilab.yaml": "name: Movilab\n",
+    "ledger/programmes/pilote-2026.yaml": """
+        name: Pilote 2026
+        funder: etat
+        ratio: 1
+        start: 2026-01-01
+        end: 2026-12-31
+        envelope: 100000
+        allocation: pro-rata
+        """,
+}
+C = "ledger/contributions/2026/"
+RUCHE_DOKOS = ["--date", "2026-03-14", "--contributor", "la-ruche", "--common", "dokos"]
+
+
+@pytest.fixture
+def root(ledger_dir) -> Path:
+    return ledger_dir(LEDGER)
+
+
+def new(root: Path, *args: str):
+    return CliRunner().invoke(app, ["new", *args, "--root", str(root)])
+
+
+def check(root: Path):
+    return CliRunner().invoke(app, ["check", "--root", str(root), "--as-of", "2026-11-28"])
+
+
+def entry_files(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix()
+        for folder in ("contributions", "pledges", "disbursements")
+        for p in (root / "ledger" / folder).rglob("*.yaml")
+    )
+
+
+def test_a_contribution_from_flags(root):
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", "1200.50")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {C}2026-03-14-la-ruche-dokos.yaml\n")
+    assert (root / C / "2026-03-14-la-ruche-dokos.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../../schemas/contribution.json\n"
+        "date: 2026-03-14\n"
+        "contributor: la-ruche\n"
+        "common: dokos\n"
+        "amount: 1200.50\n"
+    )
+    assert (check(root).exit_code, check(root).stdout) == (0, "")
+
+
+def test_the_same_contribution_twice_gets_a_second_id(root):
+    new(root, "contribution", *RUCHE_DOKOS, "--amount", "300")
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", "300")
+    assert result.exit_code == 0
+    assert entry_files(root) == [
+        f"{C}2026-03-14-la-ruche-dokos-2.yaml",
+        f"{C}2026-03-14-la-ruche-dokos.yaml",
+    ]
+    assert check(root).exit_code == 0
+
+
+def test_free_text_is_written_so_that_it_reads_back_as_typed(root):
+    note = 'dit "merci": 1:30, - acompte'
+    result = new(
+        root,
+        "contribution",
+        *RUCHE_DOKOS,
+        "--amount",
+        "80",
+        "--reference",
+        "no",
+        "--note",
+        note,
+        "--kind",
+        "in-kind",
+        "--need",
+        "booking-v2",
+    )
+    assert result.exit_code == 0, result.output
+    c = load(root).ledger.entry["2026-03-14-la-ruche-dokos"]
+    assert (c.reference, c.note, c.kind, c.need) == ("no", note, "in-kind", "booking-v2")
+    assert check(root).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [
+        (
+            ["--amount", "12,50"],
+            f"{C}2026-03-14-la-ruche-dokos.yaml:5:9: S003 '12,50' is not an amount",
+        ),
+        (["--amount", "0"], "S003 amount must be greater than 0, found 0"),
+        (
+            ["--amount", "50", "--contributor", "la-rushe"],
+            f"{C}2026-03-14-la-rushe-dokos.yaml:3:14: R001 unknown contributor 'la-rushe': "
+            "did you mean 'la-ruche'?",
+        ),
+        (["--amount", "50", "--need", "booking-v3"], "R003"),
+    ],
+)
+def test_a_refused_entry_writes_nothing_and_says_why(root, flags, shown):
+    result = new(root, "contribution", *RUCHE_DOKOS, *flags)
+    assert result.exit_code == 1
+    assert shown in result.stderr
+    assert "would not pass cofi check" in result.stderr
+    assert entry_files(root) == []
+
+
+def test_a_pledge(root):
+    result = new(
+        root,
+        "pledge",
+        *RUCHE_DOKOS[:2],
+        "--contributor",
+        "la-ruche",
+        "--common",
+        "movilab",
+        "--amount",
+        "3000",
+        "--due",
+        "2026-09-30",
+    )
+    assert result.exit_code == 0, result.output
+    assert (root / "ledger/pledges/la-ruche-movilab-2026.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../schemas/pledge.json\n"
+        "date: 2026-03-14\ncontributor: la-ruche\ncommon: movilab\namount: 3000\ndue: 2026-09-30\n"
+    )
+    assert check(root).exit_code == 0
+
+
+def test_a_disbursement(root):
+    result = new(
+        root,
+        "disbursement",
+        "--date",
+        "2026-11-20",
+        "--programme",
+        "pilote-2026",
+        "--common",
+        "dokos",
+        "--amount",
+        "600",
+        "--reference",
+        "virement 2026-0042",
+    )
+    assert result.exit_code == 0, result.output
+    path = root / "ledger/disbursements/2026/2026-11-20-pilote-2026-dokos.yaml"
+    assert path.read_text(encoding="utf-8").splitlines()[1:] == [
+        "date: 2026-11-20",
+        "programme: pilote-2026",
+        "common: dokos",
+        "amount: 600",
+        'reference: "virement 2026-0042"',
+    ]
+    assert check(root).exit_code == 0
+
+
+def test_a_reversal_lies_with_the_entry_it_cancels(root):
+    new(root, "contribution", *RUCHE_DOKOS, "--amount", "1200")
+    result = new(
+        root,
+        "reversal",
+        "2026-03-14-la-ruche-dokos",
+        "--date",
+        "2026-04-01",
+        "--note",
+        "montant erroné",
+    )
+    assert result.exit_code == 0, result.output
+    path = root / C / "2026-04-01-reverses-2026-03-14-la-ruche-dokos.yaml"
+    assert path.read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../../schemas/reversal.json\n"
+        'date: 2026-04-01\nreverses: 2026-03-14-la-ruche-dokos\nnote: "montant erroné"\n'
+    )
+    new(root, "pledge", *RUCHE_DOKOS, "--amount", "900", "--due", "2026-12-31")
+    result = new(root, "reversal", "la-ruche-dokos-2026", "--date", "2026-03-15")
+    assert "ledger/pledges/2026-03-15-reverses-la-ruche-dokos-2026.yaml" in result.stdout
+    assert check(root).exit_code == 0
+
+
+def test_an_entry_already_reversed_is_not_reversed_again_by_an_earlier_reversal(ledger_dir):
+    root = ledger_dir({
+        **LEDGER,
+        C + "2026-03-14-la-ruche-dokos.yaml": "date: 2026-03-14\ncontributor: la-ruche\n"
+        "common: dokos\namount: 100\n",
+        C + "2026-04-10-annule.yaml": "date: 2026-04-10\nreverses: 2026-03-14-la-ruche-dokos\n",
+    })  # fmt: skip
+    assert check(root).exit_code == 0
+    result = new(root, "reversal", "2026-03-14-la-ruche-dokos", "--date", "2026-04-01")
+    assert check(root).exit_code == 0 or result.exit_code == 1
+    assert result.exit_code == 1
+    assert "L004" in result.stderr
+    assert len(entry_files(root)) == 2
+
+
+def test_reversing_an_unknown_entry_cannot_run(root):
+    result = new(root, "reversal", "2026-03-14-nulle-part", "--date", "2026-04-01")
+    assert result.exit_code == 2
+    assert "no contribution, pledge or disbursement '2026-03-14-nulle-part'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["contribution", "--contributor", "la-ruche", "--common", "dokos"], "--amount"),
+        (["contribution", "--common", "dokos", "--amount", "5"], "--contributor"),
+        (["pledge", *RUCHE_DOKOS, "--amount", "5"], "--due"),
+        (["disbursement", "--common", "dokos", "--amount", "5"], "--programme"),
+    ],
+)
+def test_a_missing_flag_without_a_terminal_is_named(root, args, flag):
+    result = new(root, *args)
+    assert result.exit_code == 2
+    assert f"missing {flag} (or run cofi new on a terminal to be asked)" in result.stderr
+    assert entry_files(root) == []
+
+
+# --- on a real terminal ----------------------------------------------------------------------
+
+
+class Terminal:
+    """`cofi` run on a pseudo-terminal (Python's pty module), answered like a person would."""
+
+    def __init__(self, *args: str) -> None:
+        self.fd, child = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cofi", *args],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            close_fds=True,
+            env={**os.environ, "TERM": "dumb", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+        )
+        os.close(child)
+        self.pending = b""
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 15) -> str:
+        """Read until `text` appears; return what came before and with it."""
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.pending:
+            ready, _, _ = select.select([self.fd], [], [], max(0, deadline - time.monotonic()))
+            chunk = os.read(self.fd, 4096) if ready else b""
+            assert chunk, f"waited for {text!r}, got:\n{self.seen + self.pending.decode()}"
+            self.pending += chunk
+        cut = self.pending.index(text.encode()) + len(text)
+        said, self.pending = self.pending[:cut].decode(), self.pending[cut:]
+        self.seen += said
+        return said
+
+    def answer(self, line: str) -> None:
+        os.write(self.fd, line.encode() + b"\r")
+
+    def close(self) -> int:
+        code = self.process.wait(timeout=15)
+        os.close(self.fd)
+        return code
+
+
+def test_a_contribution_asked_for_on_a_terminal(root):
+    term = Terminal("new", "contribution", "--root", str(root))
+    try:
+        term.expect("date [")
+        term.expect("]: ")
+        term.answer("2026-05-05")
+        listing = term.expect("contributor: ")
+        assert "1. la-ruche  La Ruche" in listing and "2. le-hangar  Le Hangar" in listing
+        assert "etat" not in listing  # a public funder does not contribute
+        term.answer("9")
+        term.expect("'9' is not one of the choices; type its number or its id.")
+        term.expect("contributor: ")
+        term.answer("2")
+        assert "1. dokos  Dokos" in term.expect("common: ")
+        term.answer("dokos")
+        assert "1. booking-v2  Module de réservation v2" in term.expect("need: ")
+        term.answer("1")
+        term.expect("amount: ")
+        term.answer("250")
+        term.expect("reference: ")
+        term.answer("")
+        term.expect(f"wrote {C}2026-05-05-le-hangar-dokos.yaml")
+    finally:
+        code = term.close()
+    assert code == 0
+    assert (root / C / "2026-05-05-le-hangar-dokos.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../../schemas/contribution.json\n"
+        "date: 2026-05-05\ncontributor: le-hangar\ncommon: dokos\nneed: booking-v2\namount: 250\n"
+    )
+    assert check(root).exit_code == 0
