@@ -10,6 +10,7 @@ from that text what it accepts, so the YAML 1.1 surprises (`no`, `on`, `1:30`,
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -151,7 +152,8 @@ def _text(value: object) -> str:
 
 def _id(value: object) -> str:
     if isinstance(value, str) and _ID.match(value):
-        return str(value)
+        # The same few hundred ids recur across 100,000 records: keep one copy of each.
+        return sys.intern(str(value))
     raise _fail(
         "id",
         "'{value}' is not an id: use lowercase letters, digits and hyphens, "

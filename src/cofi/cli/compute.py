@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import AsOf, NoCache, Output, Root, fail, resolve_date
+from cofi.cli.options import AsOf, NoCache, Output, Root, fail, resolve_date, resolve_root
 from cofi.cli.output import (
     CsvDialect,
     Dialect,
@@ -23,6 +23,7 @@ from cofi.cli.output import (
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
     from cofi.matching import ProgrammeResult
+    from cofi.report import Table
 
 Programme = Annotated[
     str | None,
@@ -53,12 +54,24 @@ def _results(
     at: str | None,
     no_cache: bool,
 ) -> tuple[Ledger, date, list[ProgrammeResult]]:
-    from cofi.matching import match_programme
+    from cofi.matching import canonical, match_programme
 
     ledger = open_checked(root, at, no_cache)
     when = resolve_date(as_of)
     ids = pick_programmes(ledger, programme)
-    return ledger, when, [match_programme(ledger, ledger.programme[i], when) for i in ids]
+    todo = canonical(c for c in ledger.contributions if c.date <= when)
+    return ledger, when, [match_programme(ledger, ledger.programme[i], when, todo) for i in ids]
+
+
+def _stamped(table: Table, when: date, root: Path | None, at: str | None) -> Table:
+    """The table with a first note saying what it was computed from, for the record."""
+    source = "the working tree"
+    if at is not None:
+        from cofi.history import History
+
+        source = f"revision {History(resolve_root(root)).resolve(at)}"
+    table.notes.insert(0, f"as of {when}, from {source}")
+    return table
 
 
 def match(
@@ -85,12 +98,12 @@ def match(
     from cofi import report
     from cofi.obligations import match_obligations
 
-    ledger, _, results = _results(root, as_of, programme, at, no_cache)
+    ledger, when, results = _results(root, as_of, programme, at, no_cache)
     if by is By.contribution:
         table = report.contributions_table(results, all=all)
     else:
         table = report.match_table(results, match_obligations(ledger, results))
-    emit(table, format, output, csv_dialect)
+    emit(_stamped(table, when, root, at), format, output, csv_dialect)
 
 
 class ByDebt(StrEnum):
@@ -136,7 +149,7 @@ def obligations(
         table = report.honour_table(honour_rates(rows))
     else:
         table = report.obligations_table(by_urgency(rows), all=all)
-    emit(table, format, output, csv_dialect)
+    emit(_stamped(table, when, root, at), format, output, csv_dialect)
 
 
 def explain(
@@ -171,15 +184,19 @@ def status(
     as_of: AsOf = None,
     at: At = None,
     no_cache: NoCache = False,
+    programme: Programme = None,
     format: Format = TableFormat.table,
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
     """Each common and each of its needs: needed, contributed, matched, still needed.
 
+    Matched counts every programme, or only the one given with --programme.
+
     Example: cofi status
     """
     from cofi import report
 
-    ledger, when, results = _results(root, as_of, None, at, no_cache)
-    emit(report.status_table(ledger, results, when), format, output, csv_dialect)
+    ledger, when, results = _results(root, as_of, programme, at, no_cache)
+    table = report.status_table(ledger, results, when)
+    emit(_stamped(table, when, root, at), format, output, csv_dialect)
