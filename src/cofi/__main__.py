@@ -1,3 +1,3 @@
-from cofi.cli import main
+from cofi.entry import main
 
 main()

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cofi import __version__
+from cofi import __version__, i18n
 from cofi.loader import FileRef
 from cofi.problems import Problem
 
@@ -36,11 +36,14 @@ Entries = dict[str, tuple[tuple[int, int, int], bytes, Result]]
 
 
 def fingerprint() -> str:
-    """Changes whenever the code that turns a file into a record may have changed."""
-    h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
+    """Changes whenever the code that turns a file into a record may have changed, and
+    with the language: problems are cached with their messages written out."""
+    h = hashlib.sha256(f"{__version__}|{FORMAT}|{i18n.language()}".encode())
     here = Path(__file__).parent
-    for name in _CODE:
-        h.update((here / name).read_bytes())
+    catalogue = i18n.LOCALE_DIR / i18n.language() / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    for path in [*(here / name for name in _CODE), catalogue]:
+        if path.exists():
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 

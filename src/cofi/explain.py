@@ -6,31 +6,45 @@ the computation itself, not a second account of it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from cofi import fmt
+from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.matching import Match, ProgrammeResult, Step
 from cofi.model import Contribution, Programme
 
 BINDING = {
-    "ratio": "the ratio alone: no cap and no envelope limit reached it",
-    "per_contribution": "the cap per contribution",
-    "per_contributor": "the cap per contributor",
-    "per_common": "the cap per common",
-    "envelope": "the programme's envelope",
-    "rounding": "rounding down to the cent",
+    "ratio": N_("the ratio alone: no cap and no envelope limit reached it"),
+    "per_contribution": N_("the cap per contribution"),
+    "per_contributor": N_("the cap per contributor"),
+    "per_common": N_("the cap per common"),
+    "envelope": N_("the programme's envelope"),
+    "rounding": N_("rounding down to the cent"),
 }
-
-
-def amount(value: Fraction | Decimal) -> str:
-    """An exact value: to the cent when it is whole cents, else 4 decimals and an ellipsis."""
-    f = Fraction(value)
-    if (f * 100).denominator == 1:
-        return f"{Decimal(int(f * 100)).scaleb(-2):,f}"
-    return f"{Decimal(math.floor(f * 10000)).scaleb(-4):,f}…"
+# First-come: what was left of a cap or of the envelope when the contribution came.
+_LEFT = {
+    "per_contributor": N_("only {left} was left of {contributor}'s cap of {cap}: {to}"),
+    "per_common": N_("only {left} was left of {common}'s cap of {cap}: {to}"),
+    "envelope": N_("only {left} was left of the envelope of {cap}: {to}"),
+}
+# Pro-rata: the group's total exceeded its bound, and everyone in it was scaled.
+_SCALED = {
+    "per_contributor": N_(
+        "{contributor}'s eligible matches total {total}, over {contributor}'s cap of {cap}: "
+        "scaled by {cap}/{total} = {to}"
+    ),
+    "per_common": N_(
+        "the eligible matches of {common} total {total}, over {common}'s cap of {cap}: "
+        "scaled by {cap}/{total} = {to}"
+    ),
+    "envelope": N_(
+        "all eligible matches total {total}, over the envelope of {cap}: "
+        "scaled by {cap}/{total} = {to}"
+    ),
+}
 
 
 def _ratio(value: Fraction) -> str:
@@ -39,31 +53,56 @@ def _ratio(value: Fraction) -> str:
 
 def explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution) -> list[str]:
     """Sentences, one per line, for contribution `c` under every programme in `results`."""
-    who = ledger.contributor[c.contributor].name
-    what = ledger.common[c.common].name
+    given = (
+        _("{id}: {amount} in kind given by {who} ({contributor}) to {what} ({common}) on {date}.")
+        if c.kind == "in-kind"
+        else _(
+            "{id}: {amount} in money given by {who} ({contributor}) to {what} ({common}) on {date}."
+        )
+    )
     lines = [
-        f"{c.id}: {amount(c.amount)} {'in kind' if c.kind == 'in-kind' else 'in money'} "
-        f"given by {who} ({c.contributor}) to {what} ({c.common}) on {c.date}."
+        given.format(
+            id=c.id,
+            amount=fmt.exact(c.amount),
+            who=ledger.contributor[c.contributor].name,
+            contributor=c.contributor,
+            what=ledger.common[c.common].name,
+            common=c.common,
+            date=fmt.day(c.date),
+        )
     ]
     for r in results:
-        p = r.programme
-        lines.append("")
-        lines.append(f"Under {p.id} — {p.name} ({p.allocation}, {p.start} to {p.end}):")
-        m = next((m for m in r.matches if m.contribution.id == c.id), None)
-        if m is None:
-            lines.append(f"  not counted: dated after {r.as_of}, the date of this computation.")
-        elif not m.eligible:
-            lines.append(f"  not matched: {_refusal(ledger, p, m)}.")
-        else:
-            lines += [f"  {_step(p, c, s)}" for s in m.steps]
-            lines.append(
-                f"  Matched: {amount(m.matched)}, limited by {BINDING[m.binding or 'ratio']}."
-            )
-            if r.provisional:
-                lines.append(
-                    f"  Provisional: pro-rata shares can still go down until the programme "
-                    f"ends on {p.end}."
-                )
+        lines += ["", *_under(ledger, r, c)]
+    return lines
+
+
+def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
+    p = r.programme
+    lines = [
+        _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
+            id=p.id, name=p.name, allocation=p.allocation, start=fmt.day(p.start),
+            end=fmt.day(p.end),
+        )
+    ]  # fmt: skip
+    m = next((m for m in r.matches if m.contribution.id == c.id), None)
+    if m is None:
+        text = _("not counted: dated after {as_of}, the date of this computation.")
+        return [*lines, "  " + text.format(as_of=fmt.day(r.as_of))]
+    if not m.eligible:
+        return [*lines, "  " + _("not matched: {why}.").format(why=_refusal(ledger, p, m))]
+    lines += [f"  {_step(p, c, s)}" for s in m.steps]
+    binding = _(BINDING[m.binding or "ratio"])
+    lines.append(
+        "  "
+        + _("Matched: {matched}, limited by {binding}.").format(
+            matched=fmt.exact(m.matched), binding=binding
+        )
+    )
+    if r.provisional:
+        text = _(
+            "Provisional: pro-rata shares can still go down until the programme ends on {end}."
+        )
+        lines.append("  " + text.format(end=fmt.day(p.end)))
     return lines
 
 
@@ -71,57 +110,53 @@ def _refusal(ledger: Ledger, p: Programme, m: Match) -> str:
     c = m.contribution
     reason = m.reason
     if reason == "before-start":
-        return f"dated {c.date}, before the programme starts on {p.start}"
+        text = _("dated {date}, before the programme starts on {start}")
+        return text.format(date=fmt.day(c.date), start=fmt.day(p.start))
     if reason == "after-end":
-        return f"dated {c.date}, after the programme ended on {p.end}"
+        text = _("dated {date}, after the programme ended on {end}")
+        return text.format(date=fmt.day(c.date), end=fmt.day(p.end))
     if reason == "reversed":
         rev = ledger.reversal_of[c.id]
-        return f"reversed by {rev.id} on {rev.date}"
+        return _("reversed by {id} on {date}").format(id=rev.id, date=fmt.day(rev.date))
     if reason == "contributor-kind":
         kind = ledger.contributor[c.contributor].kind
-        kinds = ", ".join(p.eligible.kinds)
-        return f"{c.contributor} is of kind {kind}; the programme matches {kinds}"
+        text = _("{contributor} is of kind {kind}; the programme matches {kinds}")
+        return text.format(contributor=c.contributor, kind=kind, kinds=", ".join(p.eligible.kinds))
     if reason == "common":
-        return f"the programme matches only {', '.join(p.eligible.commons)}"
+        text = _("the programme matches only {commons}")
+        return text.format(commons=", ".join(p.eligible.commons))
     if reason == "funder":
-        return f"given by {p.funder}, the programme's own funder"
+        return _("given by {funder}, the programme's own funder").format(funder=p.funder)
     if reason == "steward":
-        return f"{c.contributor} is a steward of {c.common}, and the programme excludes stewards"
+        text = _("{contributor} is a steward of {common}, and the programme excludes stewards")
+        return text.format(contributor=c.contributor, common=c.common)
     if reason == "min-amount":
-        minimum = amount(p.eligible.min_amount)
-        return f"{amount(c.amount)} is below the programme's minimum of {minimum}"
-    return "in-kind contributions are not matched by this programme (in_kind_ratio is 0)"
+        text = _("{amount} is below the programme's minimum of {minimum}")
+        return text.format(amount=fmt.exact(c.amount), minimum=fmt.exact(p.eligible.min_amount))
+    return _("in-kind contributions are not matched by this programme (in_kind_ratio is 0)")
 
 
 def _step(p: Programme, c: Contribution, s: Step) -> str:
-    to = amount(s.after)
+    to = fmt.exact(s.after)
     if s.rule == "base":
-        which = "ratio" if c.kind == "money" else "in-kind ratio"
-        return f"{amount(s.before)} × {which} {_ratio(s.limit or Fraction(0))} = {to}"
+        text = (
+            _("{amount} × ratio {ratio} = {to}")
+            if c.kind == "money"
+            else _("{amount} × in-kind ratio {ratio} = {to}")
+        )
+        return text.format(amount=fmt.exact(s.before), ratio=_ratio(s.limit or Fraction(0)), to=to)
     if s.rule == "per_contribution":
-        return f"capped at {to} per contribution"
+        return _("capped at {to} per contribution").format(to=to)
     if s.rule == "rounding":
-        return f"rounded down to the cent: {to}"
+        return _("rounded down to the cent: {to}").format(to=to)
     limit = s.limit or Fraction(0)
-    whose = {
-        "per_contributor": f"{c.contributor}'s cap",
-        "per_common": f"{c.common}'s cap",
-        "envelope": "the envelope",
-    }[s.rule]
+    names = {"contributor": c.contributor, "common": c.common, "to": to}
     if s.total is None:  # first-come: what was left
         bound = {
             "per_contributor": p.caps.per_contributor,
             "per_common": p.caps.per_common,
             "envelope": p.envelope,
         }[s.rule]
-        full = amount(bound if bound is not None else Decimal(0))
-        return f"only {amount(limit)} was left of {whose} of {full}: {to}"
-    group = {
-        "per_contributor": f"{c.contributor}'s eligible matches",
-        "per_common": f"the eligible matches of {c.common}",
-        "envelope": "all eligible matches",
-    }[s.rule]
-    return (
-        f"{group} total {amount(s.total)}, over {whose} of {amount(limit)}: "
-        f"scaled by {amount(limit)}/{amount(s.total)} = {to}"
-    )
+        cap = fmt.exact(bound if bound is not None else Decimal(0))
+        return _(_LEFT[s.rule]).format(left=fmt.exact(limit), cap=cap, **names)
+    return _(_SCALED[s.rule]).format(total=fmt.exact(s.total), cap=fmt.exact(limit), **names)

@@ -7,9 +7,11 @@ import hashlib
 import io
 import json
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cofi import fmt
+from cofi.i18n import _, ngettext
 from cofi.problems import Problem
 from cofi.report import Cell, Table
 
@@ -23,11 +25,12 @@ _RATIO_STEP = Decimal("0.0001")
 def problems_text(problems: list[Problem]) -> str:
     """`PATH:LINE:COL: CODE message`, each followed by an indented hint."""
     lines = []
+    warning, hint = _("warning: "), _("hint: ")
     for p in problems:
-        level = "" if p.severity == "error" else "warning: "
+        level = "" if p.severity == "error" else warning
         lines.append(f"{p.source}: {p.code} {level}{p.message}")
         if p.hint:
-            lines.append(f"    hint: {p.hint}")
+            lines.append(f"    {hint}{p.hint}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -99,7 +102,7 @@ def problems_markdown(problems: list[Problem], files: int) -> str:
 
     lines = ["### cofi check", "", summary(problems, files), ""]
     if problems:
-        lines += ["| Where | Code | Problem | What to do |", "| --- | --- | --- | --- |"]
+        lines += [_("| Where | Code | Problem | What to do |"), "| --- | --- | --- | --- |"]
         lines += [
             f"| `{p.source}` | {p.code} | {cell(p.message)} | {cell(p.hint)} |" for p in problems
         ]
@@ -107,16 +110,17 @@ def problems_markdown(problems: list[Problem], files: int) -> str:
 
 
 def summary(problems: list[Problem], files: int) -> str:
+    """`ok: 63 files checked, no problems`, or `2 errors, 1 warning (63 files checked)`."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    checked = ngettext("{n} file checked", "{n} files checked", files).format(n=files)
     if not problems:
-        return f"ok: {checked}, no problems"
-
-    def n(k: int, word: str) -> str:
-        return f"{k} {word}{'s' if k != 1 else ''}"
-
-    return f"{n(errors, 'error')}, {n(warnings, 'warning')} ({checked})"
+        return _("ok: {checked}, no problems").format(checked=checked)
+    return _("{errors}, {warnings} ({checked})").format(
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        checked=checked,
+    )
 
 
 # ---- tables ---------------------------------------------------------------
@@ -172,24 +176,24 @@ def table_json(table: Table) -> str:
 
 
 def human_cell(value: Cell, kind: str, *, bars: bool = False) -> str:
-    """A cell as a person reads it: `12,000.00`, `yes`, `62.5%` (after a bar, with `bars`)."""
+    """A cell as a person reads it: `12,000.00`, `yes`, `62.5%` (after a bar, with `bars`),
+    in the current language."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return fmt.yes(value)
     if kind == "int" and value == 0:
         return ""
     if kind == "ratio" and isinstance(value, Decimal):
-        # Rounded down, like money: 99.96% covered is not shown as 100%.
-        percent = f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_FLOOR)}%"
+        percent = fmt.percent(value)
         if not bars:
             return percent
         filled = int(value * 10)
-        return "█" * filled + "░" * (10 - filled) + f" {percent:>6}"
+        return "█" * filled + "░" * (10 - filled) + f" {percent:>7}"
     if isinstance(value, Decimal):
-        return f"{value.quantize(_CENT):,f}"
+        return fmt.money(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return fmt.day(value)
     return str(value)
 
 
@@ -206,7 +210,7 @@ def _cells(table: Table, bars: bool = False) -> tuple[list[list[str]], list[str]
 def table_text(table: Table) -> str:
     """Plain aligned columns for pipes and files: no boxes, no colour."""
     rows, totals = _cells(table)
-    body = [[c.title for c in table.columns], *rows, *([totals] if totals else [])]
+    body = [[_(c.title) for c in table.columns], *rows, *([totals] if totals else [])]
     widths = [max(len(r[i]) for r in body) for i in range(len(table.columns))]
     right = [c.kind in ("money", "int", "ratio") for c in table.columns]
 
@@ -234,9 +238,9 @@ def table_rich(table: Table) -> RenderableType:
     rt = RichTable(title=table.title, title_justify="left", header_style="bold")
     for i, c in enumerate(table.columns):
         # Figures and ids are never cut: a narrow terminal wraps the line instead.
-        widest = max([len(c.title), *(len(r[i]) for r in rows)])
+        widest = max([len(_(c.title)), *(len(r[i]) for r in rows)])
         rt.add_column(
-            c.title,
+            _(c.title),
             justify="right" if c.kind in ("money", "int", "ratio") else "left",
             no_wrap=True,
             min_width=min(widest, 40) if c.kind != "text" or i < 3 else None,

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from cofi import fmt
+from cofi.i18n import N_, _, ngettext
 from cofi.ledger import Ledger
 from cofi.matching import REASONS, ProgrammeResult, floor_cent
 from cofi.obligations import ZERO, HonourRate, Obligation
@@ -56,16 +58,16 @@ def _totals(
 
 
 MATCH_COLUMNS = (
-    Column("programme", "Programme"),
-    Column("common", "Common"),
-    Column("debtor", "Funder"),
-    Column("contributed", "Contributed", "money"),
-    Column("matched", "Matched", "money"),
-    Column("paid", "Paid", "money"),
-    Column("unmet", "Unmet", "money"),
-    Column("due", "Due", "date"),
-    Column("overdue", "Overdue", "bool"),
-    Column("provisional", "Provisional", "bool"),
+    Column("programme", N_("Programme")),
+    Column("common", N_("Common")),
+    Column("debtor", N_("Funder")),
+    Column("contributed", N_("Contributed"), "money"),
+    Column("matched", N_("Matched"), "money"),
+    Column("paid", N_("Paid"), "money"),
+    Column("unmet", N_("Unmet"), "money"),
+    Column("due", N_("Due"), "date"),
+    Column("overdue", N_("Overdue"), "bool"),
+    Column("provisional", N_("Provisional"), "bool"),
 )
 
 
@@ -93,9 +95,9 @@ def match_table(results: Sequence[ProgrammeResult], rows: Sequence[Obligation]) 
         if len(results) > 1
         else ("contributed", "matched", "paid", "unmet")
     )
-    totals = _totals(data, summed, ("programme", "Total"))
+    totals = _totals(data, summed, ("programme", _("Total")))
     return Table(
-        "Matched public share by programme and common",
+        _("Matched public share by programme and common"),
         MATCH_COLUMNS,
         data,
         totals,
@@ -108,31 +110,37 @@ def programme_notes(results: Sequence[ProgrammeResult]) -> list[str]:
     for r in results:
         p = r.programme
         notes.append(
-            f"{p.id}: envelope {p.envelope:,.2f}, allocated {r.allocated:,.2f}, "
-            f"unallocated {r.unallocated:,.2f}"
+            _("{programme}: envelope {envelope}, allocated {allocated}, unallocated {left}").format(
+                programme=p.id,
+                envelope=fmt.money(p.envelope),
+                allocated=fmt.money(r.allocated),
+                left=fmt.money(r.unallocated),
+            )
         )
         if r.provisional:
             notes.append(
-                f"{p.id}: provisional — pro-rata until the programme ends on {p.end}; "
-                "later contributions can lower these figures"
+                _(
+                    "{programme}: provisional — pro-rata until the programme ends on {end}; "
+                    "later contributions can lower these figures"
+                ).format(programme=p.id, end=fmt.day(p.end))
             )
     return notes
 
 
 CONTRIBUTION_COLUMNS = (
-    Column("programme", "Programme"),
-    Column("contribution", "Contribution"),
-    Column("date", "Date", "date"),
-    Column("contributor", "Contributor"),
-    Column("common", "Common"),
-    Column("kind", "Kind"),
-    Column("amount", "Amount", "money"),
-    Column("base", "Base", "money"),
-    Column("matched", "Matched", "money"),
-    Column("binding", "Binding"),
-    Column("eligible", "Eligible", "bool"),
-    Column("reason", "Reason"),
-    Column("provisional", "Provisional", "bool"),
+    Column("programme", N_("Programme")),
+    Column("contribution", N_("Contribution")),
+    Column("date", N_("Date"), "date"),
+    Column("contributor", N_("Contributor")),
+    Column("common", N_("Common")),
+    Column("kind", N_("Kind")),
+    Column("amount", N_("Amount"), "money"),
+    Column("base", N_("Base"), "money"),
+    Column("matched", N_("Matched"), "money"),
+    Column("binding", N_("Binding")),
+    Column("eligible", N_("Eligible"), "bool"),
+    Column("reason", N_("Reason")),
+    Column("provisional", N_("Provisional"), "bool"),
 )
 
 
@@ -162,9 +170,9 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
                 }
             )
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
-    totals = _totals(data, summed, ("programme", "Total"))
+    totals = _totals(data, summed, ("programme", _("Total")))
     return Table(
-        "Matched public share by contribution",
+        _("Matched public share by contribution"),
         CONTRIBUTION_COLUMNS,
         data,
         totals,
@@ -173,17 +181,17 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
 
 
 OBLIGATION_COLUMNS = (
-    Column("type", "Type"),
-    Column("id", "Programme or pledge"),
-    Column("debtor", "Debtor"),
-    Column("common", "Common"),
-    Column("owed", "Owed", "money"),
-    Column("paid", "Paid", "money"),
-    Column("unmet", "Unmet", "money"),
-    Column("due", "Due", "date"),
-    Column("overdue", "Overdue", "bool"),
-    Column("days_overdue", "Days overdue", "int"),
-    Column("provisional", "Provisional", "bool"),
+    Column("type", N_("Type")),
+    Column("id", N_("Programme or pledge")),
+    Column("debtor", N_("Debtor")),
+    Column("common", N_("Common")),
+    Column("owed", N_("Owed"), "money"),
+    Column("paid", N_("Paid"), "money"),
+    Column("unmet", N_("Unmet"), "money"),
+    Column("due", N_("Due"), "date"),
+    Column("overdue", N_("Overdue"), "bool"),
+    Column("days_overdue", N_("Days overdue"), "int"),
+    Column("provisional", N_("Provisional"), "bool"),
 )
 
 
@@ -206,16 +214,17 @@ def obligations_table(rows: Sequence[Obligation], *, all: bool = False) -> Table
         for o in rows
         if all or o.unmet != 0
     ]
-    totals = _totals(data, ("owed", "paid", "unmet"), ("type", "Total"))
-    notes = [f"{sum(bool(r['overdue']) for r in data)} overdue"] if data else []
-    return Table("Obligations: who owes what", OBLIGATION_COLUMNS, data, totals, notes)
+    totals = _totals(data, ("owed", "paid", "unmet"), ("type", _("Total")))
+    overdue = sum(bool(r["overdue"]) for r in data)
+    notes = [ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue)] if data else []
+    return Table(_("Obligations: who owes what"), OBLIGATION_COLUMNS, data, totals, notes)
 
 
 HONOUR_COLUMNS = (
-    Column("debtor", "Debtor"),
-    Column("owed", "Fallen due", "money"),
-    Column("paid", "Paid of it", "money"),
-    Column("honour_rate", "Honour rate", "ratio"),
+    Column("debtor", N_("Debtor")),
+    Column("owed", N_("Fallen due"), "money"),
+    Column("paid", N_("Paid of it"), "money"),
+    Column("honour_rate", N_("Honour rate"), "ratio"),
 )
 
 
@@ -233,21 +242,23 @@ def honour_table(rates: Sequence[HonourRate]) -> Table:
         for r in rates
     ]
     notes = [
-        "a debt counts once its due date has passed; paying one debt twice over does not "
-        "make up for another"
+        _(
+            "a debt counts once its due date has passed; paying one debt twice over does not "
+            "make up for another"
+        )
     ]
-    return Table("Honour rate of each debtor", HONOUR_COLUMNS, data, None, notes)
+    return Table(_("Honour rate of each debtor"), HONOUR_COLUMNS, data, None, notes)
 
 
 STATUS_COLUMNS = (
-    Column("common", "Common"),
-    Column("need", "Need"),
-    Column("title", "Title"),
-    Column("needed", "Needed", "money"),
-    Column("contributed", "Contributed", "money"),
-    Column("matched", "Matched", "money"),
-    Column("still_needed", "Still needed", "money"),
-    Column("covered", "Covered", "ratio"),
+    Column("common", N_("Common")),
+    Column("need", N_("Need")),
+    Column("title", N_("Title")),
+    Column("needed", N_("Needed"), "money"),
+    Column("contributed", N_("Contributed"), "money"),
+    Column("matched", N_("Matched"), "money"),
+    Column("still_needed", N_("Still needed"), "money"),
+    Column("covered", N_("Covered"), "ratio"),
 )
 
 
@@ -291,9 +302,9 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
             )
     common_rows = [r for r in data if r["need"] == ""]
     totals = _totals(
-        common_rows, ("needed", "contributed", "matched", "still_needed"), ("common", "Total")
+        common_rows, ("needed", "contributed", "matched", "still_needed"), ("common", _("Total"))
     )
-    return Table("Funding of each common and need", STATUS_COLUMNS, data, totals)
+    return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals)
 
 
 def money(value: Decimal) -> str:

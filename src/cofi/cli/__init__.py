@@ -7,14 +7,15 @@ from typing import Annotated
 import typer
 
 from cofi import __version__
-from cofi.cli import check, compute, new
+from cofi.cli import check, compute, new, report
+from cofi.i18n import _
 
 app = typer.Typer(
     name="cofi",
-    help=(
+    help=_(
         "cofi keeps the open ledger of co-investment in the digital commons of tiers-lieux: "
-        "who gave what to which common, what public funders owe, what they paid, what is unmet.\n\n"
-        "Example: cofi check"
+        "who gave what to which common, what public funders owe, what they paid, what is "
+        "unmet.\n\nExample: cofi check"
     ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -33,21 +34,35 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Show cofi's version and exit.", callback=_version, is_eager=True
+            "--version", help=_("Show cofi's version and exit."), callback=_version, is_eager=True
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=_(
+                "Language of messages and tables: en or fr (default: from LC_ALL, "
+                "LC_MESSAGES or LANG). May stand anywhere on the command line."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """cofi: the open ledger of co-investment in digital commons."""
+    """Options that apply to every command (the help shown is the app's, above)."""
 
 
-app.command("check")(check.check)
-app.command("match")(compute.match)
-app.command("obligations")(compute.obligations)
-app.command("explain")(compute.explain)
-app.command("status")(compute.status)
+app.command("check", help=_(check.CHECK_HELP))(check.check)
+app.command("match", help=_(compute.MATCH_HELP))(compute.match)
+app.command("obligations", help=_(compute.OBLIGATIONS_HELP))(compute.obligations)
+app.command("explain", help=_(compute.EXPLAIN_HELP))(compute.explain)
+app.command("status", help=_(compute.STATUS_HELP))(compute.status)
+app.command("report", help=_(report.REPORT_HELP))(report.report)
 app.add_typer(new.app, name="new")
-app.command("schema")(check.schema)
+app.command("schema", help=_(check.SCHEMA_HELP))(check.schema)
 
 
 def main() -> None:
-    app()
+    from cofi.entry import main as entry
+
+    entry()

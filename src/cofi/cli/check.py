@@ -18,6 +18,7 @@ from cofi.cli.options import (
     resolve_date,
     resolve_root,
 )
+from cofi.i18n import N_, _
 
 
 class CheckFormat(StrEnum):
@@ -25,6 +26,17 @@ class CheckFormat(StrEnum):
     github = "github"
     gitlab = "gitlab"
     json = "json"
+
+
+CHECK_HELP = N_(
+    """Check every file of the ledger and report every problem, with file, line and column.
+
+Quiet when all is well (one summary line). With --base, also check what a pull
+request changed against git history. Exit status: 0 no errors, 1 errors found,
+2 could not run.
+
+Example: cofi check --base origin/main --actor "$GITHUB_ACTOR" --format github"""
+)
 
 
 def check(
@@ -35,8 +47,10 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="text for people, github for Actions annotations, gitlab for a Code Quality "
-            "report, json for programs.",
+            help=_(
+                "text for people, github for Actions annotations, gitlab for a Code Quality "
+                "report, json for programs."
+            ),
         ),
     ] = CheckFormat.text,
     output: Output = None,
@@ -44,9 +58,11 @@ def check(
         str | None,
         typer.Option(
             "--base",
-            help="Also apply the git rules to what changed since this "
-            "revision (e.g. origin/main): entries are never edited, additions are "
-            "vouched for.",
+            help=_(
+                "Also apply the git rules to what changed since this "
+                "revision (e.g. origin/main): entries are never edited, additions are "
+                "vouched for."
+            ),
             show_default=False,
             metavar="REV",
         ),
@@ -55,7 +71,7 @@ def check(
         str | None,
         typer.Option(
             "--head",
-            help="With --base: check this revision instead of the working tree.",
+            help=_("With --base: check this revision instead of the working tree."),
             show_default=False,
             metavar="REV",
         ),
@@ -64,8 +80,10 @@ def check(
         str | None,
         typer.Option(
             "--actor",
-            help="With --base: the forge login that opened the change "
-            "(e.g. $GITHUB_ACTOR); it vouches for what was added.",
+            help=_(
+                "With --base: the forge login that opened the change "
+                "(e.g. $GITHUB_ACTOR); it vouches for what was added."
+            ),
             show_default=False,
             metavar="LOGIN",
         ),
@@ -75,28 +93,21 @@ def check(
         Path | None,
         typer.Option(
             "--summary",
-            help="Also append the full report as Markdown to this file "
-            "(e.g. $GITHUB_STEP_SUMMARY).",
+            help=_(
+                "Also append the full report as Markdown to this file (e.g. $GITHUB_STEP_SUMMARY)."
+            ),
             show_default=False,
             dir_okay=False,
         ),
     ] = None,
 ) -> None:
-    """Check every file of the ledger and report every problem, with file, line and column.
-
-    Quiet when all is well (one summary line). With --base, also check what a pull
-    request changed against git history. Exit status: 0 no errors, 1 errors found,
-    2 could not run.
-
-    Example: cofi check --base origin/main --actor "$GITHUB_ACTOR" --format github
-    """
     from cofi import render
 
     where = resolve_root(root)
     today = resolve_date(as_of)
     if base is None:
         if head is not None or actor is not None:
-            raise fail("--head and --actor go with --base REV")
+            raise fail(_("--head and --actor go with --base REV"))
         from cofi.checks import validate
         from cofi.cli.progress import LoadProgress
 
@@ -129,12 +140,24 @@ def check(
         raise typer.Exit(1)
 
 
+SCHEMA_HELP = N_(
+    """Print the JSON Schema of a record kind, for editors and other validators.
+
+Point your editor at it with a first line like
+`# yaml-language-server: $schema=../../schemas/contribution.json`.
+
+Example: cofi schema --output schemas"""
+)
+
+
 def schema(
     kind: Annotated[
         str | None,
         typer.Argument(
-            help="settings, contributor, common, programme, contribution, pledge, "
-            "disbursement or reversal (default: all, with --output).",
+            help=_(
+                "settings, contributor, common, programme, contribution, pledge, "
+                "disbursement or reversal (default: all, with --output)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -143,29 +166,23 @@ def schema(
         typer.Option(
             "--output",
             "-o",
-            help="Write every kind's schema as DIR/<kind>.json.",
+            help=_("Write every kind's schema as DIR/<kind>.json."),
             file_okay=False,
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema of a record kind, for editors and other validators.
-
-    Point your editor at it with a first line like
-    `# yaml-language-server: $schema=../../schemas/contribution.json`.
-
-    Example: cofi schema --output schemas
-    """
     from cofi.schema import KINDS, schema_text
 
     if kind is not None and kind not in KINDS:
-        raise fail(f"unknown record kind '{kind}'; kinds are: {', '.join(KINDS)}")
+        text = _("unknown record kind '{kind}'; kinds are: {kinds}")
+        raise fail(text.format(kind=kind, kinds=", ".join(KINDS)))
     if output is None:
         if kind is None:
-            raise fail("name a kind (e.g. cofi schema contribution) or pass --output DIR")
+            raise fail(_("name a kind (e.g. cofi schema contribution) or pass --output DIR"))
         typer.echo(schema_text(kind), nl=False)
         return
     output.mkdir(parents=True, exist_ok=True)
     for name in [kind] if kind else list(KINDS):
         (output / f"{name}.json").write_text(schema_text(name), encoding="utf-8")
-        typer.echo(f"wrote {output / name}.json")
+        typer.echo(_("wrote {path}").format(path=output / f"{name}.json"))

@@ -19,6 +19,7 @@ from cofi.cli.output import (
     open_checked,
     pick_programmes,
 )
+from cofi.i18n import N_, _
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
@@ -27,15 +28,19 @@ if TYPE_CHECKING:
 
 Programme = Annotated[
     str | None,
-    typer.Option("--programme", "-p", help="Only this programme (its id).", show_default=False),
+    typer.Option("--programme", "-p", help=_("Only this programme (its id)."), show_default=False),
 ]
-All = Annotated[bool, typer.Option("--all", help="Also list the rows that are usually left out.")]
+All = Annotated[
+    bool, typer.Option("--all", help=_("Also list the rows that are usually left out."))
+]
 At = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="Compute from the ledger as committed at this git revision (a commit, tag or "
-        "branch): a statement an auditor can reproduce.",
+        help=_(
+            "Compute from the ledger as committed at this git revision (a commit, tag or "
+            "branch): a statement an auditor can reproduce."
+        ),
         show_default=False,
         metavar="REV",
     ),
@@ -65,13 +70,27 @@ def _results(
 
 def _stamped(table: Table, when: date, root: Path | None, at: str | None) -> Table:
     """The table with a first note saying what it was computed from, for the record."""
-    source = "the working tree"
-    if at is not None:
+    from cofi import fmt
+
+    if at is None:
+        note = _("as of {date}, from the working tree").format(date=fmt.day(when))
+    else:
         from cofi.history import History
 
-        source = f"revision {History(resolve_root(root)).resolve(at)}"
-    table.notes.insert(0, f"as of {when}, from {source}")
+        sha = History(resolve_root(root)).resolve(at)
+        note = _("as of {date}, from revision {sha}").format(date=fmt.day(when), sha=sha)
+    table.notes.insert(0, note)
     return table
+
+
+MATCH_HELP = N_(
+    """The public share each programme owes each common: contributed, matched, paid, unmet.
+
+With --by contribution, one row per eligible contribution (--all adds the ineligible
+ones with their reason).
+
+Example: cofi match --as-of 2026-12-31 --format csv --csv-dialect excel-fr -o match.csv"""
+)
 
 
 def match(
@@ -81,20 +100,13 @@ def match(
     no_cache: NoCache = False,
     programme: Programme = None,
     by: Annotated[
-        By, typer.Option("--by", help="One row per (programme, common), or per contribution.")
+        By, typer.Option("--by", help=_("One row per (programme, common), or per contribution."))
     ] = By.common,
     all: All = False,
     format: Format = TableFormat.table,
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    """The public share each programme owes each common: contributed, matched, paid, unmet.
-
-    With --by contribution, one row per eligible contribution (--all adds the ineligible
-    ones with their reason).
-
-    Example: cofi match --as-of 2026-12-31 --format csv --csv-dialect excel-fr -o match.csv
-    """
     from cofi import report
     from cofi.obligations import match_obligations
 
@@ -111,6 +123,17 @@ class ByDebt(StrEnum):
     debtor = "debtor"
 
 
+OBLIGATIONS_HELP = N_(
+    """Who owes what: unmet match obligations of funders and unmet pledges, overdue first.
+
+Overpaid debts are listed with a negative unmet; --all also lists settled ones.
+With --by debtor, each funder's and contributor's honour rate: paid ÷ owed of
+what has fallen due.
+
+Example: cofi obligations --format csv"""
+)
+
+
 def obligations(
     root: Root = None,
     as_of: AsOf = None,
@@ -118,21 +141,14 @@ def obligations(
     no_cache: NoCache = False,
     programme: Programme = None,
     by: Annotated[
-        ByDebt, typer.Option("--by", help="One row per debt, or per debtor with its honour rate.")
+        ByDebt,
+        typer.Option("--by", help=_("One row per debt, or per debtor with its honour rate.")),
     ] = ByDebt.debt,
     all: All = False,
     format: Format = TableFormat.table,
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    """Who owes what: unmet match obligations of funders and unmet pledges, overdue first.
-
-    Overpaid debts are listed with a negative unmet; --all also lists settled ones.
-    With --by debtor, each funder's and contributor's honour rate: paid ÷ owed of
-    what has fallen due.
-
-    Example: cofi obligations --format csv
-    """
     from cofi import report
     from cofi.obligations import (
         by_urgency,
@@ -152,9 +168,16 @@ def obligations(
     emit(_stamped(table, when, root, at), format, output, csv_dialect)
 
 
+EXPLAIN_HELP = N_(
+    """Why a contribution triggered this much public money and not more, step by step.
+
+Example: cofi explain 2026-03-14-la-ruche-dokos"""
+)
+
+
 def explain(
     contribution: Annotated[
-        str, typer.Argument(help="The contribution's id: its file name without .yaml.")
+        str, typer.Argument(help=_("The contribution's id: its file name without .yaml."))
     ],
     root: Root = None,
     as_of: AsOf = None,
@@ -162,21 +185,24 @@ def explain(
     no_cache: NoCache = False,
     programme: Programme = None,
 ) -> None:
-    """Why a contribution triggered this much public money and not more, step by step.
-
-    Example: cofi explain 2026-03-14-la-ruche-dokos
-    """
     from cofi.explain import explain as sentences
     from cofi.model import Contribution
 
-    ledger, _, results = _results(root, as_of, programme, at, no_cache)
+    ledger, _when, results = _results(root, as_of, programme, at, no_cache)
     entry = ledger.entry.get(contribution)
     if not isinstance(entry, Contribution):
-        raise fail(
-            f"no contribution '{contribution}' in this ledger "
-            "(the id is the file name without .yaml)"
-        )
+        text = _("no contribution '{id}' in this ledger (the id is the file name without .yaml)")
+        raise fail(text.format(id=contribution))
     typer.echo("\n".join(sentences(ledger, results, entry)))
+
+
+STATUS_HELP = N_(
+    """Each common and each of its needs: needed, contributed, matched, still needed.
+
+Matched counts every programme, or only the one given with --programme.
+
+Example: cofi status"""
+)
 
 
 def status(
@@ -189,12 +215,6 @@ def status(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    """Each common and each of its needs: needed, contributed, matched, still needed.
-
-    Matched counts every programme, or only the one given with --programme.
-
-    Example: cofi status
-    """
     from cofi import report
 
     ledger, when, results = _results(root, as_of, programme, at, no_cache)

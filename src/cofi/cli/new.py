@@ -16,33 +16,36 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cofi.cli.options import Root, fail, resolve_root
+from cofi.i18n import N_, _
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
 
 app = typer.Typer(
-    help="Write a new entry, correctly named and checked, ready to commit.\n\n"
-    "Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200",
+    help=_(
+        "Write a new entry, correctly named and checked, ready to commit.\n\n"
+        "Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200"
+    ),
     no_args_is_help=True,
 )
 
 Date = Annotated[
     str | None,
-    typer.Option("--date", help="YYYY-MM-DD (default: today).", show_default=False),
+    typer.Option("--date", help=_("YYYY-MM-DD (default: today)."), show_default=False),
 ]
 Contributor = Annotated[
-    str | None, typer.Option("--contributor", help="Contributor id.", show_default=False)
+    str | None, typer.Option("--contributor", help=_("Contributor id."), show_default=False)
 ]
-Common = Annotated[str | None, typer.Option("--common", help="Common id.", show_default=False)]
+Common = Annotated[str | None, typer.Option("--common", help=_("Common id."), show_default=False)]
 Amount = Annotated[
     str | None,
-    typer.Option("--amount", help="Like 1200 or 1200.50.", show_default=False),
+    typer.Option("--amount", help=_("Like 1200 or 1200.50."), show_default=False),
 ]
 Reference = Annotated[
     str | None,
-    typer.Option("--reference", help="Invoice or transfer reference.", show_default=False),
+    typer.Option("--reference", help=_("Invoice or transfer reference."), show_default=False),
 ]
-Note = Annotated[str | None, typer.Option("--note", help="Free text.", show_default=False)]
+Note = Annotated[str | None, typer.Option("--note", help=_("Free text."), show_default=False)]
 
 
 def _interactive() -> bool:
@@ -61,7 +64,8 @@ def _ask(
         return value
     if not _interactive():
         if required and default is None:
-            raise fail(f"missing --{label} (or run cofi new on a terminal to be asked)")
+            text = _("missing --{option} (or run cofi new on a terminal to be asked)")
+            raise fail(text.format(option=label))
         return default
     ids = [c[0] for c in choices]
     if choices:
@@ -82,7 +86,11 @@ def _ask(
             return ids[int(answer) - 1]
         if not choices or answer in ids:
             return answer
-        typer.echo(f"'{answer}' is not one of the choices; type its number or its id.")
+        typer.echo(
+            _("'{answer}' is not one of the choices; type its number or its id.").format(
+                answer=answer
+            )
+        )
 
 
 def _write(
@@ -95,14 +103,15 @@ def _write(
     problems = problems_with(root, new, date.today())
     if problems:
         typer.echo(render.problems_text(problems), err=True, nl=False)
-        typer.echo(f"cofi: nothing written: {new.path} would not pass cofi check.", err=True)
+        text = _("cofi: nothing written: {path} would not pass cofi check.")
+        typer.echo(text.format(path=new.path), err=True)
         raise typer.Exit(1)
     target = root / new.path
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite an entry
         f.write(new.text)
-    typer.echo(f"wrote {new.path}")
-    typer.echo("next: commit this file and open a pull request; CI runs cofi check on it.")
+    typer.echo(_("wrote {path}").format(path=new.path))
+    typer.echo(_("next: commit this file and open a pull request; CI runs cofi check on it."))
 
 
 def _ledger(root: Path) -> Ledger:
@@ -115,29 +124,32 @@ def _contributors(ledger: Ledger, kinds: Sequence[str] = ()) -> list[tuple[str, 
     return [(c.id, c.name) for c in ledger.contributors if not kinds or c.kind in kinds]
 
 
-@app.command("contribution")
+CONTRIBUTION_HELP = N_(
+    """Money or in-kind given to a common.
+
+Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200.50"""
+)
+
+
+@app.command("contribution", help=_(CONTRIBUTION_HELP))
 def contribution(
     root: Root = None,
     when: Date = None,
     contributor: Contributor = None,
     common: Common = None,
     need: Annotated[
-        str | None, typer.Option("--need", help="A need id of the common.", show_default=False)
+        str | None, typer.Option("--need", help=_("A need id of the common."), show_default=False)
     ] = None,
     amount: Amount = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="money or in-kind.", show_default=False)
+        str | None, typer.Option("--kind", help=_("money or in-kind."), show_default=False)
     ] = None,
     pledge: Annotated[
-        str | None, typer.Option("--pledge", help="The pledge this honours.", show_default=False)
+        str | None, typer.Option("--pledge", help=_("The pledge this honours."), show_default=False)
     ] = None,
     reference: Reference = None,
     note: Note = None,
 ) -> None:
-    """Money or in-kind given to a common.
-
-    Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200.50
-    """
     where = resolve_root(root)
     ledger = _ledger(where)
     day = _ask("date", when, default=date.today().isoformat())
@@ -172,7 +184,14 @@ def contribution(
     )
 
 
-@app.command("pledge")
+PLEDGE_HELP = N_(
+    """A promise to contribute to a common by a date.
+
+Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --due 2026-09-30"""
+)
+
+
+@app.command("pledge", help=_(PLEDGE_HELP))
 def pledge(
     root: Root = None,
     when: Date = None,
@@ -181,15 +200,11 @@ def pledge(
     amount: Amount = None,
     due: Annotated[
         str | None,
-        typer.Option("--due", help="YYYY-MM-DD: paid in full by then.", show_default=False),
+        typer.Option("--due", help=_("YYYY-MM-DD: paid in full by then."), show_default=False),
     ] = None,
     reference: Reference = None,
     note: Note = None,
 ) -> None:
-    """A promise to contribute to a common by a date.
-
-    Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --due 2026-09-30
-    """
     from cofi.newrecord import slug
 
     where = resolve_root(root)
@@ -216,22 +231,25 @@ def pledge(
     )
 
 
-@app.command("disbursement")
+DISBURSEMENT_HELP = N_(
+    """A public funder paying a common its matched share under a programme.
+
+Example: cofi new disbursement --programme pilote-2026 --common dokos --amount 12000"""
+)
+
+
+@app.command("disbursement", help=_(DISBURSEMENT_HELP))
 def disbursement(
     root: Root = None,
     when: Date = None,
     programme: Annotated[
-        str | None, typer.Option("--programme", help="Programme id.", show_default=False)
+        str | None, typer.Option("--programme", help=_("Programme id."), show_default=False)
     ] = None,
     common: Common = None,
     amount: Amount = None,
     reference: Reference = None,
     note: Note = None,
 ) -> None:
-    """A public funder paying a common its matched share under a programme.
-
-    Example: cofi new disbursement --programme pilote-2026 --common dokos --amount 12000
-    """
     where = resolve_root(root)
     ledger = _ledger(where)
     day = _ask("date", when, default=date.today().isoformat())
@@ -255,19 +273,23 @@ def disbursement(
     )
 
 
-@app.command("reversal")
+REVERSAL_HELP = N_(
+    """Cancel an entry from a date on (entries are never edited or deleted).
+
+Example: cofi new reversal 2026-03-14-la-ruche-dokos --note "wrong amount"
+"""
+)
+
+
+@app.command("reversal", help=_(REVERSAL_HELP))
 def reversal(
-    entry: Annotated[str, typer.Argument(help="The id of the entry to cancel.")],
+    entry: Annotated[str, typer.Argument(help=_("The id of the entry to cancel."))],
     root: Root = None,
     when: Date = None,
     note: Annotated[
-        str | None, typer.Option("--note", help="Why it is cancelled.", show_default=False)
+        str | None, typer.Option("--note", help=_("Why it is cancelled."), show_default=False)
     ] = None,
 ) -> None:
-    """Cancel an entry from a date on (entries are never edited or deleted).
-
-    Example: cofi new reversal 2026-03-14-la-ruche-dokos --note "wrong amount"
-    """
     from cofi.model import Contribution, Disbursement, Pledge
     from cofi.newrecord import FOLDER, slug
 
@@ -276,7 +298,8 @@ def reversal(
     kinds = {Contribution: "contribution", Pledge: "pledge", Disbursement: "disbursement"}
     kind = kinds.get(type(target)) if target is not None else None
     if kind is None:
-        raise fail(f"no contribution, pledge or disbursement '{entry}' in this ledger")
+        text = _("no contribution, pledge or disbursement '{entry}' in this ledger")
+        raise fail(text.format(entry=entry))
     day = _ask("date", when, default=date.today().isoformat())
     fields = {"date": day, "reverses": entry, "note": _ask("note", note, required=False)}
     _write(

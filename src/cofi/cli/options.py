@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cofi.i18n import _
+
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
 
@@ -16,7 +18,7 @@ Root = Annotated[
     Path | None,
     typer.Option(
         "--root",
-        help="The ledger's root folder (default: the nearest folder above that has `ledger/`).",
+        help=_("The ledger's root folder (default: the nearest folder above that has `ledger/`)."),
         show_default=False,
         file_okay=False,
     ),
@@ -25,7 +27,7 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Compute as of this date, YYYY-MM-DD (default: today); later entries are ignored.",
+        help=_("Compute as of this date, YYYY-MM-DD (default: today); later entries are ignored."),
         show_default=False,
         metavar="YYYY-MM-DD",
     ),
@@ -35,7 +37,7 @@ Output = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file instead of the terminal.",
+        help=_("Write to this file instead of the terminal."),
         dir_okay=False,
         show_default=False,
     ),
@@ -46,8 +48,10 @@ NoCache = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Read every file again instead of reusing what an earlier run read "
-        "(the cache lives in $COFI_CACHE_DIR, else $XDG_CACHE_HOME/cofi or ~/.cache/cofi).",
+        help=_(
+            "Read every file again instead of reusing what an earlier run read "
+            "(the cache lives in $COFI_CACHE_DIR, else $XDG_CACHE_HOME/cofi or ~/.cache/cofi)."
+        ),
     ),
 ]
 
@@ -93,4 +97,4 @@ def resolve_date(text: str | None) -> date:
     try:
         return parse_date(text)
     except ValueError as e:  # PydanticCustomError is a ValueError
-        raise fail(f"--as-of: {e}") from None
+        raise fail(_("--as-of: {problem}").format(problem=e)) from None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cofi.cli.options import fail, open_cache, resolve_root
+from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
@@ -33,15 +34,19 @@ Format = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table for people (plain text when piped), csv or json for programs and spreadsheets.",
+        help=_(
+            "table for people (plain text when piped), csv or json for programs and spreadsheets."
+        ),
     ),
 ]
 Dialect = Annotated[
     CsvDialect,
     typer.Option(
         "--csv-dialect",
-        help="excel-fr: `;` separators, decimal commas and a BOM, "
-        "for LibreOffice and Excel in French.",
+        help=_(
+            "excel-fr: `;` separators, decimal commas and a BOM, "
+            "for LibreOffice and Excel in French."
+        ),
     ),
 ]
 
@@ -67,12 +72,15 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         first = errors[0]
-        typer.echo(
-            f"cofi: the ledger has {len(errors)} error{'s' * (len(errors) > 1)} "
-            f"(first: {first.source}: {first.code} {first.message}); "
-            "nothing is computed on a ledger with errors. Run `cofi check` to see them all.",
-            err=True,
+        text = ngettext(
+            "cofi: the ledger has {n} error (first: {first}); nothing is computed on a "
+            "ledger with errors. Run `cofi check` to see them all.",
+            "cofi: the ledger has {n} errors (first: {first}); nothing is computed on a "
+            "ledger with errors. Run `cofi check` to see them all.",
+            len(errors),
         )
+        shown = f"{first.source}: {first.code} {first.message}"
+        typer.echo(text.format(n=len(errors), first=shown), err=True)
         raise typer.Exit(1)
     return loaded.ledger
 
@@ -100,7 +108,7 @@ def emit(table: Table, fmt: TableFormat, output: Path | None, dialect: CsvDialec
         body = render.table_text(table)
     if fmt is not TableFormat.table:
         for note in table.notes:
-            typer.echo(f"note: {note}", err=True)
+            typer.echo(_("note: {note}").format(note=note), err=True)
     if output is not None:
         # newline="" keeps CSV's CRLF line ends as written.
         with open(output, "w", encoding="utf-8", newline="") as f:
@@ -115,7 +123,6 @@ def pick_programmes(ledger: Ledger, programme: str | None) -> list[str]:
     if programme is None:
         return ids
     if programme not in ids:
-        raise fail(
-            f"unknown programme '{programme}'; the programmes are: {', '.join(ids) or 'none'}"
-        )
+        text = _("unknown programme '{programme}'; the programmes are: {ids}")
+        raise fail(text.format(programme=programme, ids=", ".join(ids) or _("none")))
     return [programme]

@@ -1,0 +1,63 @@
+"""Figures and dates as a person reads them, in the current language.
+
+Tables and the HTML report use these; CSV and JSON never do (they keep
+`1234.50` and ISO dates whatever the language).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+
+from cofi import i18n
+
+_CENT = Decimal("0.01")
+_TENTH = Decimal("0.1")
+_NNBSP = "\u202f"  # French thousands separator: a narrow no-break space
+_NBSP = "\u00a0"
+_MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def money(value: Decimal) -> str:
+    """`12,000.00` in English, `12 000,00 €` in French."""
+    return _localized(f"{value.quantize(_CENT):,f}")
+
+
+def exact(value: Fraction | Decimal) -> str:
+    """An exact value: as money when it is whole cents, else to 4 decimals and an ellipsis
+    (`2,666.6666…`), never rounded up."""
+    f = Fraction(value)
+    if (f * 100).denominator == 1:
+        return money(Decimal(int(f * 100)).scaleb(-2))
+    return _localized(f"{Decimal(math.floor(f * 10000)).scaleb(-4):,f}…")
+
+
+def _localized(text: str) -> str:
+    if i18n.language() != "fr":
+        return text
+    return text.replace(",", _NNBSP).replace(".", ",") + _NBSP + "€"
+
+
+def day(value: date) -> str:
+    """`2026-03-14` in English (unambiguous everywhere), `14 mars 2026` in French."""
+    if i18n.language() != "fr":
+        return value.isoformat()
+    first = "1er" if value.day == 1 else str(value.day)
+    return f"{first} {_MOIS[value.month - 1]} {value.year}"
+
+
+def percent(ratio: Decimal) -> str:
+    """`62.5%` / `62,5 %`, rounded down like money: 99.96 % covered is not shown as 100 %."""
+    text = f"{(ratio * 100).quantize(_TENTH, rounding=ROUND_FLOOR)}"
+    if i18n.language() != "fr":
+        return text + "%"
+    return text.replace(".", ",") + _NBSP + "%"
+
+
+def yes(value: bool) -> str:
+    return i18n._("yes") if value else ""

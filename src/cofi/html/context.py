@@ -1,0 +1,105 @@
+"""What the pages are built from: the results of one computation and the Tables made of them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from cofi import report
+from cofi.html.markup import Link, Row, url
+from cofi.ledger import Ledger
+from cofi.matching import ProgrammeResult
+from cofi.obligations import Obligation, by_urgency, honour_rates
+
+
+@dataclass(frozen=True)
+class Book:
+    """The ledger, each programme's result and every obligation (match and pledge), as of a date.
+
+    The tables are those the CLI prints (`cofi match`, `cofi obligations`, `cofi status`),
+    computed once by the report module's functions.
+    """
+
+    ledger: Ledger
+    results: Sequence[ProgrammeResult]
+    obligations: Sequence[Obligation]
+    as_of: date
+
+    @cached_property
+    def match_rows(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.kind == "match"]
+
+    @cached_property
+    def match(self) -> report.Table:
+        return report.match_table(self.results, self.match_rows)
+
+    @cached_property
+    def status(self) -> report.Table:
+        return report.status_table(self.ledger, self.results, self.as_of)
+
+    @cached_property
+    def debts(self) -> report.Table:
+        return report.obligations_table(by_urgency(self.obligations))
+
+    @cached_property
+    def honour(self) -> report.Table:
+        return report.honour_table(honour_rates(self.obligations))
+
+    def of_common(self, common: str) -> Book:
+        """The same book, narrowed to one common (each programme's matches of it only)."""
+        results = [
+            dataclasses.replace(
+                r, matches=tuple(m for m in r.matches if m.contribution.common == common)
+            )
+            for r in self.results
+        ]
+        debts = [o for o in self.obligations if o.common == common]
+        return Book(self.ledger, results, debts, self.as_of)
+
+
+def to_common(prefix: str) -> Link:
+    def link(row: Row) -> str | None:
+        common = row.get("common")
+        return f"{prefix}{url('commons', f'{common}.html')}" if isinstance(common, str) else None
+
+    return link
+
+
+def to_programme(prefix: str) -> Link:
+    def link(row: Row) -> str | None:
+        p = row.get("programme")
+        if not isinstance(p, str) or p == "Total":
+            return None
+        return f"{prefix}index.html#{url(f'programme-{p}')}"
+
+    return link
+
+
+def to_debt(prefix: str) -> Link:
+    """An obligation's `id`: a match debt's programme links to it; a pledge has no page."""
+    programme = to_programme(prefix)
+
+    def link(row: Row) -> str | None:
+        return programme({"programme": row.get("id")}) if row.get("type") == "match" else None
+
+    return link
+
+
+def to_explanation(prefix: str) -> Link:
+    def link(row: Row) -> str | None:
+        c, p = row.get("contribution"), row.get("programme")
+        if not isinstance(c, str) or not isinstance(p, str):
+            return None
+        return f"{prefix}{url('explain', f'{c}.html')}#{url(f'programme-{p}')}"
+
+    return link
+
+
+def common_links(prefix: str, *, programme: bool = True) -> dict[str, Link]:
+    links = {"common": to_common(prefix)}
+    if programme:
+        links["programme"] = to_programme(prefix)
+    return links

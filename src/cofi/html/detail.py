@@ -1,0 +1,227 @@
+"""One page per common, one page per contribution (its explanation)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cofi import report
+from cofi.explain import explain
+from cofi.html import svg
+from cofi.html.context import Book, to_debt, to_programme
+from cofi.html.markup import (
+    Look,
+    Row,
+    Site,
+    cell_text,
+    esc,
+    figures,
+    page,
+    section,
+    table,
+    url,
+    web_link,
+)
+from cofi.html.pages import contribution_tables
+from cofi.ledger import Ledger
+from cofi.matching import ProgrammeResult
+from cofi.model import Common, Contribution
+from cofi.obligations import by_urgency
+from cofi.report import Table
+
+# Every user-visible string of this module, for the gettext wrapping to come.
+TEXT = {
+    "website": "Website",
+    "licence": "Licence",
+    "stewards": "Stewards",
+    "id": "Id",
+    "needed": "Needed",
+    "contributed": "Contributed",
+    "matched": "Matched",
+    "still_needed": "Still needed",
+    "covered": "Covered",
+    "needs": "Needs",
+    "needs_lead": "Each need's budget: what contributors gave to it, what programmes matched, "
+    "what is still needed. The common's own line also counts contributions that name no need.",
+    "no_needs": "No needs are listed for this common.",
+    "needs_table": "Funding of each need of {common}",
+    "whole": "Whole common",
+    "need_chart": "{title}: {covered} covered of {needed}",
+    "match": "Matched public share",
+    "obligations": "Obligations",
+    "obligations_lead": "Every debt to this common, settled ones included, overdue first.",
+    "contributions": "Contributions",
+    "contribution": "Contribution {id}",
+    "date": "Date",
+    "contributor": "Contributor",
+    "common": "Common",
+    "need": "Need",
+    "amount": "Amount",
+    "kind": "Kind",
+    "pledge": "Pledge",
+    "reference": "Reference",
+    "note": "Note",
+    "file": "File",
+    "under": "Under each programme",
+}
+
+
+def common_page(site: Site, whole: Book, common: Common) -> str:
+    """A common: what it is, its needs and their coverage, its matches, debts and contributions."""
+    book = whole.of_common(common.id)
+    lines = [r for r in whole.status.rows if r.get("common") == common.id]
+    own = next(r for r in lines if r.get("need") == "")
+    needs = [r for r in lines if r.get("need") != ""]
+    body = (
+        f'<h1>{esc(common.name)} <span class="id">{esc(common.id)}</span></h1>\n'
+        + (f'<p class="lead">{esc(common.description)}</p>\n' if common.description else "")
+        + _facts(whole.ledger, common)
+        + figures(
+            [
+                (TEXT[k], cell_text(own.get(k), kind), k)
+                for k, kind in (
+                    ("needed", "money"),
+                    ("contributed", "money"),
+                    ("matched", "money"),
+                    ("still_needed", "money"),
+                    ("covered", "ratio"),
+                )
+            ]
+        )
+        + section("needs", TEXT["needs"], _needs(common, needs, own), lead=TEXT["needs_lead"])
+        + section("match", TEXT["match"], report_table(book.match, "match-table", notes=False))
+        + section(
+            "obligations",
+            TEXT["obligations"],
+            report_table(
+                report.obligations_table(by_urgency(book.obligations), all=True),
+                "obligations-table",
+            ),
+            lead=TEXT["obligations_lead"],
+        )
+        + section(
+            "contributions",
+            TEXT["contributions"],
+            contribution_tables(book, "../", "contributions", notes=False, hide=("common",)),
+        )
+    )
+    return page(site, title=common.name, body=body, current="commons", depth=1)
+
+
+def report_table(t: Table, key: str, notes: bool = True) -> str:
+    """A table of a common's own rows: its `common` column says nothing here."""
+    links = {"programme": to_programme("../"), "id": to_debt("../")}
+    return table(t, key, Look(links, notes=notes, hide=("common",)))
+
+
+def _facts(ledger: Ledger, common: Common) -> str:
+    stewards = ", ".join(
+        f"{ledger.contributor[s].name} ({s})" if s in ledger.contributor else s
+        for s in common.stewards
+    )
+    facts = [
+        (TEXT["website"], web_link(common.url)),
+        (TEXT["licence"], esc(common.license or "")),
+        (TEXT["stewards"], esc(stewards)),
+        (TEXT["id"], esc(common.id)),
+    ]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
+    return f'<dl class="facts">{items}</dl>\n'
+
+
+def _needs(common: Common, needs: list[Row], own: Row) -> str:
+    if not needs:
+        return f"<p>{esc(TEXT['no_needs'])}</p>"
+    bars = "".join(_need_bar(r) for r in needs)
+    # The rows are those of `cofi status`; the common's own row is the footer.
+    columns = tuple(c for c in report.STATUS_COLUMNS if c.key != "common")
+    totals = {**own, "need": TEXT["whole"]}
+    t = Table(TEXT["needs_table"].format(common=common.name), columns, needs, totals)
+    return f'<ul class="needs">{bars}</ul>\n' + table(t, "needs-table")
+
+
+def _need_bar(row: Row) -> str:
+    parts = [
+        svg.Segment("contributed", _money(row, "contributed"), TEXT["contributed"]),
+        svg.Segment("matched", _money(row, "matched"), TEXT["matched"]),
+        svg.Segment("still", _money(row, "still_needed"), TEXT["still_needed"]),
+    ]
+    needed = _money(row, "needed")
+    title = TEXT["need_chart"].format(
+        title=row.get("title"),
+        covered=cell_text(row.get("covered"), "ratio"),
+        needed=cell_text(needed, "money"),
+    )
+    need, covered = str(row.get("need")), cell_text(row.get("covered"), "ratio")
+    return (
+        f'<li class="need" id="{esc(url(f"need-{need}"))}">'
+        f'<h3>{esc(row.get("title"))} <span class="id">{esc(need)}</span> '
+        f'<span class="need-covered">{esc(covered)}</span></h3>'
+        + svg.stacked_bar(parts, needed, title)
+        + svg.legend(parts, (TEXT["needed"], needed))
+        + "</li>"
+    )
+
+
+def _money(row: Row, key: str) -> Decimal:
+    value = row.get(key)
+    return value if isinstance(value, Decimal) else Decimal(0)
+
+
+def explain_page(
+    site: Site, ledger: Ledger, results: list[ProgrammeResult], c: Contribution
+) -> str:
+    """`cofi explain`'s sentences for one contribution, a section per programme (anchor
+    `programme-<id>`), with the record's own fields."""
+    header = explain(ledger, [], c)[0]
+    sections = "".join(_under(ledger, r, c) for r in results)
+    body = (
+        f"<h1>{esc(TEXT['contribution'].format(id=c.id))}</h1>\n"
+        f'<p class="lead">{esc(header)}</p>\n{_record(ledger, c)}'
+        + (f'<h2 class="sub">{esc(TEXT["under"])}</h2>\n' if sections else "")
+        + sections
+    )
+    title = TEXT["contribution"].format(id=c.id)
+    return page(site, title=title, body=body, current="contributions", depth=1)
+
+
+def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
+    """One programme's sentences: its steps as a numbered list, then the result (or the one
+    sentence saying why nothing is matched) and the provisional warning as paragraphs.
+
+    `r` holds only the match of `c`: explain() then says a line per step, the result, and
+    a warning when provisional."""
+    lines = explain(ledger, [r], c)
+    heading, said = lines[2].rstrip(":"), [s.strip() for s in lines[3:]]
+    m = r.matches[0] if r.matches else None
+    n = len(m.steps) if m is not None and m.eligible else 0
+    steps = "".join(f"<li>{esc(s)}</li>" for s in said[:n])
+    result, rest = said[n : n + 1], said[n + 1 :]
+    key = url(f"programme-{r.programme.id}")
+    return (
+        f'<section id="{esc(key)}" aria-labelledby="{esc(key)}-title">'
+        f'<h2 id="{esc(key)}-title">{esc(heading)}</h2>'
+        + (f'<ol class="steps">{steps}</ol>' if steps else "")
+        + "".join(f'<p class="result">{esc(s)}</p>' for s in result)
+        + "".join(f'<p class="note">{esc(s)}</p>' for s in rest)
+        + "</section>\n"
+    )
+
+
+def _record(ledger: Ledger, c: Contribution) -> str:
+    who = ledger.contributor.get(c.contributor)
+    common = ledger.common.get(c.common)
+    href = f"../{url('commons', f'{c.common}.html')}"
+    facts = [
+        (TEXT["date"], f'<time datetime="{c.date.isoformat()}">{c.date.isoformat()}</time>'),
+        (TEXT["contributor"], esc(f"{who.name} ({c.contributor})" if who else c.contributor)),
+        (TEXT["common"], f'<a href="{esc(href)}">{esc(common.name if common else c.common)}</a>'),
+        (TEXT["need"], esc(c.need or "")),
+        (TEXT["amount"], f'<span class="num">{esc(cell_text(c.amount, "money"))}</span>'),
+        (TEXT["kind"], esc(c.kind)),
+        (TEXT["pledge"], esc(c.pledge or "")),
+        (TEXT["reference"], esc(c.reference or "")),
+        (TEXT["note"], esc(c.note or "")),
+        (TEXT["file"], f"<code>{esc(c.source.path)}</code>"),
+    ]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
+    return f'<dl class="facts">{items}</dl>\n'

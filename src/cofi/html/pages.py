@@ -1,0 +1,363 @@
+"""The report's top pages: overview, contributions, obligations."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from cofi import report
+from cofi.html import svg
+from cofi.html.context import Book, common_links, to_debt, to_explanation, to_programme
+from cofi.html.markup import (
+    Look,
+    Row,
+    Site,
+    cell_text,
+    day,
+    esc,
+    figures,
+    heading,
+    page,
+    section,
+    table,
+    url,
+)
+from cofi.matching import REASONS, ProgrammeResult
+from cofi.report import Cell, Column, Table
+
+# Every user-visible string of this module, for the gettext wrapping to come.
+TEXT = {
+    "overview": "Overview",
+    "matched": "Public share matched",
+    "paid": "Paid by funders",
+    "unmet": "Unmet",
+    "overdue": "Overdue from funders",
+    "programmes": "Programmes",
+    "programmes_lead": "Each programme's envelope: what is matched and paid, matched and not yet "
+    "paid, and left unallocated.",
+    "programmes_table": "Envelope of each programme",
+    "unpaid": "Matched, not yet paid",
+    "unallocated": "Unallocated",
+    "envelope": "Envelope",
+    "provisional": "Provisional",
+    "chart": "{programme}: envelope of {envelope}",
+    "programme_meta": "Funded by {funder} · {allocation}, ratio {ratio} · {start} to {end}",
+    "due": "due {due}",
+    "provisional_note": "Pro-rata and still running: these figures can go down until the "
+    "programme ends on {end}.",
+    "commons": "Commons",
+    "commons_lead": "What each common needs and what it received; follow a common for its "
+    "needs, contributions and debts.",
+    "commons_table": "Funding of each common",
+    "match": "Matched public share by programme and common",
+    "contributions": "Contributions",
+    "contributions_lead": "The contributions each programme matched, then those it did not and "
+    "why. Follow a contribution's id for its computation, step by step.",
+    "not_matched": "Contributions not matched, and why",
+    "matched_by": "Contributions matched by {programme}",
+    "matched_provisional": "Contributions matched by {programme} (provisional)",
+    "reasons": "Reasons",
+    "outside": "A contribution dated outside a programme's period is listed only when no "
+    "programme lists it; its own page says how each programme treats it.",
+    "obligations": "Obligations",
+    "obligations_lead": "Who owes what: funders' unmet matches and contributors' unmet pledges, "
+    "overdue first. Settled debts are listed on each common's page.",
+    "overdue_debts": "Overdue debts",
+    "overdue_unmet": "Overdue, unmet",
+    "ageing": "Unmet by age",
+    "ageing_lead": "How long unmet debts have been overdue.",
+    "age": "Age",
+    "debts": "Debts",
+    "not_due": "Not yet due",
+    "days": "{low}–{high} days overdue",
+    "over_year": "Over a year overdue",
+    "honour": "Honour rate",
+}
+
+PROGRAMME_COLUMNS = (
+    Column("programme", "Programme"),
+    Column("funder", "Funder"),
+    Column("allocation", "Allocation"),
+    Column("envelope", "Envelope", "money"),
+    Column("allocated", "Allocated", "money"),
+    Column("unallocated", "Unallocated", "money"),
+    Column("paid", "Paid", "money"),
+    Column("unmet", "Unmet", "money"),
+    Column("provisional", "Provisional", "bool"),
+)
+ZERO = Decimal("0.00")
+
+
+def _sum(rows: list[Row], key: str) -> Decimal:
+    return sum((v for r in rows if isinstance(v := r.get(key), Decimal)), ZERO)
+
+
+def programmes_table(book: Book) -> Table:
+    """One row per programme: its envelope, allocated and unallocated (as in `cofi match`'s
+    notes), paid and unmet (the sums of its rows in the match table)."""
+    by_programme: dict[Cell, list[Row]] = defaultdict(list)
+    for row in book.match.rows:
+        by_programme[row["programme"]].append(row)
+    rows: list[Row] = []
+    for r in book.results:
+        p = r.programme
+        mine = by_programme[p.id]
+        rows.append(
+            {
+                "programme": p.id,
+                "funder": p.funder,
+                "allocation": p.allocation,
+                "envelope": p.envelope,
+                "allocated": r.allocated,
+                "unallocated": r.unallocated,
+                "paid": _sum(mine, "paid"),
+                "unmet": _sum(mine, "unmet"),
+                "provisional": r.provisional,
+            }
+        )
+    summed = ("envelope", "allocated", "unallocated", "paid", "unmet")
+    totals: Row = {"programme": "Total", **{k: _sum(rows, k) for k in summed}}
+    return Table(TEXT["programmes_table"], PROGRAMME_COLUMNS, rows, totals)
+
+
+def overview(site: Site, book: Book) -> str:
+    m = book.match.totals or {}
+    overdue = [r for r in book.match.rows if r.get("overdue") is True]
+    key = figures(
+        [
+            (TEXT["matched"], cell_text(m.get("matched"), "money"), "matched"),
+            (TEXT["paid"], cell_text(m.get("paid"), "money"), "paid"),
+            (TEXT["unmet"], cell_text(m.get("unmet"), "money"), "unmet"),
+            (TEXT["overdue"], cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
+        ]
+    )
+    programmes = programmes_table(book)
+    charts = "".join(
+        _programme_chart(book, r, row) for r, row in zip(book.results, programmes.rows, strict=True)
+    )
+    body = (
+        heading(TEXT["overview"])
+        + key
+        + section(
+            "programmes",
+            TEXT["programmes"],
+            charts,
+            table(programmes, "programmes-table", Look({"programme": to_programme("")})),
+            lead=TEXT["programmes_lead"],
+        )
+        + section(
+            "commons",
+            TEXT["commons"],
+            table(_commons(book), "commons-table", Look(common_links(""))),
+            lead=TEXT["commons_lead"],
+        )
+        + section(
+            "match",
+            TEXT["match"],
+            table(
+                book.match,
+                "match-table",
+                Look(common_links(""), facets=("programme", "common"), filterable=True),
+            ),
+        )
+    )
+    return page(site, title=TEXT["overview"], body=body, current="overview")
+
+
+def _programme_chart(book: Book, r: ProgrammeResult, row: Row) -> str:
+    p = r.programme
+    paid = row["paid"] if isinstance(row["paid"], Decimal) else ZERO
+    # Overpaid, the bar runs past the envelope, with a mark where the envelope ends.
+    parts = [
+        svg.Segment("paid", paid, TEXT["paid"]),
+        svg.Segment("unpaid", max(r.allocated - paid, ZERO), TEXT["unpaid"]),
+        svg.Segment("unallocated", r.unallocated, TEXT["unallocated"]),
+    ]
+    envelope = cell_text(p.envelope, "money")
+    funder = book.ledger.contributor.get(p.funder)
+    meta = esc(TEXT["programme_meta"]).format(
+        funder=esc(f"{funder.name} ({p.funder})" if funder else p.funder),
+        allocation=esc(p.allocation),
+        ratio=esc(p.ratio),
+        start=day(p.start),
+        end=day(p.end),
+    ) + _due(book, p.id)
+    badge = f' <span class="badge">{esc(TEXT["provisional"])}</span>' if r.provisional else ""
+    note = (
+        f'<p class="note">{esc(TEXT["provisional_note"]).format(end=day(p.end))}</p>'
+        if r.provisional
+        else ""
+    )
+    return (
+        f'<article class="programme" id="{esc(url(f"programme-{p.id}"))}">\n'
+        f'<h3>{esc(p.name)} <span class="id">{esc(p.id)}</span>{badge}</h3>\n'
+        f'<p class="meta">{meta}</p>\n'
+        + svg.stacked_bar(
+            parts, p.envelope, TEXT["chart"].format(programme=p.id, envelope=envelope)
+        )
+        + svg.legend(parts, (TEXT["envelope"], p.envelope))
+        + f"{note}</article>\n"
+    )
+
+
+def _due(book: Book, programme: str) -> str:
+    """The due date of the programme's match rows (one date for all of them), or nothing."""
+    dues = {
+        d
+        for r in book.match.rows
+        if r["programme"] == programme and isinstance(d := r["due"], date)
+    }
+    return " · " + esc(TEXT["due"]).format(due=day(dues.pop())) if len(dues) == 1 else ""
+
+
+def _commons(book: Book) -> Table:
+    status = book.status
+    columns = tuple(c for c in status.columns if c.key != "need")
+    rows = [r for r in status.rows if r.get("need") == ""]
+    return Table(TEXT["commons_table"], columns, rows, status.totals)
+
+
+def contribution_tables(
+    book: Book, prefix: str, key: str, notes: bool = True, hide: tuple[str, ...] = ()
+) -> str:
+    """Per programme, the contributions it matched (`cofi match --by contribution`), then
+    the others with their reason (what `--all` adds); each row links to its explanation."""
+    links = {**common_links(prefix), "contribution": to_explanation(prefix)}
+    # One table per programme: its column `programme` is then constant (left out), and
+    # its amounts add up (a contribution counts once per table).
+    per_programme = "".join(
+        table(
+            dataclasses.replace(report.contributions_table([r]), title=_matched_title(r)),
+            f"{key}-{r.programme.id}",
+            Look(links, ("common", "kind"), True, notes, (*CONSTANT, *hide)),
+        )
+        for r in book.results
+    )
+    every = report.contributions_table(book.results, all=True)
+    refused = Table(
+        TEXT["not_matched"],
+        tuple(c for c in every.columns if c.key in REFUSED),
+        _refused(every.rows),
+        notes=[TEXT["outside"]],
+    )
+    seen = sorted({str(r["reason"]) for r in refused.rows})
+    reasons = "".join(f"<dt>{esc(k)}</dt><dd>{esc(REASONS.get(k, k))}</dd>" for k in seen)
+    legend = f'<h3>{esc(TEXT["reasons"])}</h3><dl class="reasons">{reasons}</dl>' if seen else ""
+    return (
+        per_programme
+        + table(refused, f"{key}-refused", Look(links, ("programme", "reason"), True, notes, hide))
+        + legend
+    )
+
+
+CONSTANT = (
+    "programme",
+    "eligible",
+    "reason",
+    "provisional",
+)  # in a table of one programme's matches
+REFUSED = ("programme", "contribution", "date", "contributor", "common", "kind", "amount", "reason")
+
+
+def _refused(rows: list[Row]) -> list[Row]:
+    """The ineligible rows, but not those of a contribution outside a programme's window when
+    another row lists that contribution: every later contribution would be listed again under
+    each programme that has ended, every earlier one under each that had not begun."""
+    listed = {r["contribution"] for r in rows if r.get("reason") not in OUTSIDE}
+    return [
+        r
+        for r in rows
+        if r.get("eligible") is False
+        and (r.get("reason") not in OUTSIDE or r["contribution"] not in listed)
+    ]
+
+
+OUTSIDE = ("before-start", "after-end")
+
+
+def _matched_title(r: ProgrammeResult) -> str:
+    which = "matched_provisional" if r.provisional else "matched_by"
+    return TEXT[which].format(programme=r.programme.id)
+
+
+def contributions(site: Site, book: Book) -> str:
+    body = heading(TEXT["contributions"], TEXT["contributions_lead"])
+    body += contribution_tables(book, "", "contributions")
+    return page(site, title=TEXT["contributions"], body=body, current="contributions")
+
+
+AGES = ((1, 30), (31, 90), (91, 180), (181, 365))
+AGE_COLUMNS = (
+    Column("age", "Age"),
+    Column("debts", "Debts", "int"),
+    Column("unmet", "Unmet", "money"),
+)
+
+
+def ageing_table(debts: Table) -> Table:
+    """Unmet debts (overpaid ones left out) by how long they have been overdue."""
+    buckets: dict[str, list[Row]] = {}
+    for r in debts.rows:
+        unmet, days = r.get("unmet"), r.get("days_overdue")
+        if not isinstance(unmet, Decimal) or unmet <= 0 or not isinstance(days, int):
+            continue
+        buckets.setdefault(_age(days), []).append(r)
+    order = [TEXT["not_due"], *(_age(low) for low, _ in AGES), TEXT["over_year"]]
+    # `bucket` (not a column) keeps each age's colour whichever ages are present.
+    rows: list[Row] = [
+        {"age": age, "debts": len(buckets[age]), "unmet": _sum(buckets[age], "unmet"), "bucket": i}
+        for i, age in enumerate(order)
+        if age in buckets
+    ]
+    count = sum(len(b) for b in buckets.values())
+    totals: Row = {"age": "Total", "debts": count, "unmet": _sum(rows, "unmet")}
+    return Table(TEXT["ageing"], AGE_COLUMNS, rows, totals)
+
+
+def _age(days: int) -> str:
+    if days == 0:
+        return TEXT["not_due"]
+    for low, high in AGES:
+        if days <= high:
+            return TEXT["days"].format(low=low, high=high)
+    return TEXT["over_year"]
+
+
+def obligations(site: Site, book: Book) -> str:
+    debts = book.debts
+    overdue = [r for r in debts.rows if r.get("overdue") is True]
+    ages = ageing_table(debts)
+    key = figures(
+        [
+            (TEXT["overdue_debts"], str(len(overdue)), "overdue"),
+            (TEXT["overdue_unmet"], cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
+            (TEXT["unmet"], cell_text((debts.totals or {}).get("unmet"), "money"), "unmet"),
+        ]
+    )
+    parts = [
+        svg.Segment(f"age-{r['bucket']}", v, str(r["age"]))
+        for r in ages.rows
+        if isinstance(v := r["unmet"], Decimal)
+    ]
+    chart = svg.stacked_bar(parts, _sum(ages.rows, "unmet"), TEXT["ageing"]) + svg.legend(parts)
+    links = {**common_links("", programme=False), "id": to_debt("")}
+    body = (
+        heading(TEXT["obligations"], TEXT["obligations_lead"])
+        + key
+        + section(
+            "ageing", TEXT["ageing"], chart, table(ages, "ageing-table"), lead=TEXT["ageing_lead"]
+        )
+        + section(
+            "debts",
+            debts.title,
+            table(
+                debts,
+                "obligations-table",
+                Look(links, facets=("type", "debtor", "common", "overdue"), filterable=True),
+            ),
+        )
+        + section("honour", TEXT["honour"], table(book.honour, "honour-table"))
+    )
+    return page(site, title=TEXT["obligations"], body=body, current="obligations")

@@ -1,0 +1,131 @@
+/* cofi report: sort any table by a column, filter the long ones. Plain JavaScript, no
+   library, nothing from the network; every page reads the same without it. */
+(function () {
+  "use strict";
+
+  // Every user-visible string of this script, for the translation to come.
+  var TEXT = {
+    sortBy: "Sort by {column}",
+    search: "Filter rows",
+    any: "All",
+    yes: "yes",
+    no: "no",
+    shown: "{shown} of {total} rows shown; totals are for all rows",
+  };
+  var NUMERIC = { money: true, int: true, ratio: true };
+
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  function columnIndex(th) {
+    return Array.prototype.indexOf.call(th.parentNode.children, th);
+  }
+
+  function cellKey(row, index) {
+    var cell = row.children[index];
+    if (!cell) return "";
+    return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+  }
+
+  function sortBy(table, th) {
+    var index = columnIndex(th);
+    var numeric = NUMERIC[th.getAttribute("data-kind")] === true;
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (row, i) { row.setAttribute("data-order", row.getAttribute("data-order") || i); });
+    rows.sort(function (a, b) {
+      var x = cellKey(a, index), y = cellKey(b, index), d;
+      if (numeric) d = (parseFloat(x) || 0) - (parseFloat(y) || 0);
+      else d = x.localeCompare(y, undefined, { numeric: true, sensitivity: "base" });
+      if (!ascending) d = -d;
+      return d || a.getAttribute("data-order") - b.getAttribute("data-order");
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    table.querySelectorAll("thead th[aria-sort]").forEach(function (other) {
+      other.setAttribute("aria-sort", "none");
+    });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+
+  function makeSortable(table) {
+    table.querySelectorAll("thead th").forEach(function (th) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = th.textContent;
+      button.setAttribute("title", format(TEXT.sortBy, { column: th.textContent }));
+      th.textContent = "";
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () { sortBy(table, th); });
+    });
+    table.setAttribute("data-sort-ready", "true");
+  }
+
+  function control(labelText, field) {
+    var label = document.createElement("label");
+    label.appendChild(document.createTextNode(labelText));
+    label.appendChild(field);
+    return label;
+  }
+
+  function facetLabel(value, kind) {
+    if (kind === "bool") return value === "true" ? TEXT.yes : TEXT.no;
+    return value;
+  }
+
+  function makeFilterable(table) {
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var box = document.createElement("div");
+    box.className = "filters";
+    var search = document.createElement("input");
+    search.type = "search";
+    box.appendChild(control(TEXT.search, search));
+    var facets = [];
+    table.querySelectorAll("thead th[data-facet]").forEach(function (th) {
+      var index = columnIndex(th), kind = th.getAttribute("data-kind");
+      var values = {};
+      rows.forEach(function (row) { values[cellKey(row, index)] = true; });
+      var select = document.createElement("select");
+      select.appendChild(new Option(TEXT.any, ""));
+      Object.keys(values).sort().forEach(function (v) {
+        select.appendChild(new Option(facetLabel(v, kind), v));
+      });
+      box.appendChild(control(th.textContent, select));
+      facets.push({ index: index, select: select });
+    });
+    var count = document.createElement("output");
+    count.setAttribute("aria-live", "polite");
+    box.appendChild(count);
+
+    function apply() {
+      var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      rows.forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        var ok = words.every(function (w) { return text.indexOf(w) !== -1; }) &&
+          facets.every(function (f) { return !f.select.value || cellKey(row, f.index) === f.select.value; });
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.value = format(TEXT.shown, { shown: shown, total: rows.length });
+      table.setAttribute("data-rows-shown", String(shown));
+    }
+    box.addEventListener("input", apply);
+    box.addEventListener("change", apply);
+    var wrap = table.closest(".table-wrap") || table;
+    wrap.parentNode.insertBefore(box, wrap);
+    apply();
+    table.setAttribute("data-filter-ready", "true");
+  }
+
+  function start() {
+    document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
+    document.querySelectorAll("table[data-filterable]").forEach(makeFilterable);
+    document.documentElement.setAttribute("data-js", "ready");
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
