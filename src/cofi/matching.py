@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from cofi.bulk import bulk
 from cofi.ledger import Ledger
 from cofi.model import Contribution, Programme
 
@@ -243,9 +244,10 @@ def match_programme(
 
 def match_all(ledger: Ledger, as_of: date) -> list[ProgrammeResult]:
     """Each programme on its own, by id."""
-    todo = canonical(c for c in ledger.contributions if c.date <= as_of)
-    programmes = sorted(ledger.programmes, key=lambda p: p.id)
-    return [match_programme(ledger, p, as_of, todo) for p in programmes]
+    with bulk():
+        todo = canonical(c for c in ledger.contributions if c.date <= as_of)
+        programmes = sorted(ledger.programmes, key=lambda p: p.id)
+        return [match_programme(ledger, p, as_of, todo) for p in programmes]
 
 
 def _first_come(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:
