@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.loader import FOLDERS, SETTINGS, classify
 from cofi.model import Contribution, Disbursement, Pledge, Programme, Record, Reversal, Source
@@ -67,7 +68,8 @@ class Vouchers:
 
     def describe(self) -> str:
         who = sorted(self.emails | self.logins)
-        return ", ".join(who) if who else "nobody known (uncommitted, and no --actor)"
+        # TRANSLATORS: stands for {who} in "this entry ... was added by {who}" (G003, G004).
+        return ", ".join(who) if who else _("nobody known (uncommitted, and no --actor)")
 
 
 def vouchers(emails: Iterable[str], actor: str | None) -> Vouchers:
@@ -118,36 +120,116 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
         if isinstance(old, Programme) and old.start <= r.today:
             yield Problem(
                 "G002",
-                f"programme '{old.id}' started on {old.start} and may no longer change "
-                f"({change.status} since {r.base_rev})",
+                _(_STARTED[change.status]).format(
+                    programme=old.id, start=old.start, rev=r.base_rev
+                ),
                 Source(change.path),
-                "a running programme's rules are what contributors relied on: restore the "
-                "file; to change the rules, create a new programme",
+                _(
+                    "a running programme's rules are what contributors relied on: restore the "
+                    "file; to change the rules, create a new programme"
+                ),
             )
             return
     who = _vouchers(r, change)
     allowed = list(r.base.settings.coordinators)
-    what = "a coordinator"
+    kind = "settings file" if folder == SETTINGS else FOLDERS[folder][0]
+    message = _ONLY_A_COORDINATOR[kind, change.status]
+    guarded: list[str] = []
     if change.status == "modified" and folder in _SELF_EDIT:
         guarded = _guarded_changes(r, change.path, _SELF_EDIT[folder])
         if guarded:
-            what = f"a coordinator (it changes {', '.join(guarded)}, which matches depend on)"
+            message = _GUARDED[folder]
         elif folder == "commons":
             for steward in getattr(r.base.by_path.get(change.path), "stewards", ()):
                 allowed += _identities(r.base, steward)
-            what = "a coordinator or a steward of this common"
+            message = N_(
+                "this common was modified by {who}; "
+                "only a coordinator or a steward of this common may do that"
+            )
         else:
             allowed += _identities(r.base, _id_of(change.path))
-            what = "a coordinator or the contributor itself"
+            message = N_(
+                "this contributor was modified by {who}; "
+                "only a coordinator or the contributor itself may do that"
+            )
     if not who.include(allowed):
-        kind = "settings file" if folder == SETTINGS else FOLDERS[folder][0]
         yield Problem(
             "G004",
-            f"this {kind} was {change.status} by {who.describe()}; only {what} may do that",
+            _(message).format(who=who.describe(), fields=", ".join(guarded)),
             Source(change.path),
-            "ask a coordinator (ledger/settings.yaml: coordinators) to make or approve "
-            "this change from one of their identities",
+            _(
+                "ask a coordinator (ledger/settings.yaml: coordinators) to make or approve "
+                "this change from one of their identities"
+            ),
         )
+
+
+# G002: a programme that has started was changed, by how (never "added").
+_STARTED = {
+    "modified": N_(
+        "programme '{programme}' started on {start} and may no longer change (modified since {rev})"
+    ),
+    "deleted": N_(
+        "programme '{programme}' started on {start} and may no longer change (deleted since {rev})"
+    ),
+    "renamed": N_(
+        "programme '{programme}' started on {start} and may no longer change (renamed since {rev})"
+    ),
+}
+
+# G004: what was changed and how -> who alone may do it. Whole sentences, one per case,
+# so that each language can make the words agree.
+_ONLY_A_COORDINATOR = {
+    ("settings file", "added"): N_(
+        "this settings file was added by {who}; only a coordinator may do that"
+    ),
+    ("settings file", "modified"): N_(
+        "this settings file was modified by {who}; only a coordinator may do that"
+    ),
+    ("settings file", "deleted"): N_(
+        "this settings file was deleted by {who}; only a coordinator may do that"
+    ),
+    ("settings file", "renamed"): N_(
+        "this settings file was renamed by {who}; only a coordinator may do that"
+    ),
+    ("common", "added"): N_("this common was added by {who}; only a coordinator may do that"),
+    ("common", "modified"): N_("this common was modified by {who}; only a coordinator may do that"),
+    ("common", "deleted"): N_("this common was deleted by {who}; only a coordinator may do that"),
+    ("common", "renamed"): N_("this common was renamed by {who}; only a coordinator may do that"),
+    ("contributor", "added"): N_(
+        "this contributor was added by {who}; only a coordinator may do that"
+    ),
+    ("contributor", "modified"): N_(
+        "this contributor was modified by {who}; only a coordinator may do that"
+    ),
+    ("contributor", "deleted"): N_(
+        "this contributor was deleted by {who}; only a coordinator may do that"
+    ),
+    ("contributor", "renamed"): N_(
+        "this contributor was renamed by {who}; only a coordinator may do that"
+    ),
+    ("programme", "added"): N_("this programme was added by {who}; only a coordinator may do that"),
+    ("programme", "modified"): N_(
+        "this programme was modified by {who}; only a coordinator may do that"
+    ),
+    ("programme", "deleted"): N_(
+        "this programme was deleted by {who}; only a coordinator may do that"
+    ),
+    ("programme", "renamed"): N_(
+        "this programme was renamed by {who}; only a coordinator may do that"
+    ),
+}
+# G004 when a steward or a contributor changed a field that matches depend on.
+_GUARDED = {
+    "commons": N_(
+        "this common was modified by {who}; only a coordinator "
+        "(it changes {fields}, which matches depend on) may do that"
+    ),
+    "ledger/contributors": N_(
+        "this contributor was modified by {who}; only a coordinator "
+        "(it changes {fields}, which matches depend on) may do that"
+    ),
+}
 
 
 # Who else may edit a file, and the fields they may not change: matches already
@@ -164,18 +246,28 @@ def _guarded_changes(r: Review, path: str, fields: tuple[str, ...]) -> list[str]
 
 def _history_problem(r: Review, change: Change) -> Problem:
     entry_id = _id_of(change.old_path or change.path)
-    done = {
-        "modified": "was edited",
-        "deleted": "was deleted",
-        "renamed": f"was renamed from {change.old_path}",
-    }[change.status]
     return Problem(
         "G001",
-        f"entry '{entry_id}' existed at {r.base_rev} and {done}; entries are never changed",
+        _(_CHANGED_ENTRY[change.status]).format(
+            entry=entry_id, rev=r.base_rev, old_path=change.old_path
+        ),
         Source(change.path),
-        f"restore the file as it was; to correct it, add a new entry with `reverses: {entry_id}` "
-        "and, if needed, the right entry",
+        _(
+            "restore the file as it was; to correct it, add a new entry with "
+            "`reverses: {entry}` and, if needed, the right entry"
+        ).format(entry=entry_id),
     )
+
+
+# G001: how an entry of the base revision was changed (never "added").
+_CHANGED_ENTRY = {
+    "modified": N_("entry '{entry}' existed at {rev} and was edited; entries are never changed"),
+    "deleted": N_("entry '{entry}' existed at {rev} and was deleted; entries are never changed"),
+    "renamed": N_(
+        "entry '{entry}' existed at {rev} and was renamed from {old_path}; "
+        "entries are never changed"
+    ),
+}
 
 
 def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
@@ -193,11 +285,15 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
         return
     yield Problem(
         "G003",
-        f"this entry speaks for '{speaker}' but was added by {who.describe()}, "
-        f"who is neither an identity of {speaker} nor a coordinator",
+        _(
+            "this entry speaks for '{speaker}' but was added by {who}, "
+            "who is neither an identity of {speaker} nor a coordinator"
+        ).format(speaker=speaker, who=who.describe()),
         r.head.locate(entry, field) if field else entry.source,
-        f"add it from an identity listed in ledger/contributors/{speaker}.yaml "
-        "(commit email or forge login), or ask a coordinator",
+        _(
+            "add it from an identity listed in ledger/contributors/{speaker}.yaml "
+            "(commit email or forge login), or ask a coordinator"
+        ).format(speaker=speaker),
     )
 
 
@@ -207,11 +303,15 @@ def _late(r: Review, c: Contribution) -> Iterator[Problem]:
         if p.start <= c.date <= p.end < r.today:
             yield Problem(
                 "G005",
-                f"this contribution falls in programme '{p.id}', which ended on {p.end}: "
-                "adding it now changes figures already stated",
+                _(
+                    "this contribution falls in programme '{programme}', which ended on {end}: "
+                    "adding it now changes figures already stated"
+                ).format(programme=p.id, end=p.end),
                 r.head.locate(c, "date"),
-                "check the date; if the payment really was made then, tell the programme's "
-                "funder, whose statements change",
+                _(
+                    "check the date; if the payment really was made then, tell the programme's "
+                    "funder, whose statements change"
+                ),
                 severity="warning",
             )
 
@@ -220,7 +320,7 @@ def _speaker(ledger: Ledger, entry: Record) -> tuple[str, str]:
     """Whose word an entry is: the contributor, or the funder of a disbursement's programme."""
     if isinstance(entry, Reversal):
         target = ledger.entry.get(entry.reverses)
-        speaker, _ = _speaker(ledger, target) if target else ("", "")
+        speaker, _field = _speaker(ledger, target) if target else ("", "")
         return speaker, "reverses"
     if isinstance(entry, (Contribution, Pledge)):
         return entry.contributor, "contributor"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from cofi.i18n import _
 from cofi.loader import FileRef
 
 _TOPS = ("commons/", "ledger/")
@@ -39,7 +40,9 @@ class History:
         try:
             self.repo: Any = git.Repo(root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise GitError(f"{root} is not inside a git repository") from None
+            raise GitError(
+                _("{folder} is not inside a git repository").format(folder=root)
+            ) from None
         top = Path(self.repo.working_tree_dir or root).resolve()
         prefix = PurePosixPath(Path(root).resolve().relative_to(top)).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
@@ -51,8 +54,10 @@ class History:
             return str(self.repo.commit(rev).hexsha)
         except Exception:
             raise GitError(
-                f"unknown revision '{rev}'; in CI, fetch enough history "
-                "(e.g. actions/checkout with fetch-depth: 0)"
+                _(
+                    "unknown revision '{rev}'; in CI, fetch enough history "
+                    "(e.g. actions/checkout with fetch-depth: 0)"
+                ).format(rev=rev)
             ) from None
 
     def tree(self, rev: str) -> Tree:
@@ -93,7 +98,7 @@ class History:
         )
         shas = out.stdout.split()
         if out.returncode != 0 or len(shas) != len(files):
-            raise GitError(f"git hash-object failed: {out.stderr.strip()}")
+            raise GitError(_("git hash-object failed: {error}").format(error=out.stderr.strip()))
         return Tree(
             {f.path: f for f in files}, {f.path: s for f, s in zip(files, shas, strict=True)}
         )

@@ -8,7 +8,6 @@ pydantic's error paths are mapped back to the line and column they came from.
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from cofi import yamlsrc
+from cofi.bulk import bulk
+from cofi.i18n import N_, _
 from cofi.ledger import KeyPath, Ledger, Locator
 from cofi.model import (
     LOADER_KEYS,
@@ -65,8 +66,10 @@ def find_root(start: Path) -> Path:
         if (d / "ledger").is_dir():
             return d
     raise NoLedger(
-        f"no ledger found in {start} or above it (a ledger has a `ledger/` folder); "
-        "run cofi inside a ledger repository or pass --root PATH"
+        _(
+            "no ledger found in {folder} or above it (a ledger has a `ledger/` folder); "
+            "run cofi inside a ledger repository or pass --root PATH"
+        ).format(folder=start)
     )
 
 
@@ -89,21 +92,30 @@ def classify(path: str) -> str | Problem | None:
     is_yaml = path.endswith(".yaml")
     if not is_yaml and not path.endswith(".yml"):
         return None
-    for folder, (_, _, deep) in FOLDERS.items():
+    for folder, (_kind, _model, deep) in FOLDERS.items():
         if path.startswith(folder) and path[len(folder)] == "/":
             if not is_yaml:
-                return _unexpected(path, "has the extension .yml", "rename it to .yaml")
+                return _unexpected(
+                    path,
+                    _("this file has the extension .yml, so cofi does not read it"),
+                    _("rename it to .yaml"),
+                )
             if not deep and "/" in path[len(folder) + 1 :]:
                 return _unexpected(
-                    path, f"lies in a sub-folder of {folder}/", f"move it to {folder}/"
+                    path,
+                    _("this file lies in a sub-folder of {folder}, so cofi does not read it"),
+                    _("move it to {folder}"),
+                    folder=f"{folder}/",
                 )
             return folder
     if path.startswith("ledger/"):
         return _unexpected(
             path,
-            "is not in a folder cofi reads",
-            "records go in ledger/contributors, programmes, contributions, pledges "
-            "or disbursements, and commons in commons/",
+            _("this file is not in a folder cofi reads, so cofi does not read it"),
+            _(
+                "records go in ledger/contributors, programmes, contributions, pledges "
+                "or disbursements, and commons in commons/"
+            ),
         )
     return None
 
@@ -122,7 +134,7 @@ def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
 
 
 def _not_a_file() -> bytes:
-    raise OSError("not a regular file (a broken link, or a pipe)")
+    raise OSError(_("not a regular file (a broken link, or a pipe)"))
 
 
 def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
@@ -161,8 +173,9 @@ def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result | None
             yield path, e.path, None
 
 
-def _unexpected(path: str, what: str, hint: str) -> Problem:
-    return Problem("F002", f"this file {what}, so cofi does not read it", Source(path), hint)
+def _unexpected(path: str, message: str, hint: str, **values: str) -> Problem:
+    """F002, from a translated `message` and `hint` filled with `values`."""
+    return Problem("F002", message.format(**values), Source(path), hint.format(**values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +215,7 @@ def load_files(
     records: dict[str, list[Any]] = {k: [] for k in (*_KINDS, "reversal")}
     settings = Settings()
     broken: set[tuple[str, str]] = set()
-    # The cyclic GC walks every object already allocated each time it runs;
-    # bulk loading allocates millions and frees none, so it is pure cost here.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with bulk():  # see cofi.bulk: no garbage collection while loading
         for n, f in enumerate(files):
             if progress is not None and not n % 1024:
                 progress(n, len(files))
@@ -220,9 +229,6 @@ def load_files(
             elif (folder := classify(f.path)) != SETTINGS:  # what the file should have held
                 kind = FOLDERS[str(folder)][0]
                 broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     ledger = Ledger(
         root=root,
         settings=settings,
@@ -271,7 +277,7 @@ def read_one(f: FileRef) -> tuple[Any, tuple[Problem, ...]]:
     folder = classify(f.path)
     if folder == SETTINGS:
         return _load_settings(f, problems) or BROKEN, tuple(problems)
-    kind, model, _ = FOLDERS[str(folder)]
+    kind, model, _deep = FOLDERS[str(folder)]
     return _load_record(f, kind, model, problems) or BROKEN, tuple(problems)
 
 
@@ -286,9 +292,9 @@ def _parse(f: FileRef, problems: list[Problem]) -> yamlsrc.Document | None:
         problems.append(
             Problem(
                 "F003",
-                f"cannot read this file: {e.strerror or e}",
+                _("cannot read this file: {error}").format(error=e.strerror or e),
                 Source(f.path),
-                "check that the file exists and that you may read it",
+                _("check that the file exists and that you may read it"),
             )
         )
         return None
@@ -322,21 +328,25 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
         problems.append(
             Problem(
                 "F001",
-                f"'{record_id}' is not a valid file name for a record: the name is the record's id",
+                _(
+                    "'{name}' is not a valid file name for a record: the name is the record's id"
+                ).format(name=record_id),
                 Source(f.path),
-                "use lowercase letters, digits and hyphens, at most 64 characters, "
-                "like 2026-03-14-la-ruche-dokos.yaml",
+                _(
+                    "use lowercase letters, digits and hyphens, at most 64 characters, "
+                    "like 2026-03-14-la-ruche-dokos.yaml"
+                ),
             )
         )
     for key in LOADER_KEYS.intersection(data):
         problems.append(
             Problem(
                 "S001",
-                f"unknown key '{key}'",
+                _("unknown key '{name}'").format(name=key),
                 doc.at((key,), key=True),
-                "the id is the file's name; remove this line"
+                _("the id is the file's name; remove this line")
                 if key == "id"
-                else "remove this line",
+                else _("remove this line"),
             )
         )
     data = {k: v for k, v in data.items() if k not in LOADER_KEYS}
@@ -365,8 +375,13 @@ def _validation_problems(
             name = str(loc[-1])
             valid = _field_names(model, loc[:-1])
             close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-            message = f"unknown key '{name}'" + (f": did you mean '{close[0]}'?" if close else "")
-            hint = "keys are: " + ", ".join(valid)
+            if close:
+                message = _("unknown key '{name}': did you mean '{close}'?").format(
+                    name=name, close=close[0]
+                )
+            else:
+                message = _("unknown key '{name}'").format(name=name)
+            hint = _("keys are: {keys}").format(keys=", ".join(valid))
             out.append(Problem("S001", message, doc.at(loc, key=True), hint))
             if close:
                 suggested.add((*loc[:-1], close[0]))
@@ -380,9 +395,9 @@ def _validation_problems(
             out.append(
                 Problem(
                     "S002",
-                    f"missing key '{name}'",
+                    _("missing key '{name}'").format(name=name),
                     doc.at(loc[:-1]),
-                    f"add a line `{name}: ...` to this record",
+                    _("add a line `{name}: ...` to this record").format(name=name),
                 )
             )
         else:
@@ -391,47 +406,63 @@ def _validation_problems(
     return out
 
 
+# error type -> (code, hint); hints are translated where used.
 _CUSTOM = {
-    "cofi_amount": ("S003", "write amounts like 1200 or 1200.50"),
-    "cofi_date": ("S004", "write dates as YYYY-MM-DD"),
-    "cofi_number": ("S009", "write a plain number without quotes or sign, like 1, 0.5 or 60"),
-    "cofi_boolean": ("S011", "write true or false"),
-    "cofi_text": ("S013", "put the text after the colon, in quotes if it has special characters"),
-    "cofi_empty": ("S012", "write a value, or remove the line"),
-    "cofi_id": ("S008", "ids are file names without .yaml, like la-ruche"),
-    "cofi_currency": ("S010", "the ledger's currency, like EUR"),
-    "cofi_siret": ("S007", 'a SIRET has 14 digits; write it in quotes, like "73282932000074"'),
-    "cofi_choice": ("S006", "write `all`, or a list of common ids like [dokos, movilab]"),
+    "cofi_amount": ("S003", N_("write amounts like 1200 or 1200.50")),
+    "cofi_date": ("S004", N_("write dates as YYYY-MM-DD")),
+    "cofi_number": ("S009", N_("write a plain number without quotes or sign, like 1, 0.5 or 60")),
+    "cofi_boolean": ("S011", N_("write true or false")),
+    "cofi_text": (
+        "S013",
+        N_("put the text after the colon, in quotes if it has special characters"),
+    ),
+    "cofi_empty": ("S012", N_("write a value, or remove the line")),
+    "cofi_id": ("S008", N_("ids are file names without .yaml, like la-ruche")),
+    "cofi_currency": ("S010", N_("the ledger's currency, like EUR")),
+    "cofi_siret": ("S007", N_('a SIRET has 14 digits; write it in quotes, like "73282932000074"')),
+    "cofi_choice": ("S006", N_("write `all`, or a list of common ids like [dokos, movilab]")),
 }
 
 
 def _describe(kind: str, e: Any) -> tuple[str, str, str]:
     if kind in _CUSTOM:
         code, hint = _CUSTOM[kind]
-        return code, str(e["msg"]), hint
+        return code, str(e["msg"]), _(hint)
     if kind == "literal_error":
         expected = str(e.get("ctx", {}).get("expected", "")).replace("'", "")
         return (
             "S006",
-            f"'{_short(e['input'])}' is not one of: {expected}",
-            f"write one of: {expected}",
+            _("'{value}' is not one of: {expected}").format(
+                value=_short(e["input"]), expected=expected
+            ),
+            _("write one of: {expected}").format(expected=expected),
         )
     if kind in ("list_type", "tuple_type"):
-        return "S005", f"expected a list, found {_short(e['input'])}", "write a list like [a, b]"
+        return (
+            "S005",
+            _("expected a list, found {value}").format(value=_short(e["input"])),
+            _("write a list like [a, b]"),
+        )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return (
             "S005",
-            f"expected a mapping of fields, found {_short(e['input'])}",
-            ("write the fields indented below this key"),
+            _("expected a mapping of fields, found {value}").format(value=_short(e["input"])),
+            _("write the fields indented below this key"),
         )
+    # pydantic's own message, in English: the custom types above cover what users write.
     return "S005", str(e["msg"]), ""
 
 
 def _short(value: object) -> str:
     if value is None:
-        return "nothing"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
+        # TRANSLATORS: {value} in "expected a list, found {value}" and the like: no value.
+        return _("nothing")
+    if isinstance(value, list):
+        # TRANSLATORS: {value} in "expected text, found {value}" and the like.
+        return _("a list")
+    if isinstance(value, dict):
+        # TRANSLATORS: {value} in "expected text, found {value}" and the like.
+        return _("a mapping")
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchem
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from cofi.i18n import _
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
@@ -52,6 +54,7 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 
 
 def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+    """A validation error; `message` is a translated template that pydantic fills from `ctx`."""
     return PydanticCustomError(f"cofi_{kind}", message, ctx)
 
 
@@ -59,10 +62,10 @@ def _shown(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return "nothing" if value is None else str(value)
+        return _("a mapping")
+    return _("nothing") if value is None else str(value)
 
 
 def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
@@ -74,21 +77,25 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
     elif isinstance(value, str):
         raise _fail(
             "amount",
-            "amount '{value}' is written in quotes; write it as a plain number like 1200.50",
+            _("amount '{value}' is written in quotes; write it as a plain number like 1200.50"),
             value=value,
         )
     else:
-        raise _fail("amount", "expected an amount like 1200.50, found {value}", value=_shown(value))
+        raise _fail(
+            "amount", _("expected an amount like 1200.50, found {value}"), value=_shown(value)
+        )
     if not _MONEY.match(text):
         raise _fail(
             "amount",
-            "'{value}' is not an amount: write digits with a dot and at most 2 decimals, "
-            "like 1200 or 1200.50 (no spaces, commas, signs, exponents or leading zeros)",
+            _(
+                "'{value}' is not an amount: write digits with a dot and at most 2 decimals, "
+                "like 1200 or 1200.50 (no spaces, commas, signs, exponents or leading zeros)"
+            ),
             value=text,
         )
     amount = Decimal(text)
     if amount == 0 and not allow_zero:
-        raise _fail("amount", "amount must be greater than 0, found {value}", value=text)
+        raise _fail("amount", _("amount must be greater than 0, found {value}"), value=text)
     return amount
 
 
@@ -103,7 +110,7 @@ def _ratio(value: object) -> Decimal:
         return Decimal(value)
     raise _fail(
         "number",
-        "'{value}' is not a ratio: write a number of 0 or more like 1 or 0.5",
+        _("'{value}' is not a ratio: write a number of 0 or more like 1 or 0.5"),
         value=_shown(value),
     )
 
@@ -113,7 +120,7 @@ def _count(value: object) -> int:
         return value
     if type(value) is Bare and _INTEGER.match(value):
         return int(value)
-    raise _fail("number", "'{value}' is not a whole number of days like 60", value=_shown(value))
+    raise _fail("number", _("'{value}' is not a whole number of days like 60"), value=_shown(value))
 
 
 def parse_date(value: object) -> date:
@@ -124,10 +131,12 @@ def parse_date(value: object) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise _fail("date", "{value} is not a day of the calendar", value=str(value)) from None
+            raise _fail(
+                "date", _("{value} is not a day of the calendar"), value=str(value)
+            ) from None
     raise _fail(
         "date",
-        "'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14",
+        _("'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14"),
         value=_shown(value),
     )
 
@@ -139,15 +148,15 @@ def _boolean(value: object) -> bool:
         return True
     if type(value) is Bare and value in _FALSE:
         return False
-    raise _fail("boolean", "'{value}' is not true or false", value=_shown(value))
+    raise _fail("boolean", _("'{value}' is not true or false"), value=_shown(value))
 
 
 def _text(value: object) -> str:
     if isinstance(value, str):
         if not value.strip():
-            raise _fail("empty", "this text is empty")
+            raise _fail("empty", _("this text is empty"))
         return str(value)
-    raise _fail("text", "expected text, found {value}", value=_shown(value))
+    raise _fail("text", _("expected text, found {value}"), value=_shown(value))
 
 
 def _id(value: object) -> str:
@@ -156,8 +165,10 @@ def _id(value: object) -> str:
         return sys.intern(str(value))
     raise _fail(
         "id",
-        "'{value}' is not an id: use lowercase letters, digits and hyphens, "
-        "starting with a letter or digit, at most 64 characters",
+        _(
+            "'{value}' is not an id: use lowercase letters, digits and hyphens, "
+            "starting with a letter or digit, at most 64 characters"
+        ),
         value=_shown(value),
     )
 
@@ -169,7 +180,7 @@ def _commons_choice(value: object) -> str | tuple[str, ...]:
         return tuple(_id(v) for v in value)
     raise _fail(
         "choice",
-        "expected `all` or a list of common ids like [dokos, movilab], found {value}",
+        _("expected `all` or a list of common ids like [dokos, movilab], found {value}"),
         value=_shown(value),
     )
 
@@ -177,7 +188,7 @@ def _commons_choice(value: object) -> str | tuple[str, ...]:
 def _currency(value: object) -> str:
     if isinstance(value, str) and _CURRENCY.match(value):
         return str(value)
-    raise _fail("currency", "'{value}' is not a currency code like EUR", value=_shown(value))
+    raise _fail("currency", _("'{value}' is not a currency code like EUR"), value=_shown(value))
 
 
 def siret_is_valid(digits: str) -> bool:
@@ -201,8 +212,10 @@ def _siret(value: object) -> str:
     if not siret_is_valid(text):
         raise _fail(
             "siret",
-            "'{value}' is not a valid SIRET: it must be 14 digits and pass the Luhn check; "
-            "copy it from the INSEE directory (annuaire-entreprises.data.gouv.fr)",
+            _(
+                "'{value}' is not a valid SIRET: it must be 14 digits and pass the Luhn check; "
+                "copy it from the INSEE directory (annuaire-entreprises.data.gouv.fr)"
+            ),
             value=text,
         )
     return str(text)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cofi.i18n import _
 from cofi.model import Bare, Source
 from cofi.problems import Problem
 
@@ -50,15 +50,36 @@ class _Composer(yaml.CSafeLoader):
         return _SEQ if kind is SequenceNode else _MAP
 
 
-@dataclass(slots=True)
 class Document:
-    """One file's data, where each key and value was written, and what was wrong with it."""
+    """One file's data, where each key and value was written, and what was wrong with it.
 
-    path: str
-    data: dict[str, Any] | None = None
-    values: dict[KeyPath, Mark] = field(default_factory=dict)
-    keys: dict[KeyPath, Mark] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    Positions are looked up in the node tree only when asked for — when a
+    problem is reported — not recorded for every field of every file.
+    """
+
+    __slots__ = ("_keys", "_root", "_values", "data", "path", "problems")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.data: dict[str, Any] | None = None
+        self.problems: list[Problem] = []
+        self._root: Node | None = None
+        self._values: dict[KeyPath, Mark] | None = None
+        self._keys: dict[KeyPath, Mark] = {}
+
+    @property
+    def values(self) -> dict[KeyPath, Mark]:
+        """Key path -> (line, column) of the value written there."""
+        if self._values is None:
+            self._values, self._keys = _positions(self._root)
+        return self._values
+
+    @property
+    def keys(self) -> dict[KeyPath, Mark]:
+        """Key path -> (line, column) of the key itself (the first, if written twice)."""
+        if self._values is None:
+            self._values, self._keys = _positions(self._root)
+        return self._keys
 
     def at(self, path: KeyPath, *, key: bool = False) -> Source:
         """The position of the value (or key) at `path`, else of its nearest written parent."""
@@ -85,24 +106,31 @@ def parse(path: str, raw: bytes) -> Document:
     except UnicodeDecodeError as e:
         doc.problem(
             "Y001",
-            "this file is not valid UTF-8 text",
+            _("this file is not valid UTF-8 text"),
             _byte_mark(raw, e.start),
-            "save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')",
+            _("save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')"),
         )
         return doc
     if not text.strip():
         doc.problem(
-            "Y003", "this file is empty", (1, 1), "write the record's fields, or remove the file"
+            "Y003",
+            _("this file is empty"),
+            (1, 1),
+            _("write the record's fields, or remove the file"),
         )
         return doc
     bad = _INVISIBLE.search(text)
     if bad:
         doc.problem(
             "Y004",
-            f"invisible character U+{ord(bad.group()):04X} is not allowed in a record",
+            _("invisible character U+{code} is not allowed in a record").format(
+                code=f"{ord(bad.group()):04X}"
+            ),
             _text_mark(text[: bad.start()]),
-            "delete it (it often comes with text pasted from another program); "
-            "where it stood for a line break, start a new line",
+            _(
+                "delete it (it often comes with text pasted from another program); "
+                "where it stood for a line break, start a new line"
+            ),
         )
         return doc
     if not _SUSPECT.isdisjoint(text) and _refuse_anchors_and_tags(doc, text):
@@ -116,17 +144,19 @@ def parse(path: str, raw: bytes) -> Document:
     finally:
         loader.dispose()
     if node is None:
-        doc.problem("Y003", "this file holds only comments", (1, 1), "write the record's fields")
+        doc.problem(
+            "Y003", _("this file holds only comments"), (1, 1), _("write the record's fields")
+        )
         return doc
     if not isinstance(node, MappingNode):
         doc.problem(
             "Y005",
-            "a record file must hold one mapping of `key: value` lines",
+            _("a record file must hold one mapping of `key: value` lines"),
             _within(text, _mark(node)),
-            "write one field per line, like `amount: 1200`",
+            _("write one field per line, like `amount: 1200`"),
         )
         return doc
-    doc.values[()] = _mark(node)  # where a missing top-level key is reported
+    doc._root = node
     doc.data = _Walker(doc).mapping(node, (), 1)
     return doc
 
@@ -138,9 +168,11 @@ def parse_sized(path: str, size: int, read: Callable[[], bytes]) -> Document:
         doc = Document(path)
         doc.problem(
             "Y002",
-            f"this file is {size:,} bytes; a record is at most {MAX_BYTES:,}",
+            _("this file is {size} bytes; a record is at most {limit}").format(
+                size=format(size, ","), limit=format(MAX_BYTES, ",")
+            ),
             (1, 1),
-            "a record file holds one record of a few lines; split or remove it",
+            _("a record file holds one record of a few lines; split or remove it"),
         )
         return doc
     return parse(path, read())
@@ -162,9 +194,9 @@ class _Walker:
         if depth > MAX_DEPTH:
             self.doc.problem(
                 "Y009",
-                f"nested more than {MAX_DEPTH} levels deep",
+                _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
                 _mark(node),
-                "records are shallow: check the indentation",
+                _("records are shallow: check the indentation"),
             )
             return None
         if type(node) is MappingNode:
@@ -172,12 +204,7 @@ class _Walker:
         if node.tag != _SEQ:
             self._tag(node)
             return None
-        out = []
-        for i, item in enumerate(node.value):
-            p = (*path, i)
-            self.doc.values[p] = _mark(item)
-            out.append(self.value(item, p, depth + 1))
-        return out
+        return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
 
     def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
@@ -188,34 +215,59 @@ class _Walker:
             if type(knode) is not ScalarNode:
                 doc.problem(
                     "Y010",
-                    "a key must be a single word, not a list or mapping",
+                    _("a key must be a single word, not a list or mapping"),
                     _mark(knode),
-                    "write keys like `amount:`",
+                    _("write keys like `amount:`"),
                 )
                 continue
             key = knode.value
-            p = (*path, key)
             if key in out:
-                first = doc.keys[p][0]
+                first = next(k for k, _v in node.value if k.value == key).start_mark.line + 1
                 doc.problem(
                     "Y006",
-                    f"key '{key}' is written twice (first on line {first})",
+                    _("key '{key}' is written twice (first on line {line})").format(
+                        key=key, line=first
+                    ),
                     _mark(knode),
-                    "keep one of the two lines: a record says each thing once",
+                    _("keep one of the two lines: a record says each thing once"),
                 )
                 continue
-            doc.keys[p] = _mark(knode)
-            doc.values[p] = _mark(vnode)
-            out[key] = self.value(vnode, p, depth + 1)
+            out[key] = self.value(vnode, (*path, key), depth + 1)
         return out
 
     def _tag(self, node: Node) -> None:
         self.doc.problem(
             "Y008",
-            f"explicit tag '{_written(node.tag)}' is not allowed",
+            _("explicit tag '{tag}' is not allowed").format(tag=_written(node.tag)),
             _mark(node),
-            "remove the `!` tag: cofi reads each field by its own rules",
+            _("remove the `!` tag: cofi reads each field by its own rules"),
         )
+
+
+def _positions(root: Node | None) -> tuple[dict[KeyPath, Mark], dict[KeyPath, Mark]]:
+    """Where every value and key of the tree was written; `()` is the top mapping, where
+    a missing top-level key is reported."""
+    values: dict[KeyPath, Mark] = {}
+    keys: dict[KeyPath, Mark] = {}
+    if root is None:
+        return values, keys
+    values[()] = _mark(root)
+    todo: list[tuple[Node, KeyPath]] = [(root, ())]
+    while todo:
+        node, path = todo.pop()
+        if type(node) is MappingNode:
+            for knode, vnode in node.value:
+                if type(knode) is not ScalarNode:
+                    continue
+                p = (*path, knode.value)
+                if p not in keys:  # a repeated key: the first one counts
+                    keys[p], values[p] = _mark(knode), _mark(vnode)
+                    todo.append((vnode, p))
+        elif type(node) is SequenceNode:
+            for i, item in enumerate(node.value):
+                values[(*path, i)] = _mark(item)
+                todo.append((item, (*path, i)))
+    return values, keys
 
 
 def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
@@ -232,21 +284,25 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
             m = ev.start_mark
             mark = (m.line + 1, m.column + 1) if m is not None else (1, 1)
             if isinstance(ev, AliasEvent) or ev.anchor:
-                what = "alias '*" if isinstance(ev, AliasEvent) else "anchor '&"
+                message = (
+                    _("alias '*{name}' is not allowed")
+                    if isinstance(ev, AliasEvent)
+                    else _("anchor '&{name}' is not allowed")
+                )
                 doc.problem(
                     "Y007",
-                    f"{what}{ev.anchor}' is not allowed",
+                    message.format(name=ev.anchor),
                     mark,
-                    "write the value out in full: each record must read on its own",
+                    _("write the value out in full: each record must read on its own"),
                 )
                 found = True
             tag = ev.tag if isinstance(ev, (ScalarEvent, CollectionStartEvent)) else None
             if tag:
                 doc.problem(
                     "Y008",
-                    f"explicit tag '{_written(tag)}' is not allowed",
+                    _("explicit tag '{tag}' is not allowed").format(tag=_written(tag)),
                     mark,
-                    "remove the `!` tag: cofi reads each field by its own rules",
+                    _("remove the `!` tag: cofi reads each field by its own rules"),
                 )
                 found = True
     except yaml.YAMLError:
@@ -261,20 +317,29 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
     if "expected a single document" in str(e):
         doc.problem(
             "Y004",
-            "this file holds more than one YAML document",
+            _("this file holds more than one YAML document"),
             where,
-            "a record file holds one record: remove the `---` line and what follows, "
-            "or move it to its own file",
+            _(
+                "a record file holds one record: remove the `---` line and what follows, "
+                "or move it to its own file"
+            ),
         )
         return
     context = getattr(e, "context", None)
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if context:
+        # TRANSLATORS: {problem} and {context} are libyaml's own words, always in English.
+        message = _("YAML syntax error: {problem} ({context})").format(
+            problem=problem, context=context
+        )
+    else:
+        # TRANSLATORS: {problem} is libyaml's own words, always in English.
+        message = _("YAML syntax error: {problem}").format(problem=problem)
     lines = text.splitlines()
     line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
     if "\t" in line or "tab" in str(problem):
-        hint = "YAML does not allow tabs for indentation: indent with spaces"
+        hint = _("YAML does not allow tabs for indentation: indent with spaces")
     else:
-        hint = (
+        hint = _(
             "check the indentation and that each line reads `key: value`; "
             "put quotes around text containing `: ` or starting with a special character"
         )

@@ -5,11 +5,34 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cofi.checks.context import Context
+from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.model import Contribution, Disbursement, Pledge, Reversal
 from cofi.problems import Problem
 
 _KIND_OF = {Contribution: "contribution", Pledge: "pledge", Disbursement: "disbursement"}
+
+# (the reversal's kind, the reversed entry's kind) -> L003's message, one whole sentence each.
+_WRONG_KIND = {
+    ("contribution", "pledge"): N_(
+        "this contribution reversal targets '{target}', which is a pledge"
+    ),
+    ("contribution", "disbursement"): N_(
+        "this contribution reversal targets '{target}', which is a disbursement"
+    ),
+    ("pledge", "contribution"): N_(
+        "this pledge reversal targets '{target}', which is a contribution"
+    ),
+    ("pledge", "disbursement"): N_(
+        "this pledge reversal targets '{target}', which is a disbursement"
+    ),
+    ("disbursement", "contribution"): N_(
+        "this disbursement reversal targets '{target}', which is a contribution"
+    ),
+    ("disbursement", "pledge"): N_(
+        "this disbursement reversal targets '{target}', which is a pledge"
+    ),
+}
 
 
 def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
@@ -22,41 +45,49 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if target is None:
             yield Problem(
                 "R006",
-                f"unknown entry '{r.reverses}'",
+                _("unknown entry '{target}'").format(target=r.reverses),
                 where,
-                "`reverses:` names the file (without .yaml) of the entry to cancel",
+                _("`reverses:` names the file (without .yaml) of the entry to cancel"),
             )
             continue
         if isinstance(target, Reversal):
             yield Problem(
                 "L005",
-                f"'{r.reverses}' is itself a reversal, and a reversal cannot be reversed",
+                _("'{target}' is itself a reversal, and a reversal cannot be reversed").format(
+                    target=r.reverses
+                ),
                 where,
-                "to restore the entry, add it again as a new entry",
+                _("to restore the entry, add it again as a new entry"),
             )
             continue
         kind = _KIND_OF[type(target)]
         if kind != r.entry_kind:
             yield Problem(
                 "L003",
-                f"this {r.entry_kind} reversal targets '{r.reverses}', which is a {kind}",
+                _(_WRONG_KIND[r.entry_kind, kind]).format(target=r.reverses),
                 where,
-                f"put the reversal in ledger/{kind}s/, beside the entry it cancels",
+                _("put the reversal in {folder}, beside the entry it cancels").format(
+                    folder=f"ledger/{kind}s/"
+                ),
             )
         earlier = first.setdefault(r.reverses, r)
         if earlier is not r:
             yield Problem(
                 "L004",
-                f"'{r.reverses}' is already reversed by {earlier.source.path}",
+                _("'{target}' is already reversed by {path}").format(
+                    target=r.reverses, path=earlier.source.path
+                ),
                 where,
-                "an entry is reversed once: remove this reversal",
+                _("an entry is reversed once: remove this reversal"),
             )
         if r.date < target.date:
             yield Problem(
                 "L010",
-                f"this reversal is dated {r.date}, before the entry it cancels ({target.date})",
+                _(
+                    "this reversal is dated {date}, before the entry it cancels ({target_date})"
+                ).format(date=r.date, target_date=target.date),
                 ledger.locate(r, "date"),
-                "date the reversal on or after the entry",
+                _("date the reversal on or after the entry"),
             )
 
 
@@ -65,9 +96,9 @@ def not_in_future(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if e.date > ctx.today:
             yield Problem(
                 "L007",
-                f"dated {e.date}, after today ({ctx.today})",
+                _("dated {date}, after today ({today})").format(date=e.date, today=ctx.today),
                 ledger.locate(e, "date"),
-                "record an entry once it has happened; a promise is a pledge",
+                _("record an entry once it has happened; a promise is a pledge"),
             )
 
 
@@ -76,9 +107,11 @@ def programme_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if p.start > p.end:
             yield Problem(
                 "L008",
-                f"the programme starts on {p.start}, after it ends ({p.end})",
+                _("the programme starts on {start}, after it ends ({end})").format(
+                    start=p.start, end=p.end
+                ),
                 ledger.locate(p, "end"),
-                "check the `start:` and `end:` dates",
+                _("check the `start:` and `end:` dates"),
             )
 
 
@@ -88,7 +121,9 @@ def one_currency(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if e.currency is not None and e.currency != currency:
             yield Problem(
                 "L011",
-                f"this entry is in {e.currency} but the ledger is in {currency}",
+                _("this entry is in {currency} but the ledger is in {ledger_currency}").format(
+                    currency=e.currency, ledger_currency=currency
+                ),
                 ledger.locate(e, "currency"),
-                "a ledger has one currency: convert the amount, or remove the `currency:` line",
+                _("a ledger has one currency: convert the amount, or remove the `currency:` line"),
             )

@@ -5,29 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from cofi.checks.context import Context
+from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.model import Record
 from cofi.problems import Problem
 
 
-def _repeated(records: Iterable[Record], what: str) -> Iterator[Problem]:
+def _repeated(records: Iterable[Record], message: str) -> Iterator[Problem]:
+    """L001 for each record whose id an earlier one has; `message` is an N_ template."""
     first: dict[str, Record] = {}
     for r in sorted(records, key=lambda r: r.source.path):
         seen = first.setdefault(r.id, r)
         if seen is not r:
             yield Problem(
                 "L001",
-                f"{what} id '{r.id}' is already used by {seen.source.path}",
+                _(message).format(id=r.id, path=seen.source.path),
                 r.source,
-                "ids are file names and must be unique: rename this file",
+                _("ids are file names and must be unique: rename this file"),
             )
 
 
 def unique_ids(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
-    yield from _repeated(ledger.contributors, "contributor")
-    yield from _repeated(ledger.commons, "common")
-    yield from _repeated(ledger.programmes, "programme")
-    yield from _repeated(ledger.entries(), "entry")
+    yield from _repeated(ledger.contributors, N_("contributor id '{id}' is already used by {path}"))
+    yield from _repeated(ledger.commons, N_("common id '{id}' is already used by {path}"))
+    yield from _repeated(ledger.programmes, N_("programme id '{id}' is already used by {path}"))
+    yield from _repeated(ledger.entries(), N_("entry id '{id}' is already used by {path}"))
 
 
 def unique_needs(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
@@ -37,8 +39,8 @@ def unique_needs(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
             if need.id in seen:
                 yield Problem(
                     "L009",
-                    f"need id '{need.id}' appears twice in this common",
+                    _("need id '{id}' appears twice in this common").format(id=need.id),
                     ledger.locate(common, "needs", i, "id"),
-                    "give each need of a common its own id",
+                    _("give each need of a common its own id"),
                 )
             seen.add(need.id)

@@ -6,9 +6,35 @@ import difflib
 from collections.abc import Callable, Collection, Iterator, Mapping
 
 from cofi.checks.context import Context
+from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.model import Contribution, Pledge, Record
 from cofi.problems import Problem
+
+# what is unknown -> (message, message with a suggestion): whole sentences, as N_ templates
+# filled with the unknown `value`, the suggestion `close` and the need's `common`.
+_UNKNOWN = {
+    "contributor": (
+        N_("unknown contributor '{value}'"),
+        N_("unknown contributor '{value}': did you mean '{close}'?"),
+    ),
+    "common": (
+        N_("unknown common '{value}'"),
+        N_("unknown common '{value}': did you mean '{close}'?"),
+    ),
+    "need": (
+        N_("unknown need of {common} '{value}'"),
+        N_("unknown need of {common} '{value}': did you mean '{close}'?"),
+    ),
+    "programme": (
+        N_("unknown programme '{value}'"),
+        N_("unknown programme '{value}': did you mean '{close}'?"),
+    ),
+    "pledge": (
+        N_("unknown pledge '{value}'"),
+        N_("unknown pledge '{value}': did you mean '{close}'?"),
+    ),
+}
 
 
 def _unknown(
@@ -20,10 +46,14 @@ def _unknown(
     record: Record,
     *path: str | int,
     hint: str,
+    common: str = "",
 ) -> Problem:
-    """Unknown `value`, with the nearest known id suggested."""
+    """Unknown `value` (a `what` of _UNKNOWN), with the nearest known id suggested;
+    `hint` is already translated."""
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
-    message = f"unknown {what} '{value}'" + (f": did you mean '{close[0]}'?" if close else "")
+    plain, suggesting = _UNKNOWN[what]
+    template = _(suggesting) if close else _(plain)
+    message = template.format(value=value, close=close[0] if close else "", common=common)
     return Problem(code, message, ledger.locate(record, *path), hint)
 
 
@@ -38,10 +68,10 @@ def _missing(ledger: Ledger, kind: str) -> Callable[[str], bool]:
     return lambda value: value not in index and (kind, value) not in broken
 
 
-_CONTRIBUTOR_HINT = (
+_CONTRIBUTOR_HINT = N_(
     "contributors are the files of ledger/contributors/: fix the id or add that file"
 )
-_COMMON_HINT = "commons are the files of commons/: fix the id or add that file"
+_COMMON_HINT = N_("commons are the files of commons/: fix the id or add that file")
 
 
 def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
@@ -58,12 +88,19 @@ def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 r,
                 "contributor",
-                hint=_CONTRIBUTOR_HINT,
+                hint=_(_CONTRIBUTOR_HINT),
             )
     for p in ledger.programmes:
         if missing(p.funder):
             yield _unknown(
-                "R001", "contributor", p.funder, known, ledger, p, "funder", hint=_CONTRIBUTOR_HINT
+                "R001",
+                "contributor",
+                p.funder,
+                known,
+                ledger,
+                p,
+                "funder",
+                hint=_(_CONTRIBUTOR_HINT),
             )
     for c in ledger.commons:
         for i, steward in enumerate(c.stewards):
@@ -77,7 +114,7 @@ def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                     c,
                     "stewards",
                     i,
-                    hint=_CONTRIBUTOR_HINT,
+                    hint=_(_CONTRIBUTOR_HINT),
                 )
 
 
@@ -87,7 +124,7 @@ def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     for r in ledger.amounts():
         if missing(r.common):
             yield _unknown(
-                "R002", "common", r.common, known, ledger, r, "common", hint=_COMMON_HINT
+                "R002", "common", r.common, known, ledger, r, "common", hint=_(_COMMON_HINT)
             )
     for p in ledger.programmes:
         if p.eligible.commons != "all":
@@ -103,7 +140,7 @@ def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                         "eligible",
                         "commons",
                         i,
-                        hint=_COMMON_HINT,
+                        hint=_(_COMMON_HINT),
                     )
 
 
@@ -114,16 +151,16 @@ def needs_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
             continue
         needs = [n.id for n in common.needs]
         if c.need not in needs:
+            if needs:
+                hint = _(
+                    "the needs of {common} are: {needs}; fix the id or remove the `need:` line"
+                ).format(common=c.common, needs=", ".join(needs))
+            else:
+                hint = _(
+                    "the needs of {common} are: none; fix the id or remove the `need:` line"
+                ).format(common=c.common)
             yield _unknown(
-                "R003",
-                f"need of {c.common}",
-                c.need,
-                needs,
-                ledger,
-                c,
-                "need",
-                hint=f"the needs of {c.common} are: {', '.join(needs) or 'none'}; "
-                "fix the id or remove the `need:` line",
+                "R003", "need", c.need, needs, ledger, c, "need", hint=hint, common=c.common
             )
 
 
@@ -140,7 +177,7 @@ def programmes_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 d,
                 "programme",
-                hint="programmes are the files of ledger/programmes/",
+                hint=_("programmes are the files of ledger/programmes/"),
             )
 
 
@@ -160,8 +197,10 @@ def pledges_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 c,
                 "pledge",
-                hint="pledges are the files of ledger/pledges/: fix the id "
-                "or remove the `pledge:` line",
+                hint=_(
+                    "pledges are the files of ledger/pledges/: fix the id "
+                    "or remove the `pledge:` line"
+                ),
             )
 
 
@@ -171,10 +210,27 @@ def funders_are_public(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if funder is not None and funder.kind != "public":
             yield Problem(
                 "L002",
-                f"the funder '{p.funder}' is of kind '{funder.kind}', not 'public'",
+                _("the funder '{funder}' is of kind '{kind}', not 'public'").format(
+                    funder=p.funder, kind=funder.kind
+                ),
                 ledger.locate(p, "funder"),
-                "a programme's funder is a public body: name a contributor of kind public",
+                _("a programme's funder is a public body: name a contributor of kind public"),
             )
+
+
+# The fields a contribution shares with the pledge it honours, and L006's message for each.
+_MISMATCH = (
+    (
+        "contributor",
+        N_(
+            "this contribution's contributor is '{mine}' but pledge '{pledge}' is by/for '{theirs}'"
+        ),
+    ),
+    (
+        "common",
+        N_("this contribution's common is '{mine}' but pledge '{pledge}' is by/for '{theirs}'"),
+    ),
+)
 
 
 def pledge_payments_match(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
@@ -182,13 +238,12 @@ def pledge_payments_match(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         pledge = ledger.pledge.get(c.pledge) if c.pledge else None
         if pledge is None:
             continue
-        for name in ("contributor", "common"):
+        for name, message in _MISMATCH:
             mine, theirs = getattr(c, name), getattr(pledge, name)
             if mine != theirs:
                 yield Problem(
                     "L006",
-                    f"this contribution's {name} is '{mine}' but pledge '{pledge.id}' "
-                    f"is by/for '{theirs}'",
+                    _(message).format(mine=mine, pledge=pledge.id, theirs=theirs),
                     ledger.locate(c, name),
-                    "a contribution honours a pledge of its own contributor to the same common",
+                    _("a contribution honours a pledge of its own contributor to the same common"),
                 )
