@@ -240,7 +240,7 @@ def load_files(
         disbursements=tuple(records["disbursement"]),
         reversals=tuple(records["reversal"]),
         broken=frozenset(broken),
-        locator=_locator({f.path: f for f in files}),
+        locator=_locator(root, {f.path: f for f in files if f.stamp is None}),
     )
     return Loaded(ledger, problems, len(files))
 
@@ -491,15 +491,21 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _locator(files: dict[str, FileRef]) -> Locator:
+def _locator(root: str, unstamped: dict[str, FileRef]) -> Locator:
     """Positions of fields, found again by parsing a record's file only when a check
-    reports a problem on it: records do not carry every position in memory."""
+    reports a problem on it: records do not carry every position in memory.
+
+    Files on disk are read again from `root`; the others (from git) are kept.
+    """
 
     @lru_cache(maxsize=256)
     def document(path: str) -> yamlsrc.Document | None:
-        f = files.get(path)
+        f = unstamped.get(path)
         try:
-            return yamlsrc.parse_sized(path, f.size, f.read) if f else None
+            if f is None:
+                full = Path(root) / path
+                f = FileRef(path, full.stat().st_size, partial(_read_bytes, str(full)))
+            return yamlsrc.parse_sized(path, f.size, f.read)
         except OSError:
             return None
 

@@ -57,13 +57,14 @@ class Document:
     problem is reported — not recorded for every field of every file.
     """
 
-    __slots__ = ("_keys", "_root", "_values", "data", "path", "problems")
+    __slots__ = ("_keys", "_root", "_text", "_values", "data", "path", "problems")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.data: dict[str, Any] | None = None
         self.problems: list[Problem] = []
         self._root: Node | None = None
+        self._text: str | None = None  # read by the flat reader: composed again if needed
         self._values: dict[KeyPath, Mark] | None = None
         self._keys: dict[KeyPath, Mark] = {}
 
@@ -71,14 +72,15 @@ class Document:
     def values(self) -> dict[KeyPath, Mark]:
         """Key path -> (line, column) of the value written there."""
         if self._values is None:
+            if self._root is None and self._text is not None:
+                self._root = _compose(self._text)
             self._values, self._keys = _positions(self._root)
         return self._values
 
     @property
     def keys(self) -> dict[KeyPath, Mark]:
         """Key path -> (line, column) of the key itself (the first, if written twice)."""
-        if self._values is None:
-            self._values, self._keys = _positions(self._root)
+        _ = self.values
         return self._keys
 
     def at(self, path: KeyPath, *, key: bool = False) -> Source:
@@ -133,6 +135,10 @@ def parse(path: str, raw: bytes) -> Document:
             ),
         )
         return doc
+    flat = _flat(text)
+    if flat is not None:
+        doc.data, doc._text = flat, text
+        return doc
     if not _SUSPECT.isdisjoint(text) and _refuse_anchors_and_tags(doc, text):
         return doc
     loader = _Composer(text)
@@ -159,6 +165,43 @@ def parse(path: str, raw: bytes) -> Document:
     doc._root = node
     doc.data = _Walker(doc).mapping(node, (), 1)
     return doc
+
+
+# The flat reader: most records (every contribution, pledge and disbursement) are a few
+# `key: value` lines of plain words and numbers. For exactly those, libyaml would give
+# the same data as splitting the lines, only ten times slower, so they are split;
+# anything else — quotes, lists, indentation, comments after a value, a repeated key,
+# a character with a meaning in YAML — goes to libyaml. tests/test_flat.py holds the
+# two readers to the same result.
+_FLAT_LINE = re.compile(
+    r"(?:([a-z][a-z0-9_]*):(?: +([0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f ._/()+=€',@-]*?))?"
+    r"|[ ]*(?:#.*)?) *\Z"
+)
+
+
+def _flat(text: str) -> dict[str, Any] | None:
+    """The data of a file of flat `key: value` lines, or None when libyaml must read it."""
+    data: dict[str, Any] = {}
+    for line in text.splitlines():
+        m = _FLAT_LINE.match(line)
+        if m is None:
+            return None
+        key = m.group(1)
+        if key is None:
+            continue
+        if key in data:
+            return None  # libyaml reports the repeated key where it stands
+        value = m.group(2)
+        data[key] = None if value is None or value in _NULLS else Bare(value)
+    return data or None
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Composer(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def parse_sized(path: str, size: int, read: Callable[[], bytes]) -> Document:
