@@ -11,6 +11,7 @@ which `Match.steps` rebuilds every step for `cofi explain` and the tests.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -20,22 +21,24 @@ from decimal import Decimal
 from fractions import Fraction
 
 from cofi.bulk import bulk
+from cofi.i18n import N_
 from cofi.ledger import Ledger
 from cofi.model import Contribution, Programme
 
 ZERO = Fraction(0)
 
-# Why a contribution is not matched, in the order the rules are tried.
+# Why a contribution is not matched, in the order the rules are tried (marked for
+# translation; its users translate with `_(REASONS[code])`).
 REASONS: dict[str, str] = {
-    "before-start": "dated before the programme starts",
-    "after-end": "dated after the programme ends",
-    "reversed": "reversed",
-    "contributor-kind": "its contributor's kind is not eligible",
-    "common": "its common is not eligible",
-    "funder": "given by the programme's own funder",
-    "steward": "given by a steward of the common it funds",
-    "min-amount": "below the programme's minimum amount",
-    "in-kind": "in kind, and the programme matches no in-kind contribution",
+    "before-start": N_("dated before the programme starts"),
+    "after-end": N_("dated after the programme ends"),
+    "reversed": N_("reversed"),
+    "contributor-kind": N_("its contributor's kind is not eligible"),
+    "common": N_("its common is not eligible"),
+    "funder": N_("given by the programme's own funder"),
+    "steward": N_("given by a steward of the common it funds"),
+    "min-amount": N_("below the programme's minimum amount"),
+    "in-kind": N_("in kind, and the programme matches no in-kind contribution"),
 }
 
 
@@ -166,6 +169,10 @@ def refusal(ledger: Ledger, p: Programme, c: Contribution, as_of: date) -> str |
         return "before-start"
     if c.date > p.end:
         return "after-end"
+    return _refusal_in_window(ledger, p, c, as_of)
+
+
+def _refusal_in_window(ledger: Ledger, p: Programme, c: Contribution, as_of: date) -> str | None:
     if ledger.is_reversed(c.id, as_of):
         return "reversed"
     if ledger.contributor[c.contributor].kind not in p.eligible.kinds:
@@ -225,21 +232,31 @@ def match_programme(
         todo = canonical(c for c in ledger.contributions if c.date <= as_of)
     units = Units.of(p)
     cap = None if p.caps.per_contribution is None else units.amount(p.caps.per_contribution)
-    refused: dict[str, str] = {}
+    # In canonical order, the programme's window is one slice of the contributions.
+    first = bisect.bisect_left(todo, p.start, key=_date)
+    last = bisect.bisect_right(todo, p.end, key=_date)
+    matches: list[Match | None] = [Match(p.id, c, "before-start") for c in todo[:first]]
+    places: list[int] = []  # where each eligible contribution's match goes
     eligible: list[_Todo] = []
-    for c in todo:
-        reason = refusal(ledger, p, c, as_of)
+    for c in todo[first:last]:
+        reason = _refusal_in_window(ledger, p, c, as_of)
         if reason is not None:
-            refused[c.id] = reason
+            matches.append(Match(p.id, c, reason))
             continue
         ratio, raw = units.base(c)
         eligible.append((c, ratio, raw, raw if cap is None or raw <= cap else cap))
+        places.append(len(matches))
+        matches.append(None)
     allocate = _first_come if p.allocation == "first-come" else _pro_rata
-    matched = {m.contribution.id: m for m in allocate(p, units, eligible)}
-    matches = tuple(
-        Match(p.id, c, refused[c.id]) if c.id in refused else matched[c.id] for c in todo
-    )
-    return ProgrammeResult(p, as_of, matches, p.allocation == "pro-rata" and as_of <= p.end)
+    for place, m in zip(places, allocate(p, units, eligible), strict=True):
+        matches[place] = m
+    matches += [Match(p.id, c, "after-end") for c in todo[last:]]
+    done = tuple(m for m in matches if m is not None)
+    return ProgrammeResult(p, as_of, done, p.allocation == "pro-rata" and as_of <= p.end)
+
+
+def _date(c: Contribution) -> date:
+    return c.date
 
 
 def match_all(ledger: Ledger, as_of: date) -> list[ProgrammeResult]:
