@@ -59,5 +59,12 @@ def percent(ratio: Decimal) -> str:
     return text.replace(".", ",") + _NBSP + "%"
 
 
+def number(value: Decimal) -> str:
+    """A plain number as written in the ledger (a ratio: `0.5`), with a decimal comma in
+    French (`0,5`)."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",") if i18n.language() == "fr" else text
+
+
 def yes(value: bool) -> str:
     return i18n._("yes") if value else ""

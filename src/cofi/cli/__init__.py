@@ -8,6 +8,7 @@ import typer
 
 from cofi import __version__
 from cofi.cli import check, compute, new, report
+from cofi.cli.typerwords import Command, Group
 from cofi.i18n import _
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=True,
+    cls=Group,
 )
 
 
@@ -52,14 +54,14 @@ def _root(
     """Options that apply to every command (the help shown is the app's, above)."""
 
 
-app.command("check", help=_(check.CHECK_HELP))(check.check)
-app.command("match", help=_(compute.MATCH_HELP))(compute.match)
-app.command("obligations", help=_(compute.OBLIGATIONS_HELP))(compute.obligations)
-app.command("explain", help=_(compute.EXPLAIN_HELP))(compute.explain)
-app.command("status", help=_(compute.STATUS_HELP))(compute.status)
-app.command("report", help=_(report.REPORT_HELP))(report.report)
+app.command("check", help=_(check.CHECK_HELP), cls=Command)(check.check)
+app.command("match", help=_(compute.MATCH_HELP), cls=Command)(compute.match)
+app.command("obligations", help=_(compute.OBLIGATIONS_HELP), cls=Command)(compute.obligations)
+app.command("explain", help=_(compute.EXPLAIN_HELP), cls=Command)(compute.explain)
+app.command("status", help=_(compute.STATUS_HELP), cls=Command)(compute.status)
+app.command("report", help=_(report.REPORT_HELP), cls=Command)(report.report)
 app.add_typer(new.app, name="new")
-app.command("schema", help=_(check.SCHEMA_HELP))(check.schema)
+app.command("schema", help=_(check.SCHEMA_HELP), cls=Command)(check.schema)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cofi.cli.options import Root, fail, resolve_root
+from cofi.cli.typerwords import Command, Group
 from cofi.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ app = typer.Typer(
         "Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200"
     ),
     no_args_is_help=True,
+    cls=Group,
 )
 
 Date = Annotated[
@@ -131,7 +133,7 @@ Example: cofi new contribution --contributor la-ruche --common dokos --amount 12
 )
 
 
-@app.command("contribution", help=_(CONTRIBUTION_HELP))
+@app.command("contribution", help=_(CONTRIBUTION_HELP), cls=Command)
 def contribution(
     root: Root = None,
     when: Date = None,
@@ -191,7 +193,7 @@ Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --d
 )
 
 
-@app.command("pledge", help=_(PLEDGE_HELP))
+@app.command("pledge", help=_(PLEDGE_HELP), cls=Command)
 def pledge(
     root: Root = None,
     when: Date = None,
@@ -238,7 +240,7 @@ Example: cofi new disbursement --programme pilote-2026 --common dokos --amount 1
 )
 
 
-@app.command("disbursement", help=_(DISBURSEMENT_HELP))
+@app.command("disbursement", help=_(DISBURSEMENT_HELP), cls=Command)
 def disbursement(
     root: Root = None,
     when: Date = None,
@@ -281,7 +283,7 @@ Example: cofi new reversal 2026-03-14-la-ruche-dokos --note "wrong amount"
 )
 
 
-@app.command("reversal", help=_(REVERSAL_HELP))
+@app.command("reversal", help=_(REVERSAL_HELP), cls=Command)
 def reversal(
     entry: Annotated[str, typer.Argument(help=_("The id of the entry to cancel."))],
     root: Root = None,

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from cofi import report
 from cofi.html.markup import Link, Row, url
+from cofi.i18n import _
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
 from cofi.obligations import Obligation, by_urgency, honour_rates
@@ -71,7 +72,7 @@ def to_common(prefix: str) -> Link:
 def to_programme(prefix: str) -> Link:
     def link(row: Row) -> str | None:
         p = row.get("programme")
-        if not isinstance(p, str) or p == "Total":
+        if not isinstance(p, str) or p == _("Total"):  # the totals row
             return None
         return f"{prefix}index.html#{url(f'programme-{p}')}"
 

@@ -13,6 +13,7 @@ from cofi.html.markup import (
     Row,
     Site,
     cell_text,
+    day,
     esc,
     figures,
     page,
@@ -22,46 +23,53 @@ from cofi.html.markup import (
     web_link,
 )
 from cofi.html.pages import contribution_tables
+from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
 from cofi.model import Common, Contribution
 from cofi.obligations import by_urgency
 from cofi.report import Table
 
-# Every user-visible string of this module, for the gettext wrapping to come.
+# Every user-visible string of this module: marked here, translated where used (the
+# language is chosen after the modules are imported).
 TEXT = {
-    "website": "Website",
-    "licence": "Licence",
-    "stewards": "Stewards",
-    "id": "Id",
-    "needed": "Needed",
-    "contributed": "Contributed",
-    "matched": "Matched",
-    "still_needed": "Still needed",
-    "covered": "Covered",
-    "needs": "Needs",
-    "needs_lead": "Each need's budget: what contributors gave to it, what programmes matched, "
-    "what is still needed. The common's own line also counts contributions that name no need.",
-    "no_needs": "No needs are listed for this common.",
-    "needs_table": "Funding of each need of {common}",
-    "whole": "Whole common",
-    "need_chart": "{title}: {covered} covered of {needed}",
-    "match": "Matched public share",
-    "obligations": "Obligations",
-    "obligations_lead": "Every debt to this common, settled ones included, overdue first.",
-    "contributions": "Contributions",
-    "contribution": "Contribution {id}",
-    "date": "Date",
-    "contributor": "Contributor",
-    "common": "Common",
-    "need": "Need",
-    "amount": "Amount",
-    "kind": "Kind",
-    "pledge": "Pledge",
-    "reference": "Reference",
-    "note": "Note",
-    "file": "File",
-    "under": "Under each programme",
+    "website": N_("Website"),
+    "licence": N_("Licence"),
+    "stewards": N_("Stewards"),
+    "id": N_("Id"),
+    "needed": N_("Needed"),
+    "contributed": N_("Contributed"),
+    "matched": N_("Matched"),
+    "still_needed": N_("Still needed"),
+    "covered": N_("Covered"),
+    "needs": N_("Needs"),
+    "needs_lead": N_(
+        "Each need's budget: what contributors gave to it, what programmes matched, what is "
+        "still needed. The common's own line also counts contributions that name no need."
+    ),
+    "no_needs": N_("No needs are listed for this common."),
+    "needs_table": N_("Funding of each need of {common}"),
+    # TRANSLATORS: the last line of the table of a common's needs: the common as a whole.
+    "whole": N_("Whole common"),
+    # TRANSLATORS: the title of a bar chart; {title} is the need's title, {covered} a
+    # percentage, {needed} an amount.
+    "need_chart": N_("{title}: {covered} covered of {needed}"),
+    "match": N_("Matched public share"),
+    "obligations": N_("Obligations"),
+    "obligations_lead": N_("Every debt to this common, settled ones included, overdue first."),
+    "contributions": N_("Contributions"),
+    "contribution": N_("Contribution {id}"),
+    "date": N_("Date"),
+    "contributor": N_("Contributor"),
+    "common": N_("Common"),
+    "need": N_("Need"),
+    "amount": N_("Amount"),
+    "kind": N_("Kind"),
+    "pledge": N_("Pledge"),
+    "reference": N_("Reference"),
+    "note": N_("Note"),
+    "file": N_("File"),
+    "under": N_("Under each programme"),
 }
 
 
@@ -77,7 +85,7 @@ def common_page(site: Site, whole: Book, common: Common) -> str:
         + _facts(whole.ledger, common)
         + figures(
             [
-                (TEXT[k], cell_text(own.get(k), kind), k)
+                (_(TEXT[k]), cell_text(own.get(k), kind), k)
                 for k, kind in (
                     ("needed", "money"),
                     ("contributed", "money"),
@@ -87,20 +95,20 @@ def common_page(site: Site, whole: Book, common: Common) -> str:
                 )
             ]
         )
-        + section("needs", TEXT["needs"], _needs(common, needs, own), lead=TEXT["needs_lead"])
-        + section("match", TEXT["match"], report_table(book.match, "match-table", notes=False))
+        + section("needs", _(TEXT["needs"]), _needs(common, needs, own), lead=_(TEXT["needs_lead"]))
+        + section("match", _(TEXT["match"]), report_table(book.match, "match-table", notes=False))
         + section(
             "obligations",
-            TEXT["obligations"],
+            _(TEXT["obligations"]),
             report_table(
                 report.obligations_table(by_urgency(book.obligations), all=True),
                 "obligations-table",
             ),
-            lead=TEXT["obligations_lead"],
+            lead=_(TEXT["obligations_lead"]),
         )
         + section(
             "contributions",
-            TEXT["contributions"],
+            _(TEXT["contributions"]),
             contribution_tables(book, "../", "contributions", notes=False, hide=("common",)),
         )
     )
@@ -119,10 +127,10 @@ def _facts(ledger: Ledger, common: Common) -> str:
         for s in common.stewards
     )
     facts = [
-        (TEXT["website"], web_link(common.url)),
-        (TEXT["licence"], esc(common.license or "")),
-        (TEXT["stewards"], esc(stewards)),
-        (TEXT["id"], esc(common.id)),
+        (_(TEXT["website"]), web_link(common.url)),
+        (_(TEXT["licence"]), esc(common.license or "")),
+        (_(TEXT["stewards"]), esc(stewards)),
+        (_(TEXT["id"]), esc(common.id)),
     ]
     items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
     return f'<dl class="facts">{items}</dl>\n'
@@ -130,23 +138,23 @@ def _facts(ledger: Ledger, common: Common) -> str:
 
 def _needs(common: Common, needs: list[Row], own: Row) -> str:
     if not needs:
-        return f"<p>{esc(TEXT['no_needs'])}</p>"
+        return f"<p>{esc(_(TEXT['no_needs']))}</p>"
     bars = "".join(_need_bar(r) for r in needs)
     # The rows are those of `cofi status`; the common's own row is the footer.
     columns = tuple(c for c in report.STATUS_COLUMNS if c.key != "common")
-    totals = {**own, "need": TEXT["whole"]}
-    t = Table(TEXT["needs_table"].format(common=common.name), columns, needs, totals)
+    totals = {**own, "need": _(TEXT["whole"])}
+    t = Table(_(TEXT["needs_table"]).format(common=common.name), columns, needs, totals)
     return f'<ul class="needs">{bars}</ul>\n' + table(t, "needs-table")
 
 
 def _need_bar(row: Row) -> str:
     parts = [
-        svg.Segment("contributed", _money(row, "contributed"), TEXT["contributed"]),
-        svg.Segment("matched", _money(row, "matched"), TEXT["matched"]),
-        svg.Segment("still", _money(row, "still_needed"), TEXT["still_needed"]),
+        svg.Segment("contributed", _money(row, "contributed"), _(TEXT["contributed"])),
+        svg.Segment("matched", _money(row, "matched"), _(TEXT["matched"])),
+        svg.Segment("still", _money(row, "still_needed"), _(TEXT["still_needed"])),
     ]
     needed = _money(row, "needed")
-    title = TEXT["need_chart"].format(
+    title = _(TEXT["need_chart"]).format(
         title=row.get("title"),
         covered=cell_text(row.get("covered"), "ratio"),
         needed=cell_text(needed, "money"),
@@ -157,7 +165,7 @@ def _need_bar(row: Row) -> str:
         f'<h3>{esc(row.get("title"))} <span class="id">{esc(need)}</span> '
         f'<span class="need-covered">{esc(covered)}</span></h3>'
         + svg.stacked_bar(parts, needed, title)
-        + svg.legend(parts, (TEXT["needed"], needed))
+        + svg.legend(parts, (_(TEXT["needed"]), needed))
         + "</li>"
     )
 
@@ -174,13 +182,13 @@ def explain_page(
     `programme-<id>`), with the record's own fields."""
     header = explain(ledger, [], c)[0]
     sections = "".join(_under(ledger, r, c) for r in results)
+    title = _(TEXT["contribution"]).format(id=c.id)
     body = (
-        f"<h1>{esc(TEXT['contribution'].format(id=c.id))}</h1>\n"
+        f"<h1>{esc(title)}</h1>\n"
         f'<p class="lead">{esc(header)}</p>\n{_record(ledger, c)}'
-        + (f'<h2 class="sub">{esc(TEXT["under"])}</h2>\n' if sections else "")
+        + (f'<h2 class="sub">{esc(_(TEXT["under"]))}</h2>\n' if sections else "")
         + sections
     )
-    title = TEXT["contribution"].format(id=c.id)
     return page(site, title=title, body=body, current="contributions", depth=1)
 
 
@@ -191,7 +199,8 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
     `r` holds only the match of `c`: explain() then says a line per step, the result, and
     a warning when provisional."""
     lines = explain(ledger, [r], c)
-    heading, said = lines[2].rstrip(":"), [s.strip() for s in lines[3:]]
+    # The heading line ends with a colon (French puts a no-break space before it).
+    heading, said = lines[2].rstrip(":").rstrip(), [s.strip() for s in lines[3:]]
     m = r.matches[0] if r.matches else None
     n = len(m.steps) if m is not None and m.eligible else 0
     steps = "".join(f"<li>{esc(s)}</li>" for s in said[:n])
@@ -212,16 +221,19 @@ def _record(ledger: Ledger, c: Contribution) -> str:
     common = ledger.common.get(c.common)
     href = f"../{url('commons', f'{c.common}.html')}"
     facts = [
-        (TEXT["date"], f'<time datetime="{c.date.isoformat()}">{c.date.isoformat()}</time>'),
-        (TEXT["contributor"], esc(f"{who.name} ({c.contributor})" if who else c.contributor)),
-        (TEXT["common"], f'<a href="{esc(href)}">{esc(common.name if common else c.common)}</a>'),
-        (TEXT["need"], esc(c.need or "")),
-        (TEXT["amount"], f'<span class="num">{esc(cell_text(c.amount, "money"))}</span>'),
-        (TEXT["kind"], esc(c.kind)),
-        (TEXT["pledge"], esc(c.pledge or "")),
-        (TEXT["reference"], esc(c.reference or "")),
-        (TEXT["note"], esc(c.note or "")),
-        (TEXT["file"], f"<code>{esc(c.source.path)}</code>"),
+        (_(TEXT["date"]), day(c.date)),
+        (_(TEXT["contributor"]), esc(f"{who.name} ({c.contributor})" if who else c.contributor)),
+        (
+            _(TEXT["common"]),
+            f'<a href="{esc(href)}">{esc(common.name if common else c.common)}</a>',
+        ),
+        (_(TEXT["need"]), esc(c.need or "")),
+        (_(TEXT["amount"]), f'<span class="num">{esc(cell_text(c.amount, "money"))}</span>'),
+        (_(TEXT["kind"]), esc(c.kind)),
+        (_(TEXT["pledge"]), esc(c.pledge or "")),
+        (_(TEXT["reference"]), esc(c.reference or "")),
+        (_(TEXT["note"]), esc(c.note or "")),
+        (_(TEXT["file"]), f"<code>{esc(c.source.path)}</code>"),
     ]
     items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
     return f'<dl class="facts">{items}</dl>\n'

@@ -7,33 +7,54 @@ came from the ledger goes through `esc`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from html import escape
 from urllib.parse import quote
 
-from cofi import __version__
+from cofi import __version__, fmt, i18n
+from cofi.i18n import N_, _
 from cofi.render import human_cell, machine_cell
 from cofi.report import Cell, Column, Table
 
-# Every user-visible string of this module, for the gettext wrapping to come.
+# Every user-visible string of this module: marked here, translated where used (the
+# language is chosen after the modules are imported).
 TEXT = {
-    "skip": "Skip to the content",
-    "nav": "Report",
-    "overview": "Overview",
-    "commons": "Commons",
-    "contributions": "Contributions",
-    "obligations": "Obligations",
-    "as_of": "As of {date}",
-    "at": "ledger as committed at {rev}",
-    "currency": "amounts in {currency}",
-    "footer": "Made by cofi {version} from the ledger's files, as of {date}{at}. "
-    "The figures are those `cofi match`, `cofi obligations` and `cofi status` print.",
-    "empty": "{title}: nothing to show.",
-    "yes": "yes",
-    "default_name": "cofi report",
+    "skip": N_("Skip to the content"),
+    "nav": N_("Report"),
+    "overview": N_("Overview"),
+    "commons": N_("Commons"),
+    "contributions": N_("Contributions"),
+    "obligations": N_("Obligations"),
+    "subtitle": N_("As of {date} · amounts in {currency}"),
+    # TRANSLATORS: {rev} is a git revision: a tag, a branch or a commit id.
+    "subtitle_at": N_("As of {date} · ledger as committed at {rev} · amounts in {currency}"),
+    "footer": N_(
+        "Made by cofi {version} from the ledger's files, as of {date}. "
+        "The figures are those `cofi match`, `cofi obligations` and `cofi status` print."
+    ),
+    # TRANSLATORS: {rev} is a git revision: a tag, a branch or a commit id.
+    "footer_at": N_(
+        "Made by cofi {version} from the ledger's files as committed at {rev}, as of {date}. "
+        "The figures are those `cofi match`, `cofi obligations` and `cofi status` print."
+    ),
+    "empty": N_("{title}: nothing to show."),
+    "yes": N_("yes"),
+    "default_name": N_("cofi report"),
+}
+# The words of report.js, handed to it in the page (data-text on <html>).
+SCRIPT_TEXT = {
+    # TRANSLATORS: the tooltip of a table's column header, which sorts the table.
+    "sortBy": N_("Sort by {column}"),
+    "search": N_("Filter rows"),
+    # TRANSLATORS: the first choice of a drop-down list filtering a table's rows: no filter.
+    "any": N_("All"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "shown": N_("{shown} of {total} rows shown; totals are for all rows"),
 }
 
 NUMERIC = ("money", "int", "ratio")
@@ -71,11 +92,18 @@ class Site:
     revision: str | None = None
 
     def subtitle(self) -> str:
-        parts = [TEXT["as_of"].format(date=self.as_of.isoformat())]
+        when = fmt.day(self.as_of)
         if self.revision:
-            parts.append(TEXT["at"].format(rev=self.revision))
-        parts.append(TEXT["currency"].format(currency=self.currency))
-        return " · ".join(parts)
+            text = _(TEXT["subtitle_at"])
+            return text.format(date=when, rev=self.revision, currency=self.currency)
+        return _(TEXT["subtitle"]).format(date=when, currency=self.currency)
+
+    def footer(self) -> str:
+        when = fmt.day(self.as_of)
+        if self.revision:
+            text = _(TEXT["footer_at"])
+            return text.format(version=__version__, date=when, rev=self.revision)
+        return _(TEXT["footer"]).format(version=__version__, date=when)
 
 
 NAV = (
@@ -89,21 +117,20 @@ def _nav(prefix: str, current: str) -> str:
     items = []
     for href, key in NAV:
         here = ' aria-current="page"' if key == current else ""
-        items.append(f'<li><a href="{prefix}{href}"{here}>{esc(TEXT[key])}</a></li>')
+        items.append(f'<li><a href="{prefix}{href}"{here}>{esc(_(TEXT[key]))}</a></li>')
     here = ' aria-current="page"' if current == "commons" else ""
     items.insert(
-        1, f'<li><a href="{prefix}index.html#commons"{here}>{esc(TEXT["commons"])}</a></li>'
+        1, f'<li><a href="{prefix}index.html#commons"{here}>{esc(_(TEXT["commons"]))}</a></li>'
     )
-    return f'<nav aria-label="{esc(TEXT["nav"])}"><ul>{"".join(items)}</ul></nav>'
+    return f'<nav aria-label="{esc(_(TEXT["nav"]))}"><ul>{"".join(items)}</ul></nav>'
 
 
 def page(site: Site, *, title: str, body: str, current: str, depth: int = 0) -> str:
     """A whole document: head, header with the navigation, <main>, footer."""
     prefix = "../" * depth
-    at = f" ({TEXT['at'].format(rev=site.revision)})" if site.revision else ""
-    footer = TEXT["footer"].format(version=__version__, date=site.as_of.isoformat(), at=at)
+    words = json.dumps({k: _(v) for k, v in SCRIPT_TEXT.items()}, ensure_ascii=False)
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{esc(i18n.language())}" data-text="{esc(words)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -113,7 +140,7 @@ def page(site: Site, *, title: str, body: str, current: str, depth: int = 0) -> 
 <script src="{prefix}report.js" defer></script>
 </head>
 <body>
-<a class="skip" href="#main">{esc(TEXT["skip"])}</a>
+<a class="skip" href="#main">{esc(_(TEXT["skip"]))}</a>
 <header class="site">
 <div class="wrap">
 <p class="site-name"><a href="{prefix}index.html">{esc(site.name)}</a></p>
@@ -124,7 +151,7 @@ def page(site: Site, *, title: str, body: str, current: str, depth: int = 0) -> 
 <main id="main" class="wrap">
 {body}
 </main>
-<footer class="site"><div class="wrap"><p>{esc(footer)}</p></div></footer>
+<footer class="site"><div class="wrap"><p>{esc(site.footer())}</p></div></footer>
 </body>
 </html>
 """
@@ -140,11 +167,9 @@ def figures(items: Sequence[tuple[str, str, str]]) -> str:
 
 
 def cell_text(value: Cell, kind: str) -> str:
-    """The text of a cell, as the terminal table writes it (a ratio: its percentage only)."""
-    text = human_cell(value, kind)
-    if kind == "ratio" and text:
-        return text.split()[-1]  # the terminal draws a bar of blocks before the percentage
-    return text
+    """The text of a cell, as the terminal table writes it (a ratio: its percentage only,
+    without the bar of blocks the terminal draws before it)."""
+    return human_cell(value, kind)
 
 
 @dataclass(frozen=True)
@@ -161,7 +186,7 @@ class Look:
 def table(t: Table, key: str, look: Look = Look()) -> str:
     """`t` as a semantic table (caption, th scope, tfoot totals) in a scrolling wrapper."""
     if not t.rows:
-        return f'<p class="empty" id="{esc(key)}">{esc(TEXT["empty"].format(title=t.title))}</p>'
+        return f'<p class="empty" id="{esc(key)}">{esc(_(TEXT["empty"]).format(title=t.title))}</p>'
     columns = tuple(c for c in t.columns if c.key not in look.hide)
     head = "".join(_th(c, c.key in look.facets) for c in columns)
     body = "\n".join(_row(columns, r, look.links) for r in t.rows)
@@ -193,7 +218,7 @@ def _labelled(totals: Row, first: str) -> Row:
 def _th(c: Column, facet: bool) -> str:
     css = ' class="num"' if c.kind in NUMERIC else ""
     more = " data-facet" if facet else ""
-    return f'<th scope="col"{css} data-kind="{c.kind}"{more}>{esc(c.title)}</th>'
+    return f'<th scope="col"{css} data-kind="{c.kind}"{more}>{esc(_(c.title))}</th>'
 
 
 def _row(
@@ -220,13 +245,14 @@ def _cell(c: Column, value: Cell, href: str | None, header: bool) -> str:
     if c.kind == "money" and isinstance(value, Decimal) and value < 0:
         classes.append("neg")
     if isinstance(value, bool):
-        content = f'<span class="flag flag-{c.key}">{esc(TEXT["yes"])}</span>' if value else ""
+        content = f'<span class="flag flag-{c.key}">{esc(_(TEXT["yes"]))}</span>' if value else ""
     elif isinstance(value, date):
         content = f'<time datetime="{value.isoformat()}">{esc(text)}</time>'
     elif c.kind == "ratio" and isinstance(value, Decimal):
-        bar = (
-            f'<span class="meter" aria-hidden="true"><span style="width:{esc(text)}"></span></span>'
-        )
+        # CSS, the same in every language, rounded down like the percentage it shows.
+        share = min(max(value, Decimal(0)), Decimal(1)) * 100
+        width = f"{share.quantize(Decimal('0.1'), rounding=ROUND_FLOOR)}%"
+        bar = f'<span class="meter" aria-hidden="true"><span style="width:{width}"></span></span>'
         content = bar + esc(text)
     else:
         content = esc(text)
@@ -241,8 +267,9 @@ def _cell(c: Column, value: Cell, href: str | None, header: bool) -> str:
 
 
 def day(value: date) -> str:
-    """A date as HTML: a <time> that never breaks at its hyphens."""
-    return f'<time datetime="{value.isoformat()}">{value.isoformat()}</time>'
+    """A date as HTML, in the current language: a <time> (the style sheet keeps it on one
+    line)."""
+    return f'<time datetime="{value.isoformat()}">{esc(fmt.day(value))}</time>'
 
 
 def heading(title: str, lead: str = "") -> str:
@@ -261,4 +288,4 @@ def section(key: str, title: str, *parts: str, lead: str = "") -> str:
 
 
 def default_name() -> str:
-    return TEXT["default_name"]
+    return _(TEXT["default_name"])

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from cofi import report
+from cofi import fmt, report
 from cofi.html import svg
 from cofi.html.context import Book, common_links, to_debt, to_explanation, to_programme
 from cofi.html.markup import (
@@ -24,68 +24,92 @@ from cofi.html.markup import (
     table,
     url,
 )
+from cofi.i18n import N_, _
 from cofi.matching import REASONS, ProgrammeResult
 from cofi.report import Cell, Column, Table
 
-# Every user-visible string of this module, for the gettext wrapping to come.
+# Every user-visible string of this module: marked here, translated where used (the
+# language is chosen after the modules are imported).
 TEXT = {
-    "overview": "Overview",
-    "matched": "Public share matched",
-    "paid": "Paid by funders",
-    "unmet": "Unmet",
-    "overdue": "Overdue from funders",
-    "programmes": "Programmes",
-    "programmes_lead": "Each programme's envelope: what is matched and paid, matched and not yet "
-    "paid, and left unallocated.",
-    "programmes_table": "Envelope of each programme",
-    "unpaid": "Matched, not yet paid",
-    "unallocated": "Unallocated",
-    "envelope": "Envelope",
-    "provisional": "Provisional",
-    "chart": "{programme}: envelope of {envelope}",
-    "programme_meta": "Funded by {funder} · {allocation}, ratio {ratio} · {start} to {end}",
-    "due": "due {due}",
-    "provisional_note": "Pro-rata and still running: these figures can go down until the "
-    "programme ends on {end}.",
-    "commons": "Commons",
-    "commons_lead": "What each common needs and what it received; follow a common for its "
-    "needs, contributions and debts.",
-    "commons_table": "Funding of each common",
-    "match": "Matched public share by programme and common",
-    "contributions": "Contributions",
-    "contributions_lead": "The contributions each programme matched, then those it did not and "
-    "why. Follow a contribution's id for its computation, step by step.",
-    "not_matched": "Contributions not matched, and why",
-    "matched_by": "Contributions matched by {programme}",
-    "matched_provisional": "Contributions matched by {programme} (provisional)",
-    "reasons": "Reasons",
-    "outside": "A contribution dated outside a programme's period is listed only when no "
-    "programme lists it; its own page says how each programme treats it.",
-    "obligations": "Obligations",
-    "obligations_lead": "Who owes what: funders' unmet matches and contributors' unmet pledges, "
-    "overdue first. Settled debts are listed on each common's page.",
-    "overdue_debts": "Overdue debts",
-    "overdue_unmet": "Overdue, unmet",
-    "ageing": "Unmet by age",
-    "ageing_lead": "How long unmet debts have been overdue.",
-    "age": "Age",
-    "debts": "Debts",
-    "not_due": "Not yet due",
-    "days": "{low}–{high} days overdue",
-    "over_year": "Over a year overdue",
-    "honour": "Honour rate",
+    "overview": N_("Overview"),
+    "matched": N_("Public share matched"),
+    "paid": N_("Paid by funders"),
+    "unmet": N_("Unmet"),
+    "overdue": N_("Overdue from funders"),
+    "programmes": N_("Programmes"),
+    "programmes_lead": N_(
+        "Each programme's envelope: what is matched and paid, matched and not yet paid, "
+        "and left unallocated."
+    ),
+    "programmes_table": N_("Envelope of each programme"),
+    "unpaid": N_("Matched, not yet paid"),
+    "unallocated": N_("Unallocated"),
+    "envelope": N_("Envelope"),
+    "provisional": N_("Provisional"),
+    # TRANSLATORS: the title of a bar chart; {programme} is a programme's id, {envelope}
+    # an amount.
+    "chart": N_("{programme}: envelope of {envelope}"),
+    # TRANSLATORS: {funder} is a name and an id in brackets; {allocation} is `first-come`
+    # or `pro-rata` (kept in English: it is the value written in the programme's file);
+    # {ratio} a number like 1 or 0.5; {start} and {end} dates.
+    "programme_meta": N_(
+        "Funded by {funder} · {allocation}, ratio {ratio} · from {start} to {end}"
+    ),
+    # TRANSLATORS: as the message above, with the date the matches are due to be paid.
+    "programme_meta_due": N_(
+        "Funded by {funder} · {allocation}, ratio {ratio} · from {start} to {end} · "
+        "matches due on {due}"
+    ),
+    "provisional_note": N_(
+        "Pro-rata and still running: these figures can go down until the programme ends on {end}."
+    ),
+    "commons": N_("Commons"),
+    "commons_lead": N_(
+        "What each common needs and what it received; follow a common for its needs, "
+        "contributions and debts."
+    ),
+    "commons_table": N_("Funding of each common"),
+    "match": N_("Matched public share by programme and common"),
+    "contributions": N_("Contributions"),
+    "contributions_lead": N_(
+        "The contributions each programme matched, then those it did not and why. Follow a "
+        "contribution's id for its computation, step by step."
+    ),
+    "not_matched": N_("Contributions not matched, and why"),
+    "matched_by": N_("Contributions matched by {programme}"),
+    "matched_provisional": N_("Contributions matched by {programme} (provisional)"),
+    # TRANSLATORS: the title of the list explaining the codes of the column "Reason"
+    # (`steward`, `min-amount`...).
+    "reasons": N_("Reasons"),
+    "outside": N_(
+        "A contribution dated outside a programme's period is listed only when no programme "
+        "lists it; its own page says how each programme treats it."
+    ),
+    "obligations": N_("Obligations"),
+    "obligations_lead": N_(
+        "Who owes what: funders' unmet matches and contributors' unmet pledges, overdue "
+        "first. Settled debts are listed on each common's page."
+    ),
+    "overdue_debts": N_("Overdue debts"),
+    "overdue_unmet": N_("Overdue, unmet"),
+    "ageing": N_("Unmet by age"),
+    "ageing_lead": N_("How long unmet debts have been overdue."),
+    "not_due": N_("Not yet due"),
+    "days": N_("{low}–{high} days overdue"),
+    "over_year": N_("Over a year overdue"),
+    "honour": N_("Honour rate"),
 }
 
 PROGRAMME_COLUMNS = (
-    Column("programme", "Programme"),
-    Column("funder", "Funder"),
-    Column("allocation", "Allocation"),
-    Column("envelope", "Envelope", "money"),
-    Column("allocated", "Allocated", "money"),
-    Column("unallocated", "Unallocated", "money"),
-    Column("paid", "Paid", "money"),
-    Column("unmet", "Unmet", "money"),
-    Column("provisional", "Provisional", "bool"),
+    Column("programme", N_("Programme")),
+    Column("funder", N_("Funder")),
+    Column("allocation", N_("Allocation")),
+    Column("envelope", N_("Envelope"), "money"),
+    Column("allocated", N_("Allocated"), "money"),
+    Column("unallocated", N_("Unallocated"), "money"),
+    Column("paid", N_("Paid"), "money"),
+    Column("unmet", N_("Unmet"), "money"),
+    Column("provisional", N_("Provisional"), "bool"),
 )
 ZERO = Decimal("0.00")
 
@@ -118,8 +142,8 @@ def programmes_table(book: Book) -> Table:
             }
         )
     summed = ("envelope", "allocated", "unallocated", "paid", "unmet")
-    totals: Row = {"programme": "Total", **{k: _sum(rows, k) for k in summed}}
-    return Table(TEXT["programmes_table"], PROGRAMME_COLUMNS, rows, totals)
+    totals: Row = {"programme": _("Total"), **{k: _sum(rows, k) for k in summed}}
+    return Table(_(TEXT["programmes_table"]), PROGRAMME_COLUMNS, rows, totals)
 
 
 def overview(site: Site, book: Book) -> str:
@@ -127,10 +151,10 @@ def overview(site: Site, book: Book) -> str:
     overdue = [r for r in book.match.rows if r.get("overdue") is True]
     key = figures(
         [
-            (TEXT["matched"], cell_text(m.get("matched"), "money"), "matched"),
-            (TEXT["paid"], cell_text(m.get("paid"), "money"), "paid"),
-            (TEXT["unmet"], cell_text(m.get("unmet"), "money"), "unmet"),
-            (TEXT["overdue"], cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
+            (_(TEXT["matched"]), cell_text(m.get("matched"), "money"), "matched"),
+            (_(TEXT["paid"]), cell_text(m.get("paid"), "money"), "paid"),
+            (_(TEXT["unmet"]), cell_text(m.get("unmet"), "money"), "unmet"),
+            (_(TEXT["overdue"]), cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
         ]
     )
     programmes = programmes_table(book)
@@ -138,24 +162,24 @@ def overview(site: Site, book: Book) -> str:
         _programme_chart(book, r, row) for r, row in zip(book.results, programmes.rows, strict=True)
     )
     body = (
-        heading(TEXT["overview"])
+        heading(_(TEXT["overview"]))
         + key
         + section(
             "programmes",
-            TEXT["programmes"],
+            _(TEXT["programmes"]),
             charts,
             table(programmes, "programmes-table", Look({"programme": to_programme("")})),
-            lead=TEXT["programmes_lead"],
+            lead=_(TEXT["programmes_lead"]),
         )
         + section(
             "commons",
-            TEXT["commons"],
+            _(TEXT["commons"]),
             table(_commons(book), "commons-table", Look(common_links(""))),
-            lead=TEXT["commons_lead"],
+            lead=_(TEXT["commons_lead"]),
         )
         + section(
             "match",
-            TEXT["match"],
+            _(TEXT["match"]),
             table(
                 book.match,
                 "match-table",
@@ -163,7 +187,7 @@ def overview(site: Site, book: Book) -> str:
             ),
         )
     )
-    return page(site, title=TEXT["overview"], body=body, current="overview")
+    return page(site, title=_(TEXT["overview"]), body=body, current="overview")
 
 
 def _programme_chart(book: Book, r: ProgrammeResult, row: Row) -> str:
@@ -171,52 +195,54 @@ def _programme_chart(book: Book, r: ProgrammeResult, row: Row) -> str:
     paid = row["paid"] if isinstance(row["paid"], Decimal) else ZERO
     # Overpaid, the bar runs past the envelope, with a mark where the envelope ends.
     parts = [
-        svg.Segment("paid", paid, TEXT["paid"]),
-        svg.Segment("unpaid", max(r.allocated - paid, ZERO), TEXT["unpaid"]),
-        svg.Segment("unallocated", r.unallocated, TEXT["unallocated"]),
+        svg.Segment("paid", paid, _(TEXT["paid"])),
+        svg.Segment("unpaid", max(r.allocated - paid, ZERO), _(TEXT["unpaid"])),
+        svg.Segment("unallocated", r.unallocated, _(TEXT["unallocated"])),
     ]
     envelope = cell_text(p.envelope, "money")
     funder = book.ledger.contributor.get(p.funder)
-    meta = esc(TEXT["programme_meta"]).format(
+    due = _due(book, p.id)
+    template = _(TEXT["programme_meta_due"] if due else TEXT["programme_meta"])
+    meta = esc(template).format(
         funder=esc(f"{funder.name} ({p.funder})" if funder else p.funder),
         allocation=esc(p.allocation),
-        ratio=esc(p.ratio),
+        ratio=esc(fmt.number(p.ratio)),
         start=day(p.start),
         end=day(p.end),
-    ) + _due(book, p.id)
-    badge = f' <span class="badge">{esc(TEXT["provisional"])}</span>' if r.provisional else ""
+        due=day(due) if due else "",
+    )
+    badge = f' <span class="badge">{esc(_(TEXT["provisional"]))}</span>' if r.provisional else ""
     note = (
-        f'<p class="note">{esc(TEXT["provisional_note"]).format(end=day(p.end))}</p>'
+        f'<p class="note">{esc(_(TEXT["provisional_note"])).format(end=day(p.end))}</p>'
         if r.provisional
         else ""
     )
+    chart = _(TEXT["chart"]).format(programme=p.id, envelope=envelope)
     return (
         f'<article class="programme" id="{esc(url(f"programme-{p.id}"))}">\n'
         f'<h3>{esc(p.name)} <span class="id">{esc(p.id)}</span>{badge}</h3>\n'
         f'<p class="meta">{meta}</p>\n'
-        + svg.stacked_bar(
-            parts, p.envelope, TEXT["chart"].format(programme=p.id, envelope=envelope)
-        )
-        + svg.legend(parts, (TEXT["envelope"], p.envelope))
+        + svg.stacked_bar(parts, p.envelope, chart)
+        + svg.legend(parts, (_(TEXT["envelope"]), p.envelope))
         + f"{note}</article>\n"
     )
 
 
-def _due(book: Book, programme: str) -> str:
-    """The due date of the programme's match rows (one date for all of them), or nothing."""
+def _due(book: Book, programme: str) -> date | None:
+    """The due date of the programme's match rows (one date for all of them), or None."""
     dues = {
         d
         for r in book.match.rows
         if r["programme"] == programme and isinstance(d := r["due"], date)
     }
-    return " · " + esc(TEXT["due"]).format(due=day(dues.pop())) if len(dues) == 1 else ""
+    return dues.pop() if len(dues) == 1 else None
 
 
 def _commons(book: Book) -> Table:
     status = book.status
     columns = tuple(c for c in status.columns if c.key != "need")
     rows = [r for r in status.rows if r.get("need") == ""]
-    return Table(TEXT["commons_table"], columns, rows, status.totals)
+    return Table(_(TEXT["commons_table"]), columns, rows, status.totals)
 
 
 def contribution_tables(
@@ -237,14 +263,16 @@ def contribution_tables(
     )
     every = report.contributions_table(book.results, all=True)
     refused = Table(
-        TEXT["not_matched"],
+        _(TEXT["not_matched"]),
         tuple(c for c in every.columns if c.key in REFUSED),
         _refused(every.rows),
-        notes=[TEXT["outside"]],
+        notes=[_(TEXT["outside"])],
     )
     seen = sorted({str(r["reason"]) for r in refused.rows})
-    reasons = "".join(f"<dt>{esc(k)}</dt><dd>{esc(REASONS.get(k, k))}</dd>" for k in seen)
-    legend = f'<h3>{esc(TEXT["reasons"])}</h3><dl class="reasons">{reasons}</dl>' if seen else ""
+    reasons = "".join(
+        f"<dt>{esc(k)}</dt><dd>{esc(_(REASONS[k]) if k in REASONS else k)}</dd>" for k in seen
+    )
+    legend = f'<h3>{esc(_(TEXT["reasons"]))}</h3><dl class="reasons">{reasons}</dl>' if seen else ""
     return (
         per_programme
         + table(refused, f"{key}-refused", Look(links, ("programme", "reason"), True, notes, hide))
@@ -279,20 +307,21 @@ OUTSIDE = ("before-start", "after-end")
 
 def _matched_title(r: ProgrammeResult) -> str:
     which = "matched_provisional" if r.provisional else "matched_by"
-    return TEXT[which].format(programme=r.programme.id)
+    return _(TEXT[which]).format(programme=r.programme.id)
 
 
 def contributions(site: Site, book: Book) -> str:
-    body = heading(TEXT["contributions"], TEXT["contributions_lead"])
+    body = heading(_(TEXT["contributions"]), _(TEXT["contributions_lead"]))
     body += contribution_tables(book, "", "contributions")
-    return page(site, title=TEXT["contributions"], body=body, current="contributions")
+    return page(site, title=_(TEXT["contributions"]), body=body, current="contributions")
 
 
 AGES = ((1, 30), (31, 90), (91, 180), (181, 365))
 AGE_COLUMNS = (
-    Column("age", "Age"),
-    Column("debts", "Debts", "int"),
-    Column("unmet", "Unmet", "money"),
+    # TRANSLATORS: the column of the ages of unmet debts: "Not yet due", "1–30 days overdue"...
+    Column("age", N_("Age")),
+    Column("debts", N_("Debts"), "int"),
+    Column("unmet", N_("Unmet"), "money"),
 )
 
 
@@ -304,7 +333,7 @@ def ageing_table(debts: Table) -> Table:
         if not isinstance(unmet, Decimal) or unmet <= 0 or not isinstance(days, int):
             continue
         buckets.setdefault(_age(days), []).append(r)
-    order = [TEXT["not_due"], *(_age(low) for low, _ in AGES), TEXT["over_year"]]
+    order = [_(TEXT["not_due"]), *(_age(low) for low, _high in AGES), _(TEXT["over_year"])]
     # `bucket` (not a column) keeps each age's colour whichever ages are present.
     rows: list[Row] = [
         {"age": age, "debts": len(buckets[age]), "unmet": _sum(buckets[age], "unmet"), "bucket": i}
@@ -312,17 +341,17 @@ def ageing_table(debts: Table) -> Table:
         if age in buckets
     ]
     count = sum(len(b) for b in buckets.values())
-    totals: Row = {"age": "Total", "debts": count, "unmet": _sum(rows, "unmet")}
-    return Table(TEXT["ageing"], AGE_COLUMNS, rows, totals)
+    totals: Row = {"age": _("Total"), "debts": count, "unmet": _sum(rows, "unmet")}
+    return Table(_(TEXT["ageing"]), AGE_COLUMNS, rows, totals)
 
 
 def _age(days: int) -> str:
     if days == 0:
-        return TEXT["not_due"]
+        return _(TEXT["not_due"])
     for low, high in AGES:
         if days <= high:
-            return TEXT["days"].format(low=low, high=high)
-    return TEXT["over_year"]
+            return _(TEXT["days"]).format(low=low, high=high)
+    return _(TEXT["over_year"])
 
 
 def obligations(site: Site, book: Book) -> str:
@@ -331,9 +360,9 @@ def obligations(site: Site, book: Book) -> str:
     ages = ageing_table(debts)
     key = figures(
         [
-            (TEXT["overdue_debts"], str(len(overdue)), "overdue"),
-            (TEXT["overdue_unmet"], cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
-            (TEXT["unmet"], cell_text((debts.totals or {}).get("unmet"), "money"), "unmet"),
+            (_(TEXT["overdue_debts"]), str(len(overdue)), "overdue"),
+            (_(TEXT["overdue_unmet"]), cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
+            (_(TEXT["unmet"]), cell_text((debts.totals or {}).get("unmet"), "money"), "unmet"),
         ]
     )
     parts = [
@@ -341,13 +370,17 @@ def obligations(site: Site, book: Book) -> str:
         for r in ages.rows
         if isinstance(v := r["unmet"], Decimal)
     ]
-    chart = svg.stacked_bar(parts, _sum(ages.rows, "unmet"), TEXT["ageing"]) + svg.legend(parts)
+    chart = svg.stacked_bar(parts, _sum(ages.rows, "unmet"), ages.title) + svg.legend(parts)
     links = {**common_links("", programme=False), "id": to_debt("")}
     body = (
-        heading(TEXT["obligations"], TEXT["obligations_lead"])
+        heading(_(TEXT["obligations"]), _(TEXT["obligations_lead"]))
         + key
         + section(
-            "ageing", TEXT["ageing"], chart, table(ages, "ageing-table"), lead=TEXT["ageing_lead"]
+            "ageing",
+            _(TEXT["ageing"]),
+            chart,
+            table(ages, "ageing-table"),
+            lead=_(TEXT["ageing_lead"]),
         )
         + section(
             "debts",
@@ -358,6 +391,6 @@ def obligations(site: Site, book: Book) -> str:
                 Look(links, facets=("type", "debtor", "common", "overdue"), filterable=True),
             ),
         )
-        + section("honour", TEXT["honour"], table(book.honour, "honour-table"))
+        + section("honour", _(TEXT["honour"]), table(book.honour, "honour-table"))
     )
-    return page(site, title=TEXT["obligations"], body=body, current="obligations")
+    return page(site, title=_(TEXT["obligations"]), body=body, current="obligations")

@@ -12,12 +12,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cofi.html.markup import esc
+from cofi.i18n import N_, _
 from cofi.render import human_cell
 
-# Every user-visible string of this module, for the gettext wrapping to come.
+# Every user-visible string of this module: marked here, translated where used (the
+# language is chosen after the modules are imported).
 TEXT = {
-    "part": "{label}: {amount}",
-    "mark": "the whole of {amount} ends here",
+    # TRANSLATORS: one part of a bar chart, e.g. "Paid by funders: 1,200.00".
+    "part": N_("{label}: {amount}"),
+    # TRANSLATORS: what a bar chart shows, for screen readers: its title, then its parts
+    # (each a "{label}: {amount}"), separated by semicolons.
+    "chart": N_("{title} — {parts}"),
+    # TRANSLATORS: the separator between the parts of a chart's description, after
+    # "{label}: {amount}" (French: " ; ", with a no-break space before the semicolon).
+    "separator": N_("; "),
+    "mark": N_("the whole of {amount} ends here"),
 }
 
 WIDTH = 1000  # viewBox units; the bar stretches to its container's width
@@ -42,14 +51,17 @@ def stacked_bar(segments: Sequence[Segment], total: Decimal, title: str, height:
     as nothing."""
     amounts = [max(s.amount, Decimal(0)) for s in segments]
     scale = max(total, sum(amounts, Decimal(0)))
-    words = "; ".join(TEXT["part"].format(label=s.label, amount=money(s.amount)) for s in segments)
-    label = f"{title} — {words}"
+    part = _(TEXT["part"])
+    words = _(TEXT["separator"]).join(
+        part.format(label=s.label, amount=money(s.amount)) for s in segments
+    )
+    label = _(TEXT["chart"]).format(title=title, parts=words)
     rects, x = [], Decimal(0)
     for s, amount in zip(segments, amounts, strict=True):
         if amount <= 0 or scale <= 0:
             continue
         width = amount / scale * WIDTH
-        tip = TEXT["part"].format(label=s.label, amount=money(s.amount))
+        tip = part.format(label=s.label, amount=money(s.amount))
         rects.append(
             f'<rect class="seg {esc(s.css)}" x="{x:.2f}" y="0" width="{width:.2f}" '
             f'height="{height}"><title>{esc(tip)}</title></rect>'
@@ -59,7 +71,7 @@ def stacked_bar(segments: Sequence[Segment], total: Decimal, title: str, height:
         at = total / scale * WIDTH
         rects.append(
             f'<line class="mark" x1="{at:.2f}" x2="{at:.2f}" y1="0" y2="{height}">'
-            f"<title>{esc(TEXT['mark'].format(amount=money(total)))}</title></line>"
+            f"<title>{esc(_(TEXT['mark']).format(amount=money(total)))}</title></line>"
         )
     return (
         f'<svg class="bar" viewBox="0 0 {WIDTH} {height}" preserveAspectRatio="none" '

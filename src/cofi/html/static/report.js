@@ -3,7 +3,8 @@
 (function () {
   "use strict";
 
-  // Every user-visible string of this script, for the translation to come.
+  // Every user-visible string of this script, in English; the page gives them in its
+  // language (data-text on <html>, written by cofi.html.markup from the gettext catalogue).
   var TEXT = {
     sortBy: "Sort by {column}",
     search: "Filter rows",
@@ -12,6 +13,12 @@
     no: "no",
     shown: "{shown} of {total} rows shown; totals are for all rows",
   };
+  try {
+    var given = JSON.parse(document.documentElement.getAttribute("data-text") || "{}");
+    Object.keys(TEXT).forEach(function (key) {
+      if (typeof given[key] === "string" && given[key]) TEXT[key] = given[key];
+    });
+  } catch (e) { /* a page without its words keeps the English */ }
   var NUMERIC = { money: true, int: true, ratio: true };
 
   function format(text, values) {
