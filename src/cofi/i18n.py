@@ -28,9 +28,7 @@ def language() -> str:
 def pick(explicit: str | None, env: Mapping[str, str]) -> str:
     """The language to use: `explicit` (--lang), else the first of LC_ALL, LC_MESSAGES,
     LANG that is set (as POSIX does), reduced to a language cofi has; else English."""
-    value = explicit or next(
-        (env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), ""
-    )
+    value = explicit or next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
     code = value.split(".")[0].split("_")[0].split("-")[0].lower()
     return code if code in LANGUAGES else "en"
 
@@ -42,9 +40,7 @@ def use(lang: str) -> None:
     if _language == "en":
         _translation = gettext.NullTranslations()
     else:
-        _translation = gettext.translation(
-            DOMAIN, LOCALE_DIR, languages=[_language], fallback=True
-        )
+        _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
 
 
 def _(message: str) -> str:

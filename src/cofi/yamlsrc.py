@@ -212,7 +212,7 @@ def parse_sized(path: str, size: int, read: Callable[[], bytes]) -> Document:
         doc.problem(
             "Y002",
             _("this file is {size} bytes; a record is at most {limit}").format(
-                size=format(size, ","), limit=format(MAX_BYTES, ",")
+                size=size, limit=MAX_BYTES
             ),
             (1, 1),
             _("a record file holds one record of a few lines; split or remove it"),
