@@ -191,3 +191,45 @@ def test_two_processes_at_once(tmp_path: Path) -> None:
     assert run(root, tmp_path / "c") == {"a": Decimal("1200"), "b": Decimal("300")}
     leftovers = [p.name for p in (tmp_path / "c").iterdir() if p.name.startswith(".tmp-")]
     assert leftovers == []
+
+
+def test_one_changed_file_writes_a_small_delta_not_the_whole_cache(tmp_path: Path) -> None:
+    files = {
+        **BASE,
+        **{
+            f"ledger/contributions/2026/x{i}.yaml": BASE["ledger/contributions/2026/b.yaml"]
+            for i in range(100)
+        },
+    }
+    root = write_ledger(tmp_path / "l", files)
+    age(root)
+    run(root, tmp_path / "c")
+    base = cache_file(tmp_path / "c", root)
+    before = base.read_bytes()
+    a = root / "ledger/contributions/2026/a.yaml"
+    a.write_text(a.read_text().replace("1200", "1250"))
+    assert run(root, tmp_path / "c")["a"] == Decimal("1250")
+    assert base.read_bytes() == before, "the base is left as it was"
+    delta = base.with_suffix(".delta.pickle")
+    assert 0 < delta.stat().st_size < len(before) // 10
+    # the next runs read base + delta: the change stays seen, the rest stays cached
+    (root / "ledger/contributions/2026/x7.yaml").unlink()
+    amounts = run(root, tmp_path / "c")
+    assert amounts["a"] == Decimal("1250") and "x7" not in amounts and len(amounts) == 101
+
+
+def test_a_delta_written_for_another_base_is_ignored(tmp_path: Path, reads: list[str]) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    a = root / "ledger/contributions/2026/a.yaml"
+    a.write_text(a.read_text().replace("1200", "1250"))
+    run(root, tmp_path / "c")  # a delta now holds a = 1250
+    base = cache_file(tmp_path / "c", root)
+    delta = base.with_suffix(".delta.pickle").read_bytes()
+    base.unlink()  # the next run writes a new base...
+    run(root, tmp_path / "c")
+    base.with_suffix(".delta.pickle").write_bytes(delta)  # ...and an old delta comes back
+    cache = RecordCache(base)
+    assert cache.token and cache.delta_ns == {}, "the stray delta is not applied"
+    assert cache.old == cache.base

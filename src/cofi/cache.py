@@ -58,38 +58,51 @@ def digest(data: bytes) -> bytes:
 
 
 class RecordCache:
-    """Reads the cache once, answers `get`, collects `put`, and `save`s when anything changed."""
+    """Reads the cache once, answers `get`, collects `put`, and `save`s when anything changed.
+
+    The cache is a base file and a small delta beside it: a run that changed a few
+    files writes only the delta (what differs from the base), so one changed file
+    costs about one file, not a rewrite of every record. When the delta grows past
+    a tenth of the base, the base is written afresh.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.delta_path = path.with_suffix(".delta.pickle")
         self.fingerprint = fingerprint()
+        self.base: Entries = {}
         self.old: Entries = {}
         self.new: Entries = {}
-        self.written_ns = 0
-        self.changed = False
+        self.token = ""
+        self.base_ns = 0
+        self.delta_ns: dict[str, int] = {}  # entries from the delta, with its write time
+        self.removed: set[str] = set()
         self._read()
 
     def _read(self) -> None:
-        try:
-            with open(self.path, "rb") as f:
-                self.written_ns = os.fstat(f.fileno()).st_mtime_ns
-                if f.read(len(_MAGIC)) != _MAGIC:
-                    return
-                stored_fingerprint, entries = pickle.load(f)
-        except Exception:  # missing, truncated, foreign: start afresh
-            self.changed = True
+        found = _load(self.path, self.fingerprint)
+        if found is None:
             return
-        if stored_fingerprint == self.fingerprint and isinstance(entries, dict):
-            self.old = entries
-        else:
-            self.changed = True
+        self.base_ns, (self.token, self.base) = found
+        self.old = dict(self.base)
+        delta = _load(self.delta_path, self.fingerprint)
+        if delta is None:
+            return
+        ns, (token, changed, removed) = delta
+        if token != self.token:  # a delta of another base: ignore it
+            return
+        self.old.update(changed)
+        self.delta_ns = dict.fromkeys(changed, ns)
+        for path in removed:
+            self.old.pop(path, None)
 
     def get(self, f: FileRef) -> Result | None:
         """What `f` held last time, if it provably has not changed since."""
         entry = self.old.get(f.path)
         if entry is None or f.stamp is None or entry[0] != f.stamp:
             return None
-        if f.stamp[1] >= self.written_ns - RACY_NS:
+        written = self.delta_ns.get(f.path, self.base_ns)
+        if f.stamp[1] >= written - RACY_NS:
             try:
                 same = digest(f.read()) == entry[1]
             except OSError:
@@ -105,22 +118,52 @@ class RecordCache:
         if f.stamp is None:
             return
         self.new[f.path] = (f.stamp, digest(content), result)
-        self.changed = True
 
     def save(self) -> None:
-        """Write the cache if anything changed; a cache that cannot be written is no error."""
-        if not self.changed and self.new.keys() == self.old.keys():
+        """Write what changed; a cache that cannot be written is no error."""
+        if self.new.keys() == self.old.keys() and all(
+            self.old[p] is e for p, e in self.new.items()
+        ):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pickle")
-        except OSError:
+        base = self.base
+        changed = {p: e for p, e in self.new.items() if base.get(p) is not e}
+        removed = [p for p in base if p not in self.new]
+        if self.token and len(changed) + len(removed) <= max(64, len(base) // 10):
+            _store(self.delta_path, (self.fingerprint, (self.token, changed, removed)))
             return
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(_MAGIC)
-                pickle.dump((self.fingerprint, self.new), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
+        token = os.urandom(8).hex()
+        if _store(self.path, (self.fingerprint, (token, self.new))):
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(self.delta_path)
+
+
+def _load(path: Path, fingerprint: str) -> tuple[int, Any] | None:
+    """(write time in ns, content) of a cache file of this code, else None."""
+    try:
+        with open(path, "rb") as f:
+            written = os.fstat(f.fileno()).st_mtime_ns
+            if f.read(len(_MAGIC)) != _MAGIC:
+                return None
+            stored, content = pickle.load(f)
+    except Exception:  # missing, truncated, foreign: start afresh
+        return None
+    return (written, content) if stored == fingerprint else None
+
+
+def _store(path: Path, content: object) -> bool:
+    """Replace `path` atomically, so that a reader at the same time sees a whole file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(_MAGIC)
+            pickle.dump(content, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
