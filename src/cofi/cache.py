@@ -84,14 +84,14 @@ class RecordCache:
         if found is None:
             return
         self.base_ns, (self.token, self.base) = found
-        self.old = dict(self.base)
+        self.old = self.base
         delta = _load(self.delta_path, self.fingerprint)
         if delta is None:
             return
         ns, (token, changed, removed) = delta
         if token != self.token:  # a delta of another base: ignore it
             return
-        self.old.update(changed)
+        self.old = {**self.base, **changed}
         self.delta_ns = dict.fromkeys(changed, ns)
         for path in removed:
             self.old.pop(path, None)
