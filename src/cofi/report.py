@@ -17,7 +17,7 @@ from typing import Literal
 from cofi import fmt
 from cofi.i18n import N_, _, ngettext
 from cofi.ledger import Ledger
-from cofi.matching import REASONS, ProgrammeResult, floor_cent
+from cofi.matching import ProgrammeResult, floor_cent
 from cofi.obligations import ZERO, HonourRate, Obligation
 
 Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
@@ -307,18 +307,12 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
     return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals)
 
 
-def money(value: Decimal) -> str:
-    """Plain machine form of an amount: `1234.50`."""
-    return f"{value.quantize(Decimal('0.01')):f}"
-
-
 __all__ = [
-    "REASONS",
     "Column",
     "Table",
     "contributions_table",
+    "honour_table",
     "match_table",
-    "money",
     "obligations_table",
     "status_table",
 ]
