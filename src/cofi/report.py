@@ -8,7 +8,7 @@ belongs to render.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,17 +43,22 @@ class Table:
         return [row.get(key) for row in self.rows]
 
 
+def total(rows: Iterable[Mapping[str, Cell]], key: str) -> Decimal:
+    """The sum of the amounts in column `key` (other cells are skipped)."""
+    out = ZERO
+    for r in rows:
+        value = r.get(key)
+        if isinstance(value, Decimal):
+            out += value
+    return out
+
+
 def _totals(
     rows: Sequence[dict[str, Cell]], keys: Iterable[str], label: tuple[str, str]
 ) -> dict[str, Cell]:
     totals: dict[str, Cell] = {label[0]: label[1]}
     for k in keys:
-        total = ZERO
-        for r in rows:
-            value = r[k]
-            if isinstance(value, Decimal):
-                total += value
-        totals[k] = total
+        totals[k] = total(rows, k)
     return totals
 
 
@@ -125,6 +130,48 @@ def programme_notes(results: Sequence[ProgrammeResult]) -> list[str]:
                 ).format(programme=p.id, end=fmt.day(p.end))
             )
     return notes
+
+
+PROGRAMME_COLUMNS = (
+    Column("programme", N_("Programme")),
+    Column("funder", N_("Funder")),
+    Column("allocation", N_("Allocation")),
+    Column("envelope", N_("Envelope"), "money"),
+    Column("allocated", N_("Allocated"), "money"),
+    Column("unallocated", N_("Unallocated"), "money"),
+    Column("paid", N_("Paid"), "money"),
+    Column("unmet", N_("Unmet"), "money"),
+    Column("provisional", N_("Provisional"), "bool"),
+)
+
+
+def programmes_table(results: Sequence[ProgrammeResult], match: Table) -> Table:
+    """One row per programme: its envelope, allocated and unallocated (as in `cofi match`'s
+    notes), paid and unmet (the sums of its rows in the match table)."""
+    rows: list[dict[str, Cell]] = []
+    for r in results:
+        p = r.programme
+        mine = [row for row in match.rows if row["programme"] == p.id]
+        rows.append(
+            {
+                "programme": p.id,
+                "funder": p.funder,
+                "allocation": p.allocation,
+                "envelope": p.envelope,
+                "allocated": r.allocated,
+                "unallocated": r.unallocated,
+                "paid": total(mine, "paid"),
+                "unmet": total(mine, "unmet"),
+                "provisional": r.provisional,
+            }
+        )
+    summed = ("envelope", "allocated", "unallocated", "paid", "unmet")
+    return Table(
+        _("Envelope of each programme"),
+        PROGRAMME_COLUMNS,
+        rows,
+        _totals(rows, summed, ("programme", _("Total"))),
+    )
 
 
 CONTRIBUTION_COLUMNS = (
@@ -314,5 +361,7 @@ __all__ = [
     "honour_table",
     "match_table",
     "obligations_table",
+    "programmes_table",
     "status_table",
+    "total",
 ]

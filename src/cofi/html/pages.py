@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -26,7 +25,8 @@ from cofi.html.markup import (
 )
 from cofi.i18n import N_, _
 from cofi.matching import REASONS, ProgrammeResult
-from cofi.report import Cell, Column, Table
+from cofi.obligations import ZERO
+from cofi.report import Column, Table, total
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).
@@ -41,7 +41,6 @@ TEXT = {
         "Each programme's envelope: what is matched and paid, matched and not yet paid, "
         "and left unallocated."
     ),
-    "programmes_table": N_("Envelope of each programme"),
     "unpaid": N_("Matched, not yet paid"),
     "unallocated": N_("Unallocated"),
     "envelope": N_("Envelope"),
@@ -100,51 +99,6 @@ TEXT = {
     "honour": N_("Honour rate"),
 }
 
-PROGRAMME_COLUMNS = (
-    Column("programme", N_("Programme")),
-    Column("funder", N_("Funder")),
-    Column("allocation", N_("Allocation")),
-    Column("envelope", N_("Envelope"), "money"),
-    Column("allocated", N_("Allocated"), "money"),
-    Column("unallocated", N_("Unallocated"), "money"),
-    Column("paid", N_("Paid"), "money"),
-    Column("unmet", N_("Unmet"), "money"),
-    Column("provisional", N_("Provisional"), "bool"),
-)
-ZERO = Decimal("0.00")
-
-
-def _sum(rows: list[Row], key: str) -> Decimal:
-    return sum((v for r in rows if isinstance(v := r.get(key), Decimal)), ZERO)
-
-
-def programmes_table(book: Book) -> Table:
-    """One row per programme: its envelope, allocated and unallocated (as in `cofi match`'s
-    notes), paid and unmet (the sums of its rows in the match table)."""
-    by_programme: dict[Cell, list[Row]] = defaultdict(list)
-    for row in book.match.rows:
-        by_programme[row["programme"]].append(row)
-    rows: list[Row] = []
-    for r in book.results:
-        p = r.programme
-        mine = by_programme[p.id]
-        rows.append(
-            {
-                "programme": p.id,
-                "funder": p.funder,
-                "allocation": p.allocation,
-                "envelope": p.envelope,
-                "allocated": r.allocated,
-                "unallocated": r.unallocated,
-                "paid": _sum(mine, "paid"),
-                "unmet": _sum(mine, "unmet"),
-                "provisional": r.provisional,
-            }
-        )
-    summed = ("envelope", "allocated", "unallocated", "paid", "unmet")
-    totals: Row = {"programme": _("Total"), **{k: _sum(rows, k) for k in summed}}
-    return Table(_(TEXT["programmes_table"]), PROGRAMME_COLUMNS, rows, totals)
-
 
 def overview(site: Site, book: Book) -> str:
     m = book.match.totals or {}
@@ -154,10 +108,10 @@ def overview(site: Site, book: Book) -> str:
             (_(TEXT["matched"]), cell_text(m.get("matched"), "money"), "matched"),
             (_(TEXT["paid"]), cell_text(m.get("paid"), "money"), "paid"),
             (_(TEXT["unmet"]), cell_text(m.get("unmet"), "money"), "unmet"),
-            (_(TEXT["overdue"]), cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
+            (_(TEXT["overdue"]), cell_text(total(overdue, "unmet"), "money"), "overdue"),
         ]
     )
-    programmes = programmes_table(book)
+    programmes = report.programmes_table(book.results, book.match)
     charts = "".join(
         _programme_chart(book, r, row) for r, row in zip(book.results, programmes.rows, strict=True)
     )
@@ -336,12 +290,12 @@ def ageing_table(debts: Table) -> Table:
     order = [_(TEXT["not_due"]), *(_age(low) for low, _high in AGES), _(TEXT["over_year"])]
     # `bucket` (not a column) keeps each age's colour whichever ages are present.
     rows: list[Row] = [
-        {"age": age, "debts": len(buckets[age]), "unmet": _sum(buckets[age], "unmet"), "bucket": i}
+        {"age": age, "debts": len(buckets[age]), "unmet": total(buckets[age], "unmet"), "bucket": i}
         for i, age in enumerate(order)
         if age in buckets
     ]
     count = sum(len(b) for b in buckets.values())
-    totals: Row = {"age": _("Total"), "debts": count, "unmet": _sum(rows, "unmet")}
+    totals: Row = {"age": _("Total"), "debts": count, "unmet": total(rows, "unmet")}
     return Table(_(TEXT["ageing"]), AGE_COLUMNS, rows, totals)
 
 
@@ -361,7 +315,7 @@ def obligations(site: Site, book: Book) -> str:
     key = figures(
         [
             (_(TEXT["overdue_debts"]), str(len(overdue)), "overdue"),
-            (_(TEXT["overdue_unmet"]), cell_text(_sum(overdue, "unmet"), "money"), "overdue"),
+            (_(TEXT["overdue_unmet"]), cell_text(total(overdue, "unmet"), "money"), "overdue"),
             (_(TEXT["unmet"]), cell_text((debts.totals or {}).get("unmet"), "money"), "unmet"),
         ]
     )
@@ -370,7 +324,7 @@ def obligations(site: Site, book: Book) -> str:
         for r in ages.rows
         if isinstance(v := r["unmet"], Decimal)
     ]
-    chart = svg.stacked_bar(parts, _sum(ages.rows, "unmet"), ages.title) + svg.legend(parts)
+    chart = svg.stacked_bar(parts, total(ages.rows, "unmet"), ages.title) + svg.legend(parts)
     links = {**common_links("", programme=False), "id": to_debt("")}
     body = (
         heading(_(TEXT["obligations"]), _(TEXT["obligations_lead"]))
