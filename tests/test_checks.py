@@ -355,12 +355,39 @@ def test_problems_come_sorted_by_path_line_and_column(ledger_dir):
             "commons/aa.yaml": "name: A\nnedds: []\n",
         },
     )
-    # b.yaml is broken, so its unknown contributor is not looked up
+    # b.yaml fails to load (amount, kind), and its unknown contributor is reported
+    # all the same, in the same run
     assert where(problems) == [
         ("commons/aa.yaml", 2, 1, "S001"),
         ("commons/zz.yaml", 2, 12, "R001"),
         ("ledger/contributions/a.yaml", 1, 7, "L007"),
         ("ledger/contributions/a.yaml", 3, 9, "R002"),
+        ("ledger/contributions/b.yaml", 2, 14, "R001"),
         ("ledger/contributions/b.yaml", 4, 9, "S003"),
         ("ledger/contributions/b.yaml", 5, 7, "S006"),
+    ]
+
+
+def test_references_of_a_file_that_fails_to_load_are_still_checked(ledger_dir):
+    # One run tells a contributor everything: the bad amount, the misspelt contributor,
+    # common, need and pledge, and the reversal's unknown target.
+    problems = problems_of(
+        ledger_dir,
+        {
+            C1: C("need: booking-v3\npledge: nope\n", who="la-ruch", amount="12,50"),
+            "ledger/disbursements/d1.yaml": "date: 2026-03-14\nprogramme: pilot\n"
+            "common: dokoss\namount: 1e3\n",
+            R1: "date: 2026-04-01\nreverses: nowhere\nnote: [not, text]\n",
+        },
+    )
+    assert [(p, line, code) for p, line, _, code in where(problems)] == [
+        (C1, 2, "R001"),  # contributor: la-ruch
+        (C1, 4, "S003"),  # amount: 12,50
+        (C1, 5, "R003"),  # need: booking-v3
+        (C1, 6, "R005"),  # pledge: nope
+        (R1, 2, "R006"),  # reverses: nowhere
+        (R1, 3, "S013"),  # note is a list
+        ("ledger/disbursements/d1.yaml", 2, "R004"),  # programme: pilot
+        ("ledger/disbursements/d1.yaml", 3, "R002"),  # common: dokoss
+        ("ledger/disbursements/d1.yaml", 4, "S003"),  # amount: 1e3
     ]

@@ -28,7 +28,7 @@ FORMAT = 1
 RACY_NS = 2_000_000_000
 """Two seconds: coarser than any file system's timestamps (FAT's are 2 s)."""
 _MAGIC = b"cofi-cache\n"
-_CODE = ("model.py", "yamlsrc.py", "loader.py", "problems.py", "cache.py")
+_CODE = ("model.py", "yamlsrc.py", "loader.py", "ledger.py", "problems.py", "cache.py")
 
 Result = tuple[Any, tuple[Problem, ...]]
 # path -> (stamp, content digest, result)

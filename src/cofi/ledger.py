@@ -38,6 +38,16 @@ def _no_positions(source: Source, path: KeyPath, key: bool) -> Source:
     return source
 
 
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """A record file that could not be read whole, and the well-formed ids it refers to
+    (field -> id): they are checked too, so that one run reports every problem."""
+
+    kind: str  # contribution, pledge, disbursement, reversal, programme, common, contributor
+    source: Source
+    refs: Mapping[str, str]
+
+
 @dataclass(frozen=True)
 class Ledger:
     """Records of each kind sorted by file path; where an id repeats, the first file wins."""
@@ -54,6 +64,7 @@ class Ledger:
     broken: frozenset[tuple[str, str]] = frozenset()
     """(kind, id) of files that exist but could not be read: references to them are not
     reported again as unknown, the file's own problems say what is wrong."""
+    partials: tuple[Partial, ...] = ()
     locator: Locator = field(default=_no_positions, repr=False, compare=False)
 
     @cached_property
@@ -111,6 +122,6 @@ class Ledger:
         r = self.reversal_of.get(entry_id)
         return r is not None and r.date <= as_of
 
-    def locate(self, record: Record, *path: str | int, key: bool = False) -> Source:
+    def locate(self, record: Record | Partial, *path: str | int, key: bool = False) -> Source:
         """Where a field of a record was written (the record's file when unknown)."""
         return self.locator(record.source, path, key)

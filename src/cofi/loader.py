@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from cofi import yamlsrc
 from cofi.bulk import bulk
 from cofi.i18n import N_, _
-from cofi.ledger import KeyPath, Ledger, Locator
+from cofi.ledger import KeyPath, Ledger, Locator, Partial
 from cofi.model import (
     LOADER_KEYS,
     Common,
@@ -215,6 +215,7 @@ def load_files(
     records: dict[str, list[Any]] = {k: [] for k in (*_KINDS, "reversal")}
     settings = Settings()
     broken: set[tuple[str, str]] = set()
+    partials: list[Partial] = []
     with bulk():  # see cofi.bulk: no garbage collection while loading
         for n, f in enumerate(files):
             if progress is not None and not n % 1024:
@@ -226,7 +227,10 @@ def load_files(
                 settings = value
             elif isinstance(value, Record):
                 records[_KIND_OF[type(value)]].append(value)
-            elif (folder := classify(f.path)) != SETTINGS:  # what the file should have held
+                continue
+            if isinstance(value, Partial):
+                partials.append(value)
+            if (folder := classify(f.path)) != SETTINGS:  # what the file should have held
                 kind = FOLDERS[str(folder)][0]
                 broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
     ledger = Ledger(
@@ -240,6 +244,7 @@ def load_files(
         disbursements=tuple(records["disbursement"]),
         reversals=tuple(records["reversal"]),
         broken=frozenset(broken),
+        partials=tuple(partials),
         locator=_locator(root, {f.path: f for f in files if f.stamp is None}),
     )
     return Loaded(ledger, problems, len(files))
@@ -359,8 +364,18 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
         record = model.model_validate(data)
     except ValidationError as e:
         problems.extend(_validation_problems(e, doc, model))
-        return None
+        failed = {err["loc"][0] for err in e.errors() if err["loc"]}
+        refs = {
+            k: str(v)
+            for k in _REFERENCES
+            if k not in failed and isinstance(v := data.get(k), str) and _ID.match(v)
+        }
+        return Partial("reversal" if model is Reversal else kind, data["source"], refs)
     return record if good_name else None
+
+
+_REFERENCES = ("contributor", "common", "need", "programme", "pledge", "funder", "reverses")
+"""The fields that name another record: checked even in a file that failed to load."""
 
 
 def _validation_problems(

@@ -89,6 +89,20 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger.locate(r, "date"),
                 _("date the reversal on or after the entry"),
             )
+    for p in ledger.partials:  # a reversal file with other mistakes: its target still counts
+        target_id = p.refs.get("reverses", "")
+        if (
+            p.kind == "reversal"
+            and target_id
+            and target_id not in ledger.entry
+            and ("entry", target_id) not in ledger.broken
+        ):
+            yield Problem(
+                "R006",
+                _("unknown entry '{target}'").format(target=target_id),
+                ledger.locate(p, "reverses"),
+                _("`reverses:` names the file (without .yaml) of the entry to cancel"),
+            )
 
 
 def not_in_future(ledger: Ledger, ctx: Context) -> Iterator[Problem]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Any
 
 from cofi.checks.context import Context
 from cofi.i18n import N_, _
-from cofi.ledger import Ledger
-from cofi.model import Contribution, Pledge, Record
+from cofi.ledger import Ledger, Partial
+from cofi.model import Record
 from cofi.problems import Problem
 
 # what is unknown -> (message, message with a suggestion): whole sentences, as N_ templates
@@ -43,7 +44,7 @@ def _unknown(
     value: str,
     known: Collection[str],
     ledger: Ledger,
-    record: Record,
+    record: Holder,
     *path: str | int,
     hint: str,
     common: str = "",
@@ -55,6 +56,23 @@ def _unknown(
     template = _(suggesting) if close else _(plain)
     message = template.format(value=value, close=close[0] if close else "", common=common)
     return Problem(code, message, ledger.locate(record, *path), hint)
+
+
+Holder = Record | Partial
+
+
+def _refs(
+    ledger: Ledger, records: Iterable[Any], field: str, *partial_kinds: str
+) -> Iterator[tuple[Holder, str]]:
+    """(record, id) for each `field` the records name, then the same for the files of
+    `partial_kinds` that failed to load: their references are checked all the same."""
+    for r in records:
+        value = getattr(r, field)
+        if value is not None:
+            yield r, value
+    for p in ledger.partials:
+        if p.kind in partial_kinds and (value := p.refs.get(field)) is not None:
+            yield p, value
 
 
 def _missing(ledger: Ledger, kind: str) -> Callable[[str], bool]:
@@ -77,25 +95,25 @@ _COMMON_HINT = N_("commons are the files of commons/: fix the id or add that fil
 def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.contributor
     missing = _missing(ledger, "contributor")
-    promised: tuple[Contribution | Pledge, ...] = (*ledger.contributions, *ledger.pledges)
-    for r in promised:
-        if missing(r.contributor):
+    promised = (*ledger.contributions, *ledger.pledges)
+    for r, value in _refs(ledger, promised, "contributor", "contribution", "pledge"):
+        if missing(value):
             yield _unknown(
                 "R001",
                 "contributor",
-                r.contributor,
+                value,
                 known,
                 ledger,
                 r,
                 "contributor",
                 hint=_(_CONTRIBUTOR_HINT),
             )
-    for p in ledger.programmes:
-        if missing(p.funder):
+    for p, funder in _refs(ledger, ledger.programmes, "funder", "programme"):
+        if missing(funder):
             yield _unknown(
                 "R001",
                 "contributor",
-                p.funder,
+                funder,
                 known,
                 ledger,
                 p,
@@ -121,10 +139,11 @@ def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
 def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.common
     missing = _missing(ledger, "common")
-    for r in ledger.amounts():
-        if missing(r.common):
+    entries = _refs(ledger, ledger.amounts(), "common", "contribution", "pledge", "disbursement")
+    for r, value in entries:
+        if missing(value):
             yield _unknown(
-                "R002", "common", r.common, known, ledger, r, "common", hint=_(_COMMON_HINT)
+                "R002", "common", value, known, ledger, r, "common", hint=_(_COMMON_HINT)
             )
     for p in ledger.programmes:
         if p.eligible.commons != "all":
@@ -145,34 +164,33 @@ def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
 
 
 def needs_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
-    for c in ledger.contributions:
-        common = ledger.common.get(c.common)
-        if c.need is None or common is None:
+    for c, need in _refs(ledger, ledger.contributions, "need", "contribution"):
+        named = c.refs.get("common", "") if isinstance(c, Partial) else getattr(c, "common", "")
+        common = ledger.common.get(named)
+        if common is None:
             continue
         needs = [n.id for n in common.needs]
-        if c.need not in needs:
+        if need not in needs:
             if needs:
                 hint = _(
                     "the needs of {common} are: {needs}; fix the id or remove the `need:` line"
-                ).format(common=c.common, needs=", ".join(needs))
+                ).format(common=named, needs=", ".join(needs))
             else:
                 hint = _(
                     "the needs of {common} are: none; fix the id or remove the `need:` line"
-                ).format(common=c.common)
-            yield _unknown(
-                "R003", "need", c.need, needs, ledger, c, "need", hint=hint, common=c.common
-            )
+                ).format(common=named)
+            yield _unknown("R003", "need", need, needs, ledger, c, "need", hint=hint, common=named)
 
 
 def programmes_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.programme
     missing = _missing(ledger, "programme")
-    for d in ledger.disbursements:
-        if missing(d.programme):
+    for d, value in _refs(ledger, ledger.disbursements, "programme", "disbursement"):
+        if missing(value):
             yield _unknown(
                 "R004",
                 "programme",
-                d.programme,
+                value,
                 known,
                 ledger,
                 d,
@@ -183,16 +201,12 @@ def programmes_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
 
 def pledges_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     known = ledger.pledge
-    for c in ledger.contributions:
-        if (
-            c.pledge is not None
-            and c.pledge not in known
-            and (("entry", c.pledge) not in ledger.broken)
-        ):
+    for c, pledge in _refs(ledger, ledger.contributions, "pledge", "contribution"):
+        if pledge not in known and ("entry", pledge) not in ledger.broken:
             yield _unknown(
                 "R005",
                 "pledge",
-                c.pledge,
+                pledge,
                 known,
                 ledger,
                 c,
