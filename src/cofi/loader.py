@@ -82,6 +82,8 @@ class FileRef:
     read: Callable[[], bytes]
     stamp: tuple[int, int, int] | None = None
     """(size, mtime in ns, inode) on disk: what changes when the file changes."""
+    folder: str = ""
+    """Its FOLDERS key (or SETTINGS), once `discover` or `select` has classified it."""
 
 
 def classify(path: str) -> str | Problem | None:
@@ -122,15 +124,21 @@ def classify(path: str) -> str | Problem | None:
 
 def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
     """Every record file under root, and the YAML files cofi would not read."""
-    return select(
-        FileRef(
-            rel, st.st_size, partial(_read_bytes, full), (st.st_size, st.st_mtime_ns, st.st_ino)
-        )
-        if st is not None
-        else FileRef(rel, 0, _not_a_file)
-        for top in ("commons", "ledger")
-        for rel, full, st in _walk(root / top, top)
-    )
+    found: list[FileRef] = []
+    problems: list[Problem] = []
+    for top in ("commons", "ledger"):
+        for rel, full, st in _walk(root / top, top):
+            where = classify(rel)
+            if isinstance(where, Problem):
+                problems.append(where)
+            elif where is None:
+                continue
+            elif st is None:
+                found.append(FileRef(rel, 0, _not_a_file, None, where))
+            else:
+                stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+                found.append(FileRef(rel, st.st_size, partial(_read_bytes, full), stamp, where))
+    return found, problems
 
 
 def _not_a_file() -> bytes:
@@ -146,7 +154,7 @@ def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
         if isinstance(where, Problem):
             problems.append(where)
         elif where is not None:
-            found.append(f)
+            found.append(replace(f, folder=where))
     return found, problems
 
 
@@ -230,7 +238,7 @@ def load_files(
                 continue
             if isinstance(value, Partial):
                 partials.append(value)
-            if (folder := classify(f.path)) != SETTINGS:  # what the file should have held
+            if (folder := f.folder or classify(f.path)) != SETTINGS:  # what it should have held
                 kind = FOLDERS[str(folder)][0]
                 broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
     ledger = Ledger(
@@ -279,7 +287,7 @@ BROKEN = "broken"
 def read_one(f: FileRef) -> tuple[Any, tuple[Problem, ...]]:
     """One file's record (Settings for the settings file; BROKEN when unusable) and problems."""
     problems: list[Problem] = []
-    folder = classify(f.path)
+    folder = f.folder or classify(f.path)
     if folder == SETTINGS:
         return _load_settings(f, problems) or BROKEN, tuple(problems)
     kind, model, _deep = FOLDERS[str(folder)]
