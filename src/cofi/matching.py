@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -259,12 +259,18 @@ def _date(c: Contribution) -> date:
     return c.date
 
 
-def match_all(ledger: Ledger, as_of: date) -> list[ProgrammeResult]:
-    """Each programme on its own, by id."""
+def match_all(
+    ledger: Ledger, as_of: date, only: Collection[str] | None = None
+) -> list[ProgrammeResult]:
+    """Each programme (or each of `only`) on its own, by id."""
     with bulk():
         todo = canonical(c for c in ledger.contributions if c.date <= as_of)
         programmes = sorted(ledger.programmes, key=lambda p: p.id)
-        return [match_programme(ledger, p, as_of, todo) for p in programmes]
+        return [
+            match_programme(ledger, p, as_of, todo)
+            for p in programmes
+            if only is None or p.id in only
+        ]
 
 
 def _first_come(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:

@@ -59,13 +59,11 @@ def _results(
     at: str | None,
     no_cache: bool,
 ) -> tuple[Ledger, date, list[ProgrammeResult]]:
-    from cofi.matching import canonical, match_programme
+    from cofi.matching import match_all
 
     ledger = open_checked(root, at, no_cache)
     when = resolve_date(as_of)
-    ids = pick_programmes(ledger, programme)
-    todo = canonical(c for c in ledger.contributions if c.date <= when)
-    return ledger, when, [match_programme(ledger, ledger.programme[i], when, todo) for i in ids]
+    return ledger, when, match_all(ledger, when, pick_programmes(ledger, programme))
 
 
 def _stamped(table: Table, when: date, root: Path | None, at: str | None) -> Table:
