@@ -174,7 +174,13 @@ def parse(path: str, raw: bytes) -> Document:
 # a character with a meaning in YAML — goes to libyaml. tests/test_flat.py holds the
 # two readers to the same result.
 _FLAT_LINE = re.compile(
-    r"(?:([a-z][a-z0-9_]*):(?: +([0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f ._/()+=€',@-]*?))?"
+    r"(?:([a-z][a-z0-9_]*):"
+    r"(?: +(?:"
+    # a plain scalar: no YAML indicator first, no `:` or `#` anywhere
+    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^\t:#]*?)"
+    # or a quoted one without escapes: double quotes and no backslash, or single quotes
+    r"|\"([^\"\\\t]*)\"|'([^'\t]*)'"
+    r"))?"
     r"|[ ]*(?:#.*)?) *\Z"
 )
 
@@ -191,8 +197,11 @@ def _flat(text: str) -> dict[str, Any] | None:
             continue
         if key in data:
             return None  # libyaml reports the repeated key where it stands
-        value = m.group(2)
-        data[key] = None if value is None or value in _NULLS else Bare(value)
+        plain, double, single = m.group(2, 3, 4)
+        if plain is not None:
+            data[key] = None if plain in _NULLS else Bare(plain)
+        else:
+            data[key] = double if double is not None else single
     return data or None
 
 
