@@ -233,3 +233,48 @@ def test_a_delta_written_for_another_base_is_ignored(tmp_path: Path, reads: list
     cache = RecordCache(base)
     assert cache.token and cache.delta_ns == {}, "the stray delta is not applied"
     assert cache.old == cache.base
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "root",
+    [REPO, *sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())],
+    ids=lambda p: p.name,
+)
+def test_records_read_back_from_the_cache_are_the_records_read_from_the_files(
+    root: Path, tmp_path: Path
+) -> None:
+    cold = validate(root, TODAY)
+    validate(root, TODAY, RecordCache(cache_file(tmp_path, root)))  # fills the cache
+    warm = validate(root, TODAY, RecordCache(cache_file(tmp_path, root)))
+    assert warm.problems == cold.problems
+    for kind in ("settings", "contributors", "commons", "programmes", "contributions",
+                 "pledges", "disbursements", "reversals"):  # fmt: skip
+        a, b = getattr(cold.ledger, kind), getattr(warm.ledger, kind)
+        assert a == b, kind
+        pairs = [(a, b)] if kind == "settings" else list(zip(a, b, strict=True))
+        for x, y in pairs:  # the same values, of the same types, all the way down
+            assert x.model_dump() == y.model_dump()
+            assert repr(x) == repr(y)
+
+
+def test_broken_files_and_their_problems_read_back_from_the_cache(tmp_path: Path) -> None:
+    files = {
+        **BASE,
+        "ledger/contributions/2026/bad.yaml": "date: 2026-02-30\ncontributor: la-ruch\n"
+        "common: dokos\namout: 1\n",
+        "ledger/contributions/2026/r.yaml": "date: 2026-04-01\nreverses: nowhere\nnote: [x]\n",
+    }
+    root = write_ledger(tmp_path / "l", files)
+    age(root)
+    cold = validate(root, TODAY)
+    validate(root, TODAY, RecordCache(cache_file(tmp_path / "c", root)))
+    warm = validate(root, TODAY, RecordCache(cache_file(tmp_path / "c", root)))
+    assert warm.problems == cold.problems
+    # bad.yaml: the date (S004), the unknown key (S001), the contributor (R001, from a file
+    # that failed to load); r.yaml: its target (R006) and its note (S013)
+    assert sorted(p.code for p in warm.problems) == ["R001", "R006", "S001", "S004", "S013"]
+    assert warm.ledger.partials == cold.ledger.partials
+    assert warm.ledger.broken == cold.ledger.broken

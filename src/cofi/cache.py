@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cofi import __version__, i18n
+from cofi.bulk import bulk
 from cofi.loader import FileRef
 from cofi.problems import Problem
 
@@ -80,6 +81,10 @@ class RecordCache:
         self._read()
 
     def _read(self) -> None:
+        with bulk():  # a million small objects: see cofi.bulk
+            self._read_files()
+
+    def _read_files(self) -> None:
         found = _load(self.path, self.fingerprint)
         if found is None:
             return
