@@ -204,7 +204,8 @@ def load(root: Path, cache: RecordCache | None = None, progress: Progress | None
 
     With a cache, files unchanged since the last run are not read again.
     """
-    files, problems = discover(root)
+    with bulk():
+        files, problems = discover(root)
     return load_files(str(root), files, problems, cache, progress)
 
 
