@@ -79,15 +79,15 @@ class History:
             shas[path] = item.hexsha
         return Tree(files, shas)
 
-    def working_tree(self, files: list[FileRef]) -> Tree:
-        """The blob ids the ledger's files on disk would have if committed now.
+    def working_tree(self, files: list[FileRef]) -> dict[str, str]:
+        """Path -> the blob id each of these files on disk would have if committed now.
 
         Through git itself (one process for all files), so that its filters apply:
         a checkout with CRLF line ends (Git for Windows) has changed nothing.
         """
         paths = [self.prefix + f.path for f in files]
         if not paths:
-            return Tree({}, {})
+            return {}
         out = subprocess.run(
             ["git", "hash-object", "--stdin-paths"],
             input="\n".join(paths) + "\n",
@@ -99,9 +99,7 @@ class History:
         shas = out.stdout.split()
         if out.returncode != 0 or len(shas) != len(files):
             raise GitError(_("git hash-object failed: {error}").format(error=out.stderr.strip()))
-        return Tree(
-            {f.path: f for f in files}, {f.path: s for f, s in zip(files, shas, strict=True)}
-        )
+        return {f.path: sha for f, sha in zip(files, shas, strict=True)}
 
     def merge_base(self, base: str, head: str) -> str:
         """Where the change forked from `base`: entries that `base` gained since are not

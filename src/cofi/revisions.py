@@ -8,7 +8,7 @@ from pathlib import Path
 from cofi import gitrules
 from cofi.checks import checked
 from cofi.history import History, Tree
-from cofi.loader import Loaded, discover, load_files, select
+from cofi.loader import FileRef, Loaded, discover, load_files, select
 
 
 def load_at(root: Path, rev: str) -> Loaded:
@@ -20,6 +20,13 @@ def load_at(root: Path, rev: str) -> Loaded:
 def _load_tree(root: Path, tree: Tree) -> Loaded:
     files, problems = select(tree.files.values())
     return load_files(str(root), files, problems)
+
+
+def _records(history: History, rev: str) -> tuple[list[FileRef], dict[str, str]]:
+    """The record files of commit `rev`, and their blob ids."""
+    tree = history.tree(rev)
+    files, _ = select(tree.files.values())
+    return files, {f.path: tree.shas[f.path] for f in files}
 
 
 def validate_at(root: Path, rev: str, today: date) -> Loaded:
@@ -40,23 +47,23 @@ def validate_change(
     history = History(root)
     base_rev = history.resolve(base)
     if head is None:
-        files, problems = discover(root)
-        loaded = load_files(str(root), files, problems)
-        head_tree = history.working_tree(files)
+        head_files, problems = discover(root)
+        head_shas = history.working_tree(head_files)
         head_rev = history.resolve("HEAD")
     else:
         head_rev = history.resolve(head)
         head_tree = history.tree(head_rev)
-        loaded = _load_tree(root, head_tree)
+        head_files, problems = select(head_tree.files.values())
+        head_shas = {f.path: head_tree.shas[f.path] for f in head_files}
+    loaded = load_files(str(root), head_files, problems)
     fork = history.merge_base(base_rev, head_rev)
-    fork_tree = history.tree(fork)
-    fork_files, _ = select(fork_tree.files.values())
-    base_files, _ = select(history.tree(base_rev).files.values())
-    head_shas = {f.path: head_tree.shas[f.path] for f in select(head_tree.files.values())[0]}
+    fork_files, fork_shas = _records(history, fork)
+    # Usually the branch forked from base's tip: then base is the fork, read once.
+    base_files = fork_files if fork == base_rev else _records(history, base_rev)[0]
     review = gitrules.Review(
         base=load_files(str(root), base_files, []).ledger,
         head=loaded.ledger,
-        changes=gitrules.diff({f.path: fork_tree.shas[f.path] for f in fork_files}, head_shas),
+        changes=gitrules.diff(fork_shas, head_shas),
         authors=history.authors(fork, head_rev),
         actor=actor,
         today=today,
