@@ -141,14 +141,11 @@ def parse(path: str, raw: bytes) -> Document:
         return doc
     if not _SUSPECT.isdisjoint(text) and _refuse_anchors_and_tags(doc, text):
         return doc
-    loader = _Composer(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
     except yaml.YAMLError as e:
         _syntax_problem(doc, e, text)
         return doc
-    finally:
-        loader.dispose()
     if node is None:
         doc.problem(
             "Y003", _("this file holds only comments"), (1, 1), _("write the record's fields")
