@@ -14,9 +14,9 @@ from cofi.cli.options import (
     Output,
     Root,
     fail,
-    open_cache,
     resolve_date,
     resolve_root,
+    validate_files,
 )
 from cofi.i18n import N_, _
 
@@ -108,11 +108,7 @@ def check(
     if base is None:
         if head is not None or actor is not None:
             raise fail(_("--head and --actor go with --base REV"))
-        from cofi.checks import validate
-        from cofi.cli.progress import LoadProgress
-
-        with LoadProgress() as progress:
-            loaded = validate(where, today, open_cache(where, no_cache), progress)
+        loaded = validate_files(where, today, no_cache)
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_change

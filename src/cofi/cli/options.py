@@ -13,6 +13,7 @@ from cofi.i18n import _
 
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
+    from cofi.loader import Loaded
 
 Root = Annotated[
     Path | None,
@@ -71,6 +72,15 @@ def _cache_dir() -> Path:
     if xdg := os.environ.get("XDG_CACHE_HOME"):
         return Path(xdg) / "cofi"
     return Path.home() / ".cache" / "cofi"
+
+
+def validate_files(where: Path, today: date, no_cache: bool) -> Loaded:
+    """The ledger on disk, checked, through the cache, with a progress bar on long loads."""
+    from cofi.checks import validate
+    from cofi.cli.progress import LoadProgress
+
+    with LoadProgress() as progress:
+        return validate(where, today, open_cache(where, no_cache), progress)
 
 
 def fail(message: str) -> typer.Exit:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import fail, open_cache, resolve_root
+from cofi.cli.options import fail, resolve_root, validate_files
 from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -56,11 +56,7 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
     when `cofi check` would report an error."""
     where = resolve_root(root)
     if at is None:
-        from cofi.checks import validate
-        from cofi.cli.progress import LoadProgress
-
-        with LoadProgress() as progress:
-            loaded = validate(where, date.today(), open_cache(where, no_cache), progress)
+        loaded = validate_files(where, date.today(), no_cache)
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_at
