@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from cofi import render, report
 from cofi.ledger import Ledger
 from cofi.matching import match_programme
-from cofi.model import Common, Contribution, Contributor, Programme, Reversal, Source
+from cofi.model import Common, Contribution, Contributor, Programme, Reversal
+from cofi.problems import Source
 
 SRC = Source("x.yaml")
 DAY0 = date(2026, 1, 1)

@@ -15,8 +15,8 @@ from typing import Literal
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.loader import FOLDERS, SETTINGS, classify
-from cofi.model import Contribution, Disbursement, Pledge, Programme, Record, Reversal, Source
-from cofi.problems import Problem
+from cofi.model import Contribution, Disbursement, Pledge, Programme, Record, Reversal
+from cofi.problems import Problem, Source
 
 Status = Literal["added", "modified", "deleted", "renamed"]
 _ENTRY_FOLDERS = frozenset({"ledger/contributions", "ledger/pledges", "ledger/disbursements"})

@@ -19,8 +19,8 @@ from cofi.model import (
     Record,
     Reversal,
     Settings,
-    Source,
 )
+from cofi.problems import Source
 
 R = TypeVar("R", bound=Record)
 KeyPath = tuple[str | int, ...]

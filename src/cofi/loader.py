@@ -33,9 +33,8 @@ from cofi.model import (
     Record,
     Reversal,
     Settings,
-    Source,
 )
-from cofi.problems import Problem
+from cofi.problems import Problem, Source
 
 if TYPE_CHECKING:
     from cofi.cache import RecordCache

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -21,18 +20,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from cofi.i18n import _
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Source:
-    """Where something was written: a path relative to the ledger root, 1-based line and column."""
-
-    path: str
-    line: int = 1
-    col: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+from cofi.problems import Source
 
 
 class Bare(str):

@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from cofi.model import Source
+
+@dataclass(frozen=True, slots=True, order=True)
+class Source:
+    """Where something was written: a path relative to the ledger root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
 
 Severity = Literal["error", "warning"]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cofi import fmt
 from cofi.i18n import _, ngettext
 from cofi.problems import Problem
-from cofi.report import Cell, Table
+from cofi.table import Cell, Table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

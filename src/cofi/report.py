@@ -9,38 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from cofi import fmt
 from cofi.i18n import N_, _, ngettext
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult, floor_cent
 from cofi.obligations import ZERO, HonourRate, Obligation
-
-Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
-Cell = Decimal | date | bool | str | int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    title: str
-    kind: Kind = "text"
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    columns: tuple[Column, ...]
-    rows: list[dict[str, Cell]]
-    totals: dict[str, Cell] | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def column(self, key: str) -> list[Cell]:
-        return [row.get(key) for row in self.rows]
+from cofi.table import Cell, Column, Table
 
 
 def total(rows: Iterable[Mapping[str, Cell]], key: str) -> Decimal:

@@ -19,8 +19,8 @@ from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cofi.i18n import _
-from cofi.model import Bare, Source
-from cofi.problems import Problem
+from cofi.model import Bare
+from cofi.problems import Problem, Source
 
 MAX_BYTES = 256 * 1024
 """A record is a few lines; a file this large is a mistake (or an attack), not a record."""

@@ -24,7 +24,7 @@ from cofi.i18n import N_, _
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
     from cofi.matching import ProgrammeResult
-    from cofi.report import Table
+    from cofi.table import Table
 
 Programme = Annotated[
     str | None,

@@ -15,7 +15,7 @@ from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
-    from cofi.report import Table
+    from cofi.table import Table
 
 
 class TableFormat(StrEnum):

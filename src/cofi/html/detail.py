@@ -28,7 +28,7 @@ from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
 from cofi.model import Common, Contribution
 from cofi.obligations import by_urgency
-from cofi.report import Table
+from cofi.table import Table
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from cofi import __version__, fmt, i18n
 from cofi.i18n import N_, _
 from cofi.render import human_cell, machine_cell
-from cofi.report import Cell, Column, Table
+from cofi.table import Cell, Column, Table
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).

@@ -26,7 +26,8 @@ from cofi.html.markup import (
 from cofi.i18n import N_, _
 from cofi.matching import REASONS, ProgrammeResult
 from cofi.obligations import ZERO
-from cofi.report import Column, Table, total
+from cofi.report import total
+from cofi.table import Column, Table
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).

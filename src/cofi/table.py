@@ -1,0 +1,37 @@
+"""A neutral table: columns and rows of typed cells, what every output format is made from.
+
+It lives apart from `cofi.report`, which fills it, so that a table kept by the
+memo can be read back and rendered without importing the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
+Cell = Decimal | date | bool | str | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Cell]]
+    totals: dict[str, Cell] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def column(self, key: str) -> list[Cell]:
+        return [row.get(key) for row in self.rows]
+
+
+__all__ = ["Cell", "Column", "Kind", "Table"]
