@@ -250,8 +250,8 @@ def test_f003_file_that_vanished_before_it_was_read(ledger_dir, monkeypatch):
     root = ledger_dir({**BASE, C1: C()})
     real_discover = cofi.loader.discover
 
-    def discover_then_delete(where):
-        found = real_discover(where)
+    def discover_then_delete(where, listing=None):
+        found = real_discover(where, listing)
         (root / C1).unlink()
         return found
 

@@ -4,8 +4,9 @@ Never wrong, or not used: an entry is reused only when the file's size,
 modification time (ns) and inode are those it had, and the cache was written
 by this very code (a fingerprint of cofi's version and of the modules that
 read files). Like git's index, an entry whose file was modified less than
-`RACY_NS` before the cache was written cannot be told apart from a later edit
-in the same clock tick: its content digest is compared instead. A cache that
+`RACY_NS` before the run that cached it started (so before it read the file)
+cannot be told apart from a later edit in the same clock tick: its content
+digest is compared instead. A cache that
 cannot be read (truncated, foreign, older) is ignored and rebuilt; it is
 replaced atomically, so two processes at once only ever see whole caches.
 """
@@ -17,17 +18,19 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cofi import __version__, i18n
 from cofi.bulk import bulk
-from cofi.loader import FileRef
+from cofi.listing import RACY_NS
 from cofi.problems import Problem
 
-FORMAT = 1
-RACY_NS = 2_000_000_000
-"""Two seconds: coarser than any file system's timestamps (FAT's are 2 s)."""
+if TYPE_CHECKING:
+    from cofi.loader import FileRef
+
+FORMAT = 2
 _MAGIC = b"cofi-cache\n"
 _CODE = ("model.py", "yamlsrc.py", "loader.py", "ledger.py", "problems.py", "cache.py")
 
@@ -71,12 +74,13 @@ class RecordCache:
         self.path = path
         self.delta_path = path.with_suffix(".delta.pickle")
         self.fingerprint = fingerprint()
+        self.started = time.time_ns()  # before this run reads any file
         self.base: Entries = {}
         self.old: Entries = {}
         self.new: Entries = {}
         self.token = ""
-        self.base_ns = 0
-        self.delta_ns: dict[str, int] = {}  # entries from the delta, with its write time
+        self.base_ns = 0  # when the run that wrote the base started
+        self.delta_ns: dict[str, int] = {}  # entries from the delta, with its run's start
         self.removed: set[str] = set()
         self._read()
 
@@ -85,15 +89,15 @@ class RecordCache:
             self._read_files()
 
     def _read_files(self) -> None:
-        found = _load(self.path, self.fingerprint)
+        found = load(self.path, self.fingerprint)
         if found is None:
             return
-        self.base_ns, (self.token, self.base) = found
+        self.token, self.base_ns, self.base = found
         self.old = self.base
-        delta = _load(self.delta_path, self.fingerprint)
+        delta = load(self.delta_path, self.fingerprint)
         if delta is None:
             return
-        ns, (token, changed, removed) = delta
+        token, ns, changed, removed = delta
         if token != self.token:  # a delta of another base: ignore it
             return
         self.old = {**self.base, **changed}
@@ -134,29 +138,29 @@ class RecordCache:
         changed = {p: e for p, e in self.new.items() if base.get(p) is not e}
         removed = [p for p in base if p not in self.new]
         if self.token and len(changed) + len(removed) <= max(64, len(base) // 10):
-            _store(self.delta_path, (self.fingerprint, (self.token, changed, removed)))
+            store(self.delta_path, self.fingerprint, (self.token, self.started, changed, removed))
             return
         token = os.urandom(8).hex()
-        if _store(self.path, (self.fingerprint, (token, self.new))):
+        if store(self.path, self.fingerprint, (token, self.started, self.new)):
             with contextlib.suppress(OSError):
                 os.unlink(self.delta_path)
 
 
-def _load(path: Path, fingerprint: str) -> tuple[int, Any] | None:
-    """(write time in ns, content) of a cache file of this code, else None."""
+def load(path: Path, fingerprint: str) -> Any | None:
+    """What `store` put in a cache file with this fingerprint, else None."""
     try:
         with open(path, "rb") as f:
-            written = os.fstat(f.fileno()).st_mtime_ns
             if f.read(len(_MAGIC)) != _MAGIC:
                 return None
             stored, content = pickle.load(f)
     except Exception:  # missing, truncated, foreign: start afresh
         return None
-    return (written, content) if stored == fingerprint else None
+    return content if stored == fingerprint else None
 
 
-def _store(path: Path, content: object) -> bool:
-    """Replace `path` atomically, so that a reader at the same time sees a whole file."""
+def store(path: Path, fingerprint: str, content: object) -> bool:
+    """Replace `path` atomically, so that a reader at the same time sees a whole file;
+    a cache that cannot be written is no error (False)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
@@ -165,7 +169,7 @@ def _store(path: Path, content: object) -> bool:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(_MAGIC)
-            pickle.dump(content, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((fingerprint, content), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
     except OSError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -22,6 +22,7 @@ from cofi import yamlsrc
 from cofi.bulk import bulk
 from cofi.i18n import N_, _
 from cofi.ledger import KeyPath, Ledger, Locator, Partial
+from cofi.listing import NOT_A_FILE, Listing, walk
 from cofi.model import (
     LOADER_KEYS,
     Common,
@@ -121,22 +122,22 @@ def classify(path: str) -> str | Problem | None:
     return None
 
 
-def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
-    """Every record file under root, and the YAML files cofi would not read."""
+def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef], list[Problem]]:
+    """Every record file under root (as `listing` saw them, else as a new walk sees them),
+    and the YAML files cofi would not read."""
     found: list[FileRef] = []
     problems: list[Problem] = []
-    for top in ("commons", "ledger"):
-        for rel, full, st in _walk(root / top, top):
-            where = classify(rel)
-            if isinstance(where, Problem):
-                problems.append(where)
-            elif where is None:
-                continue
-            elif st is None:
-                found.append(FileRef(rel, 0, _not_a_file, None, where))
-            else:
-                stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-                found.append(FileRef(rel, st.st_size, partial(_read_bytes, full), stamp, where))
+    for rel, size, mtime_ns, inode in (listing or walk(root)).found:
+        where = classify(rel)
+        if isinstance(where, Problem):
+            problems.append(where)
+        elif where is None:
+            continue
+        elif size == NOT_A_FILE:
+            found.append(FileRef(rel, 0, _not_a_file, None, where))
+        else:
+            read = partial(_read_bytes, os.path.join(root, rel))
+            found.append(FileRef(rel, size, read, (size, mtime_ns, inode), where))
     return found, problems
 
 
@@ -162,24 +163,6 @@ def _read_bytes(full: str) -> bytes:
         return f.read()
 
 
-def _walk(top: Path, rel: str) -> Iterator[tuple[str, str, os.stat_result | None]]:
-    """Files below `top`; what is neither a file nor a folder comes without a stat."""
-    try:
-        entries = list(os.scandir(top))
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for e in entries:
-        if e.name.startswith("."):
-            continue
-        path = f"{rel}/{e.name}"
-        if e.is_dir():
-            yield from _walk(Path(e.path), path)
-        elif e.is_file():
-            yield path, e.path, e.stat()
-        else:
-            yield path, e.path, None
-
-
 def _unexpected(path: str, message: str, hint: str, **values: str) -> Problem:
     """F002, from a translated `message` and `hint` filled with `values`."""
     return Problem("F002", message.format(**values), Source(path), hint.format(**values))
@@ -198,13 +181,19 @@ Progress = Callable[[int, int], None]
 """Told (files done, files in all) now and then during a load, for a progress bar."""
 
 
-def load(root: Path, cache: RecordCache | None = None, progress: Progress | None = None) -> Loaded:
-    """Read every file of the ledger at `root`; the problems are not yet sorted.
+def load(
+    root: Path,
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+    listing: Listing | None = None,
+) -> Loaded:
+    """Read every file of the ledger at `root` (those `listing` found, if given); the
+    problems are not yet sorted.
 
     With a cache, files unchanged since the last run are not read again.
     """
     with bulk():
-        files, problems = discover(root)
+        files, problems = discover(root, listing)
     return load_files(str(root), files, problems, cache, progress)
 
 

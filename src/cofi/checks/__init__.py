@@ -20,6 +20,7 @@ from cofi.problems import Problem, sorted_problems
 
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
+    from cofi.listing import Listing
 
 Check = Callable[[Ledger, Context], Iterable[Problem]]
 
@@ -47,10 +48,15 @@ def run(ledger: Ledger, today: date) -> list[Problem]:
 
 
 def validate(
-    root: Path, today: date, cache: RecordCache | None = None, progress: Progress | None = None
+    root: Path,
+    today: date,
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+    listing: Listing | None = None,
 ) -> Loaded:
-    """Load the ledger at `root` and check it: every problem, sorted by place."""
-    loaded = load(root, cache, progress)
+    """Load the ledger at `root` (the files `listing` found, if given) and check it:
+    every problem, sorted by place."""
+    loaded = load(root, cache, progress, listing)
     if cache is not None:
         cache.save()
     return checked(loaded, today)

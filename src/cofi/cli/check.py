@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,12 +13,16 @@ from cofi.cli.options import (
     NoCache,
     Output,
     Root,
+    WorkingTree,
     fail,
     resolve_date,
     resolve_root,
-    validate_files,
 )
 from cofi.i18n import N_, _
+
+if TYPE_CHECKING:
+    from cofi.loader import Loaded
+    from cofi.problems import Problem
 
 
 class CheckFormat(StrEnum):
@@ -108,16 +112,18 @@ def check(
     if base is None:
         if head is not None or actor is not None:
             raise fail(_("--head and --actor go with --base REV"))
-        loaded = validate_files(where, today, no_cache)
+        tree = WorkingTree(where, no_cache)
+        problems, files = tree.remember(
+            ("check", today.isoformat()), lambda: _found(tree.validate(today))
+        )
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_change
 
         try:
-            loaded = validate_change(where, today, base, head, actor)
+            problems, files = _found(validate_change(where, today, base, head, actor))
         except GitError as e:
             raise fail(str(e)) from None
-    problems = loaded.problems
     body = {
         CheckFormat.text: render.problems_text,
         CheckFormat.github: render.problems_github,
@@ -126,14 +132,19 @@ def check(
     }[format](problems)
     if summary is not None:
         with open(summary, "a", encoding="utf-8") as f:
-            f.write(render.problems_markdown(problems, loaded.files))
+            f.write(render.problems_markdown(problems, files))
     if output is not None:
         output.write_text(body, encoding="utf-8")
     elif body:
         typer.echo(body, nl=False)
-    typer.echo(render.summary(problems, loaded.files), err=True)
+    typer.echo(render.summary(problems, files), err=True)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
+
+
+def _found(loaded: Loaded) -> tuple[list[Problem], int]:
+    """What `cofi check` reports of a load: its problems and how many files it read."""
+    return loaded.problems, loaded.files
 
 
 SCHEMA_HELP = N_(

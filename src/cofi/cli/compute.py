@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import AsOf, NoCache, Output, Root, fail, resolve_date, resolve_root
+from cofi.cli.options import (
+    AsOf,
+    NoCache,
+    Output,
+    Root,
+    WorkingTree,
+    fail,
+    resolve_date,
+    resolve_root,
+)
 from cofi.cli.output import (
     CsvDialect,
     Dialect,
@@ -18,6 +28,7 @@ from cofi.cli.output import (
     emit,
     open_checked,
     pick_programmes,
+    without_errors,
 )
 from cofi.i18n import N_, _
 
@@ -66,6 +77,32 @@ def _results(
     return ledger, when, match_all(ledger, when, pick_programmes(ledger, programme))
 
 
+def _table(
+    root: Path | None,
+    as_of: str | None,
+    at: str | None,
+    no_cache: bool,
+    key: tuple[str, ...],
+    build: Callable[[Ledger, date], Table],
+) -> Table:
+    """`build`'s table of the checked ledger as of --as-of, stamped with its source.
+
+    From the working tree, a table computed from exactly these files, on the same
+    day and with the same options (`key`), is reused rather than computed again.
+    """
+    when = resolve_date(as_of)
+    if at is not None:
+        table = build(open_checked(root, at, no_cache), when)
+    else:
+        tree = WorkingTree(resolve_root(root), no_cache)
+        today = date.today()  # the checks refuse entries dated after it
+        table = tree.remember(
+            (*key, when.isoformat(), today.isoformat()),
+            lambda: build(without_errors(tree.validate(today)), when),
+        )
+    return _stamped(table, when, root, at)
+
+
 def _stamped(table: Table, when: date, root: Path | None, at: str | None) -> Table:
     """The table with a first note saying what it was computed from, for the record."""
     from cofi import fmt
@@ -105,15 +142,18 @@ def match(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    from cofi import report
-    from cofi.obligations import match_obligations
+    def build(ledger: Ledger, when: date) -> Table:
+        from cofi import report
+        from cofi.matching import match_all
+        from cofi.obligations import match_obligations
 
-    ledger, when, results = _results(root, as_of, programme, at, no_cache)
-    if by is By.contribution:
-        table = report.contributions_table(results, all=all)
-    else:
-        table = report.match_table(results, match_obligations(ledger, results))
-    emit(_stamped(table, when, root, at), format, output, csv_dialect)
+        results = match_all(ledger, when, pick_programmes(ledger, programme))
+        if by is By.contribution:
+            return report.contributions_table(results, all=all)
+        return report.match_table(results, match_obligations(ledger, results))
+
+    key = ("match", f"programme={programme}", f"by={by.value}", f"all={all}")
+    emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
 
 
 class ByDebt(StrEnum):
@@ -147,23 +187,26 @@ def obligations(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    from cofi import report
-    from cofi.obligations import (
-        by_urgency,
-        honour_rates,
-        match_obligations,
-        pledge_obligations,
-    )
+    def build(ledger: Ledger, when: date) -> Table:
+        from cofi import report
+        from cofi.matching import match_all
+        from cofi.obligations import (
+            by_urgency,
+            honour_rates,
+            match_obligations,
+            pledge_obligations,
+        )
 
-    ledger, when, results = _results(root, as_of, programme, at, no_cache)
-    rows = match_obligations(ledger, results)
-    if programme is None:
-        rows += pledge_obligations(ledger, when)
-    if by is ByDebt.debtor:
-        table = report.honour_table(honour_rates(rows))
-    else:
-        table = report.obligations_table(by_urgency(rows), all=all)
-    emit(_stamped(table, when, root, at), format, output, csv_dialect)
+        results = match_all(ledger, when, pick_programmes(ledger, programme))
+        rows = match_obligations(ledger, results)
+        if programme is None:
+            rows += pledge_obligations(ledger, when)
+        if by is ByDebt.debtor:
+            return report.honour_table(honour_rates(rows))
+        return report.obligations_table(by_urgency(rows), all=all)
+
+    key = ("obligations", f"programme={programme}", f"by={by.value}", f"all={all}")
+    emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
 
 
 EXPLAIN_HELP = N_(
@@ -213,8 +256,12 @@ def status(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    from cofi import report
+    def build(ledger: Ledger, when: date) -> Table:
+        from cofi import report
+        from cofi.matching import match_all
 
-    ledger, when, results = _results(root, as_of, programme, at, no_cache)
-    table = report.status_table(ledger, results, when)
-    emit(_stamped(table, when, root, at), format, output, csv_dialect)
+        results = match_all(ledger, when, pick_programmes(ledger, programme))
+        return report.status_table(ledger, results, when)
+
+    key = ("status", f"programme={programme}")
+    emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)

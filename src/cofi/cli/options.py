@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -14,6 +15,8 @@ from cofi.i18n import _
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
     from cofi.loader import Loaded
+
+T = TypeVar("T")
 
 Root = Annotated[
     Path | None,
@@ -74,13 +77,36 @@ def _cache_dir() -> Path:
     return Path.home() / ".cache" / "cofi"
 
 
-def validate_files(where: Path, today: date, no_cache: bool) -> Loaded:
-    """The ledger on disk, checked, through the cache, with a progress bar on long loads."""
-    from cofi.checks import validate
-    from cofi.cli.progress import LoadProgress
+class WorkingTree:
+    """The ledger's files on disk, walked once; read through the record cache, and whole
+    results reused through the memo while no file changed (neither with --no-cache)."""
 
-    with LoadProgress() as progress:
-        return validate(where, today, open_cache(where, no_cache), progress)
+    def __init__(self, root: Path, no_cache: bool) -> None:
+        from cofi.bulk import bulk
+        from cofi.listing import walk
+
+        self.root = root
+        self.no_cache = no_cache
+        with bulk():
+            self.listing = walk(root)
+
+    def validate(self, today: date) -> Loaded:
+        """The ledger checked, with a progress bar on long loads."""
+        from cofi.checks import validate
+        from cofi.cli.progress import LoadProgress
+
+        cache = open_cache(self.root, self.no_cache)
+        with LoadProgress() as progress:
+            return validate(self.root, today, cache, progress, self.listing)
+
+    def remember(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """What `compute()` gave for `key` when the files were exactly as they are now,
+        else `compute()` (kept for next time)."""
+        if self.no_cache:
+            return compute()
+        from cofi.memo import Memo
+
+        return Memo(_cache_dir(), self.listing).remember(key, compute)
 
 
 def fail(message: str) -> typer.Exit:

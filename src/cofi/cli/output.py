@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import fail, resolve_root, validate_files
+from cofi.cli.options import WorkingTree, fail, resolve_root
 from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
+    from cofi.loader import Loaded
     from cofi.table import Table
 
 
@@ -56,7 +57,7 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
     when `cofi check` would report an error."""
     where = resolve_root(root)
     if at is None:
-        loaded = validate_files(where, date.today(), no_cache)
+        loaded = WorkingTree(where, no_cache).validate(date.today())
     else:
         from cofi.history import GitError
         from cofi.revisions import validate_at
@@ -65,6 +66,11 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
             loaded = validate_at(where, at, date.today())
         except GitError as e:
             raise fail(str(e)) from None
+    return without_errors(loaded)
+
+
+def without_errors(loaded: Loaded) -> Ledger:
+    """The loaded ledger, refused (exit 1) when `cofi check` would report an error."""
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         first = errors[0]

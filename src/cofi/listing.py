@@ -1,0 +1,77 @@
+"""The files under a ledger's root, as one walk saw them.
+
+The loader reads what the walk found, and the memo asks it whether anything
+changed since a result was computed. Light on purpose (no pydantic, no YAML):
+a run that finds nothing changed needs nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+
+TOPS = ("commons", "ledger")
+"""The folders records live in; nothing else under the root is read."""
+
+RACY_NS = 2_000_000_000
+"""Two seconds: coarser than any file system's timestamps (FAT's are 2 s).
+
+A file modified less than this before a run started could be modified again,
+unseen, within the same clock tick and with the same size: its stamp alone
+cannot vouch for its content (git calls such files "racy")."""
+
+Found = tuple[str, int, int, int]
+"""(path from the root, size, modification time in ns, inode); the size is NOT_A_FILE for
+what is neither a file nor a folder (a broken link, a pipe)."""
+NOT_A_FILE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    root: Path
+    found: list[Found]
+    started_ns: int
+    """The clock just before the walk: what was read after it is at least this recent."""
+
+    def digest(self) -> bytes:
+        """Changes when any file is added, removed, renamed or modified (its size,
+        modification time or inode), or when the walk met the files in another order."""
+        return hashlib.blake2b(marshal.dumps(self.found), digest_size=16).digest()
+
+    def settled(self) -> bool:
+        """True when no file was modified within RACY_NS of the walk, so that the stamp
+        of every file vouches for its content."""
+        newest = max(map(itemgetter(2), self.found), default=0)
+        return newest < self.started_ns - RACY_NS
+
+
+def walk(root: Path) -> Listing:
+    """Every file below the record folders of `root`."""
+    started = time.time_ns()
+    found: list[Found] = []
+    for top in TOPS:
+        _walk(os.path.join(root, top), top, found)
+    return Listing(root, found, started)
+
+
+def _walk(folder: str, rel: str, found: list[Found]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        path = f"{rel}/{e.name}"
+        if e.is_dir():
+            _walk(e.path, path, found)
+        elif e.is_file():
+            st = e.stat()
+            found.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
+        else:
+            found.append((path, NOT_A_FILE, 0, 0))

@@ -1,0 +1,91 @@
+"""Whole results of a command, reused while not one file of the ledger changed.
+
+What `cofi check` finds and what `cofi match` computes are pure functions of
+the ledger's files, the command's options and day, and cofi's own code. The
+memo keeps each result under all of these: the digest of the walk (every
+file's path, size, modification time in ns, inode and type), a key naming the
+command and its options, and a fingerprint of every module of cofi, its
+version and the message catalogue in use. A second run that finds the same
+walk reads one small file instead of the ledger.
+
+Never wrong, or not used: as in the record cache, a file modified less than
+RACY_NS before the run started could change again unseen within the same
+clock tick, so while any file is that young nothing is memoised. A memo file
+that cannot be read is ignored; at most KEEP of them are kept per ledger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cofi import __version__, cache, i18n
+from cofi.listing import Listing
+
+T = TypeVar("T")
+KEEP = 16
+
+
+def fingerprint() -> str:
+    """Changes with any module of cofi, its version and the language of its messages."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(f"{__version__}|{i18n.language()}".encode())
+    catalogue = i18n.LOCALE_DIR / i18n.language() / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    for path in [*sorted(here.rglob("*.py")), catalogue]:
+        if path.exists():
+            h.update(path.as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class Memo:
+    """The results kept for one ledger root, as its files are now."""
+
+    def __init__(self, folder: Path, listing: Listing) -> None:
+        self.folder = folder
+        root = str(listing.root.resolve())
+        self.prefix = "memo-" + hashlib.sha256(root.encode()).hexdigest()[:24]
+        self.fingerprint = fingerprint()
+        self.state = listing.digest()
+        self.usable = listing.settled()
+
+    def get(self, key: tuple[str, ...]) -> Any | None:
+        """The result stored under `key` for exactly these files, else None."""
+        if not self.usable:
+            return None
+        found = cache.load(self._path(key), self.fingerprint)
+        if found is None:
+            return None
+        state, stored_key, value = found
+        return value if (state, stored_key) == (self.state, key) else None
+
+    def put(self, key: tuple[str, ...], value: object) -> None:
+        if not self.usable:
+            return
+        if cache.store(self._path(key), self.fingerprint, (self.state, key, value)):
+            self._prune()
+
+    def remember(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """The stored result under `key`, or `compute()`'s, stored for next time."""
+        found = self.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        value = compute()
+        self.put(key, value)
+        return value
+
+    def _path(self, key: tuple[str, ...]) -> Path:
+        name = hashlib.sha256("\0".join(key).encode()).hexdigest()[:24]
+        return self.folder / f"{self.prefix}-{name}.pickle"
+
+    def _prune(self) -> None:
+        """Keep this ledger's KEEP most recently written memos (each day's date is a new key)."""
+        with contextlib.suppress(OSError):
+            mine = [e for e in os.scandir(self.folder) if e.name.startswith(self.prefix)]
+            mine.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+            for old in mine[KEEP:]:
+                os.unlink(old.path)
