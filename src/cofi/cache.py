@@ -129,7 +129,15 @@ class RecordCache:
         self.new[f.path] = (f.stamp, digest(content), result)
 
     def save(self) -> None:
-        """Write what changed; a cache that cannot be written is no error."""
+        """Write what changed, then let go of every entry: the ledger keeps the records it
+        needs, and the checks that follow run in less memory. A cache that cannot be
+        written is no error."""
+        try:
+            self._write()
+        finally:
+            self.base, self.old, self.new = {}, {}, {}
+
+    def _write(self) -> None:
         if self.new.keys() == self.old.keys() and all(
             self.old[p] is e for p, e in self.new.items()
         ):
@@ -148,14 +156,14 @@ class RecordCache:
 
 def load(path: Path, fingerprint: str) -> Any | None:
     """What `store` put in a cache file with this fingerprint, else None."""
+    header = _MAGIC + fingerprint.encode() + b"\n"
     try:
         with open(path, "rb") as f:
-            if f.read(len(_MAGIC)) != _MAGIC:
+            if f.read(len(header)) != header:  # another cofi's: not worth unpickling
                 return None
-            stored, content = pickle.load(f)
+            return pickle.load(f)
     except Exception:  # missing, truncated, foreign: start afresh
         return None
-    return content if stored == fingerprint else None
 
 
 def store(path: Path, fingerprint: str, content: object) -> bool:
@@ -168,8 +176,8 @@ def store(path: Path, fingerprint: str, content: object) -> bool:
         return False
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(_MAGIC)
-            pickle.dump((fingerprint, content), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(_MAGIC + fingerprint.encode() + b"\n")
+            pickle.dump(content, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
     except OSError:

@@ -60,18 +60,21 @@ def walk(root: Path) -> Listing:
 
 
 def _walk(folder: str, rel: str, found: list[Found]) -> None:
+    folders = []  # walked after this one, so that one directory is open at a time
     try:
-        entries = list(os.scandir(folder))
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                path = f"{rel}/{e.name}"
+                if e.is_dir():
+                    folders.append((e.path, path))
+                elif e.is_file():
+                    st = e.stat()
+                    found.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
+                else:
+                    found.append((path, NOT_A_FILE, 0, 0))
     except (FileNotFoundError, NotADirectoryError):
         return
-    for e in entries:
-        if e.name.startswith("."):
-            continue
-        path = f"{rel}/{e.name}"
-        if e.is_dir():
-            _walk(e.path, path, found)
-        elif e.is_file():
-            st = e.stat()
-            found.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
-        else:
-            found.append((path, NOT_A_FILE, 0, 0))
+    for full, path in folders:
+        _walk(full, path, found)

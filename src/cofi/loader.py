@@ -136,7 +136,7 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
         elif size == NOT_A_FILE:
             found.append(FileRef(rel, 0, _not_a_file, None, where))
         else:
-            read = partial(_read_bytes, os.path.join(root, rel))
+            read = partial(_read_bytes, root, rel)
             found.append(FileRef(rel, size, read, (size, mtime_ns, inode), where))
     return found, problems
 
@@ -158,8 +158,8 @@ def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
     return found, problems
 
 
-def _read_bytes(full: str) -> bytes:
-    with open(full, "rb") as f:
+def _read_bytes(root: str | Path, rel: str) -> bytes:
+    with open(os.path.join(root, rel), "rb") as f:
         return f.read()
 
 
@@ -368,7 +368,21 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
             if k not in failed and isinstance(v := data.get(k), str) and _ID.match(v)
         }
         return Partial("reversal" if model is Reversal else kind, data["source"], refs)
+    _share_fields_set(record)
     return record if good_name else None
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _share_fields_set(record: BaseModel) -> None:
+    """Give `record` the one set object of the field names it was given that records with
+    the same ones share: pydantic keeps such a set per record (some 700 bytes each), and a
+    ledger has a handful of distinct ones. Pickling keeps the sharing. Frozen models never
+    change the set (a copy gets its own)."""
+    given = record.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+    object.__setattr__(record, "__pydantic_fields_set__", shared)
 
 
 _REFERENCES = ("contributor", "common", "need", "programme", "pledge", "funder", "reverses")
@@ -515,8 +529,8 @@ def _locator(root: str, unstamped: dict[str, FileRef]) -> Locator:
         f = unstamped.get(path)
         try:
             if f is None:
-                full = Path(root) / path
-                f = FileRef(path, full.stat().st_size, partial(_read_bytes, str(full)))
+                size = os.stat(os.path.join(root, path)).st_size
+                f = FileRef(path, size, partial(_read_bytes, root, path))
             return yamlsrc.parse_sized(path, f.size, f.read)
         except OSError:
             return None

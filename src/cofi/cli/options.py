@@ -14,7 +14,9 @@ from cofi.i18n import _
 
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
+    from cofi.listing import Listing
     from cofi.loader import Loaded
+    from cofi.memo import Memo
 
 T = TypeVar("T")
 
@@ -84,29 +86,29 @@ class WorkingTree:
     def __init__(self, root: Path, no_cache: bool) -> None:
         from cofi.bulk import bulk
         from cofi.listing import walk
+        from cofi.memo import Memo
 
         self.root = root
         self.no_cache = no_cache
         with bulk():
-            self.listing = walk(root)
+            self.listing: Listing | None = walk(root)
+        self.memo: Memo | None = None if no_cache else Memo(_cache_dir(), self.listing)
 
     def validate(self, today: date) -> Loaded:
         """The ledger checked, with a progress bar on long loads."""
         from cofi.checks import validate
         from cofi.cli.progress import LoadProgress
 
+        # The load is the walk's last use: let it go with the load, not at the end of the run.
+        listing, self.listing = self.listing, None
         cache = open_cache(self.root, self.no_cache)
         with LoadProgress() as progress:
-            return validate(self.root, today, cache, progress, self.listing)
+            return validate(self.root, today, cache, progress, listing)
 
     def remember(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
         """What `compute()` gave for `key` when the files were exactly as they are now,
         else `compute()` (kept for next time)."""
-        if self.no_cache:
-            return compute()
-        from cofi.memo import Memo
-
-        return Memo(_cache_dir(), self.listing).remember(key, compute)
+        return compute() if self.memo is None else self.memo.remember(key, compute)
 
 
 def fail(message: str) -> typer.Exit:
