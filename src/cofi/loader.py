@@ -255,7 +255,7 @@ def _read_for_cache(f: FileRef, cache: RecordCache) -> tuple[Any, tuple[Problem,
         content = f.read()
     except OSError:
         return read_one(f)  # reports the problem
-    found = read_one(replace(f, read=lambda: content))
+    found = read_one(FileRef(f.path, f.size, lambda: content, f.stamp, f.folder))
     cache.put(f, content, found)
     return found
 
