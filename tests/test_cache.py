@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -278,3 +279,59 @@ def test_broken_files_and_their_problems_read_back_from_the_cache(tmp_path: Path
     assert sorted(p.code for p in warm.problems) == ["R001", "R006", "S001", "S004", "S013"]
     assert warm.ledger.partials == cold.ledger.partials
     assert warm.ledger.broken == cold.ledger.broken
+
+
+def test_a_racy_entry_is_vouched_for_by_its_content_not_its_stamp(tmp_path: Path) -> None:
+    """A file modified just before the run that cached it started could change again within
+    the same clock tick, keeping its whole stamp: its content decides. What counts is when
+    that run started (before it read the file), not when it wrote the cache: a slow run
+    writes its cache long after reading."""
+    path = tmp_path / "records.pickle"
+    first = RecordCache(path)
+    young = first.started - 1_000_000_000  # modified 1 s before the run: within RACY_NS
+    stamp = (10, young, 7, young)
+    before = loader.FileRef("ledger/x.yaml", 10, lambda: b"0123456789", stamp)
+    first.put(before, b"0123456789", ("held", ()))
+    first.save()
+    later = time.time_ns() + 60_000_000_000
+    os.utime(path, ns=(later, later))  # as if written a minute after the run started
+    same = RecordCache(path).get(before)
+    assert same == ("held", ())
+    edited = loader.FileRef("ledger/x.yaml", 10, lambda: b"9876543210", stamp)
+    assert RecordCache(path).get(edited) is None, "same stamp, other bytes: read again"
+
+
+def test_a_settled_entry_is_vouched_for_by_its_stamp(tmp_path: Path) -> None:
+    """Modified well before the run (10 s > RACY_NS): the stamp alone vouches, the file is
+    not even read."""
+    path = tmp_path / "records.pickle"
+    first = RecordCache(path)
+    old = first.started - 10_000_000_000
+    stamp = (10, old, 7, old)
+    first.put(loader.FileRef("ledger/x.yaml", 10, lambda: b"0123456789", stamp), b"0123456789",
+              ("held", ()))  # fmt: skip
+    first.save()
+
+    def unreadable() -> bytes:
+        raise AssertionError("a settled entry must not be read")
+
+    assert RecordCache(path).get(loader.FileRef("ledger/x.yaml", 10, unreadable, stamp)) == (
+        "held",
+        (),
+    )
+
+
+def test_an_edit_in_place_with_its_mtime_put_back_is_read_again(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    """Same size, same inode, the same mtime put back: the status change time tells."""
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    a = root / "ledger/contributions/2026/a.yaml"
+    st = a.stat()
+    a.write_text(a.read_text().replace("1200", "1300"))
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
+    reads.clear()
+    assert run(root, tmp_path / "c")["a"] == Decimal("1300")
+    assert reads == ["ledger/contributions/2026/a.yaml"]

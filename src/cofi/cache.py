@@ -1,14 +1,15 @@
 """A cache of what each file held, so that a second run reads only what changed.
 
 Never wrong, or not used: an entry is reused only when the file's size,
-modification time (ns) and inode are those it had, and the cache was written
-by this very code (a fingerprint of cofi's version and of the modules that
-read files). Like git's index, an entry whose file was modified less than
-`RACY_NS` before the run that cached it started (so before it read the file)
-cannot be told apart from a later edit in the same clock tick: its content
-digest is compared instead. A cache that
-cannot be read (truncated, foreign, older) is ignored and rebuilt; it is
-replaced atomically, so two processes at once only ever see whole caches.
+modification and status change times (ns) and inode are those it had, and
+the cache was written by this very code (a fingerprint of the modules that
+read files, cofi's version, Python's, pydantic's and PyYAML's). Like git's
+index, an entry whose file was modified less than `RACY_NS` before the run
+that cached it started (so before it read the file) cannot be told apart from
+a later edit in the same clock tick: its content digest is compared instead.
+A cache that cannot be read (truncated, foreign, older) is ignored and
+rebuilt; it is replaced atomically, so two processes at once only ever see
+whole caches.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import contextlib
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,19 +39,37 @@ _CODE = ("model.py", "yamlsrc.py", "loader.py", "ledger.py", "problems.py", "cac
 
 Result = tuple[Any, tuple[Problem, ...]]
 # path -> (stamp, content digest, result)
-Entries = dict[str, tuple[tuple[int, int, int], bytes, Result]]
+Entries = dict[str, tuple[tuple[int, int, int, int], bytes, Result]]
 
 
-def fingerprint() -> str:
-    """Changes whenever the code that turns a file into a record may have changed, and
-    with the language: problems are cached with their messages written out."""
-    h = hashlib.sha256(f"{__version__}|{FORMAT}|{i18n.language()}".encode())
+def fingerprint(code: Iterable[Path] | None = None) -> str:
+    """Changes whenever the code that turns a file into a record may have changed (cofi's
+    modules in `code`, by default those that read files; cofi's version; the versions of
+    Python, pydantic and PyYAML), and with the language: problems are kept with their
+    messages written out."""
     here = Path(__file__).parent
+    h = hashlib.sha256(f"{__version__}|{FORMAT}|{i18n.language()}|{sys.version}".encode())
+    h.update(_dependencies().encode())
     catalogue = i18n.LOCALE_DIR / i18n.language() / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
-    for path in [*(here / name for name in _CODE), catalogue]:
+    for path in [*(code or (here / name for name in _CODE)), catalogue]:
         if path.exists():
+            h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def _dependencies() -> str:
+    """The installed pydantic and PyYAML, by the names of their dist-info folders (which
+    carry their versions): a directory listing, not the 40 ms of importlib.metadata."""
+    names: list[str] = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            names += (
+                n
+                for n in os.listdir(entry or ".")
+                if n.endswith(".dist-info") and n.lower().startswith(("pydantic", "pyyaml"))
+            )
+    return "|".join(sorted(names))
 
 
 def cache_file(cache_dir: Path, root: Path) -> Path:

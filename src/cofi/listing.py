@@ -25,9 +25,12 @@ A file modified less than this before a run started could be modified again,
 unseen, within the same clock tick and with the same size: its stamp alone
 cannot vouch for its content (git calls such files "racy")."""
 
-Found = tuple[str, int, int, int]
-"""(path from the root, size, modification time in ns, inode); the size is NOT_A_FILE for
-what is neither a file nor a folder (a broken link, a pipe)."""
+Found = tuple[str, int, int, int, int]
+"""(path from the root, size, modification time in ns, inode, status change time in ns);
+the size is NOT_A_FILE for what is neither a file nor a folder (a broken link, a pipe).
+
+Like git's index, the status change time is there for a file edited in place whose
+modification time was then put back (`touch -d`, `cp -p`): that sets it to now."""
 NOT_A_FILE = -1
 
 
@@ -39,8 +42,8 @@ class Listing:
     """The clock just before the walk: what was read after it is at least this recent."""
 
     def digest(self) -> bytes:
-        """Changes when any file is added, removed, renamed or modified (its size,
-        modification time or inode), or when the walk met the files in another order."""
+        """Changes when any file is added, removed, renamed or modified (its size, times or
+        inode), or when the walk met the files in another order."""
         return hashlib.blake2b(marshal.dumps(self.found), digest_size=16).digest()
 
     def settled(self) -> bool:
@@ -71,9 +74,9 @@ def _walk(folder: str, rel: str, found: list[Found]) -> None:
                     folders.append((e.path, path))
                 elif e.is_file():
                     st = e.stat()
-                    found.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
+                    found.append((path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
                 else:
-                    found.append((path, NOT_A_FILE, 0, 0))
+                    found.append((path, NOT_A_FILE, 0, 0, 0))
     except (FileNotFoundError, NotADirectoryError):
         return
     for full, path in folders:

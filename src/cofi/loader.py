@@ -80,8 +80,8 @@ class FileRef:
     path: str
     size: int
     read: Callable[[], bytes]
-    stamp: tuple[int, int, int] | None = None
-    """(size, mtime in ns, inode) on disk: what changes when the file changes."""
+    stamp: tuple[int, int, int, int] | None = None
+    """(size, mtime in ns, inode, ctime in ns) on disk: what changes when the file changes."""
     folder: str = ""
     """Its FOLDERS key (or SETTINGS), once `discover` or `select` has classified it."""
 
@@ -127,7 +127,7 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
     and the YAML files cofi would not read."""
     found: list[FileRef] = []
     problems: list[Problem] = []
-    for rel, size, mtime_ns, inode in (listing or walk(root)).found:
+    for rel, size, mtime_ns, inode, ctime_ns in (listing or walk(root)).found:
         where = classify(rel)
         if isinstance(where, Problem):
             problems.append(where)
@@ -137,7 +137,7 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
             found.append(FileRef(rel, 0, _not_a_file, None, where))
         else:
             read = partial(_read_bytes, root, rel)
-            found.append(FileRef(rel, size, read, (size, mtime_ns, inode), where))
+            found.append(FileRef(rel, size, read, (size, mtime_ns, inode, ctime_ns), where))
     return found, problems
 
 

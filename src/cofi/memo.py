@@ -3,10 +3,11 @@
 What `cofi check` finds and what `cofi match` computes are pure functions of
 the ledger's files, the command's options and day, and cofi's own code. The
 memo keeps each result under all of these: the digest of the walk (every
-file's path, size, modification time in ns, inode and type), a key naming the
-command and its options, and a fingerprint of every module of cofi, its
-version and the message catalogue in use. A second run that finds the same
-walk reads one small file instead of the ledger.
+file's path, size, modification and status change times in ns, and inode), a
+key naming the command and its options, and a fingerprint of every module of
+cofi, its version, the message catalogue in use, and the versions of Python,
+pydantic and PyYAML. A second run that finds the same walk reads one small
+file instead of the ledger.
 
 Never wrong, or not used: as in the record cache, a file modified less than
 RACY_NS before the run started could change again unseen within the same
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cofi import __version__, cache, i18n
+from cofi import cache
 from cofi.listing import Listing
 
 T = TypeVar("T")
@@ -31,15 +32,9 @@ KEEP = 16
 
 
 def fingerprint() -> str:
-    """Changes with any module of cofi, its version and the language of its messages."""
-    here = Path(__file__).parent
-    h = hashlib.sha256(f"{__version__}|{i18n.language()}".encode())
-    catalogue = i18n.LOCALE_DIR / i18n.language() / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
-    for path in [*sorted(here.rglob("*.py")), catalogue]:
-        if path.exists():
-            h.update(path.as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+    """Changes with any module of cofi, its version, the language of its messages and the
+    versions of Python, pydantic and PyYAML."""
+    return cache.fingerprint(sorted(Path(__file__).parent.rglob("*.py")))
 
 
 class Memo:
@@ -57,11 +52,16 @@ class Memo:
         """The result stored under `key` for exactly these files, else None."""
         if not self.usable:
             return None
-        found = cache.load(self._path(key), self.fingerprint)
+        path = self._path(key)
+        found = cache.load(path, self.fingerprint)
         if found is None:
             return None
         state, stored_key, value = found
-        return value if (state, stored_key) == (self.state, key) else None
+        if (state, stored_key) != (self.state, key):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # pruning keeps the most recently used
+        return value
 
     def put(self, key: tuple[str, ...], value: object) -> None:
         if not self.usable:
@@ -79,11 +79,13 @@ class Memo:
         return value
 
     def _path(self, key: tuple[str, ...]) -> Path:
-        name = hashlib.sha256("\0".join(key).encode()).hexdigest()[:24]
+        # With the fingerprint, a French run and an English one (or two versions of cofi)
+        # each keep their own memo rather than overwriting each other's.
+        name = hashlib.sha256("\0".join((self.fingerprint, *key)).encode()).hexdigest()[:24]
         return self.folder / f"{self.prefix}-{name}.pickle"
 
     def _prune(self) -> None:
-        """Keep this ledger's KEEP most recently written memos (each day's date is a new key)."""
+        """Keep this ledger's KEEP most recently used memos (each day's date is a new key)."""
         with contextlib.suppress(OSError):
             mine = [e for e in os.scandir(self.folder) if e.name.startswith(self.prefix)]
             mine.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)

@@ -152,7 +152,7 @@ def match(
             return report.contributions_table(results, all=all)
         return report.match_table(results, match_obligations(ledger, results))
 
-    key = ("match", f"programme={programme}", f"by={by.value}", f"all={all}")
+    key = ("match", f"programme={programme!r}", f"by={by.value}", f"all={all}")
     emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
 
 
@@ -205,7 +205,7 @@ def obligations(
             return report.honour_table(honour_rates(rows))
         return report.obligations_table(by_urgency(rows), all=all)
 
-    key = ("obligations", f"programme={programme}", f"by={by.value}", f"all={all}")
+    key = ("obligations", f"programme={programme!r}", f"by={by.value}", f"all={all}")
     emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
 
 
@@ -263,5 +263,5 @@ def status(
         results = match_all(ledger, when, pick_programmes(ledger, programme))
         return report.status_table(ledger, results, when)
 
-    key = ("status", f"programme={programme}")
+    key = ("status", f"programme={programme!r}")
     emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
