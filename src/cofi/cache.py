@@ -33,13 +33,17 @@ from cofi.problems import Problem
 if TYPE_CHECKING:
     from cofi.loader import FileRef
 
-FORMAT = 2
+FORMAT = 3
+CHUNK = 8192
 _MAGIC = b"cofi-cache\n"
 _CODE = ("model.py", "yamlsrc.py", "loader.py", "ledger.py", "problems.py", "cache.py")
 
 Result = tuple[Any, tuple[Problem, ...]]
-# path -> (stamp, content digest, result)
-Entries = dict[str, tuple[tuple[int, int, int, int], bytes, Result]]
+Entry = tuple[int, int, int, int, bytes | None, Any, tuple[Problem, ...]]
+"""(*stamp, content digest, value, problems), flat: a hundred thousand of them are read
+back at once. The digest is kept only for a file that was racy when read; a settled
+file's stamp vouches for it on its own."""
+Entries = dict[str, Entry]
 
 
 def fingerprint(code: Iterable[Path] | None = None) -> str:
@@ -113,7 +117,8 @@ class RecordCache:
         found = load(self.path, self.fingerprint)
         if found is None:
             return
-        self.token, self.base_ns, self.base = found
+        self.token, self.base_ns, *chunks = found
+        self.base = {p: e for chunk in chunks for p, e in chunk}
         self.old = self.base
         delta = load(self.delta_path, self.fingerprint)
         if delta is None:
@@ -129,25 +134,26 @@ class RecordCache:
     def get(self, f: FileRef) -> Result | None:
         """What `f` held last time, if it provably has not changed since."""
         entry = self.old.get(f.path)
-        if entry is None or f.stamp is None or entry[0] != f.stamp:
+        if entry is None or f.stamp is None or entry[:4] != f.stamp:
             return None
         written = self.delta_ns.get(f.path, self.base_ns)
         if f.stamp[1] >= written - RACY_NS:
             try:
-                same = digest(f.read()) == entry[1]
+                same = entry[4] is not None and digest(f.read()) == entry[4]
             except OSError:
                 return None
             if not same:
                 return None
         self.new[f.path] = entry
-        return entry[2]
+        return entry[5], entry[6]
 
     def put(self, f: FileRef, content: bytes, result: Result) -> None:
         """Remember what `f` held when its bytes were `content` (files from git,
         without a stamp, are not cached)."""
         if f.stamp is None:
             return
-        self.new[f.path] = (f.stamp, digest(content), result)
+        racy = f.stamp[1] >= self.started - RACY_NS
+        self.new[f.path] = (*f.stamp, digest(content) if racy else None, *result)
 
     def save(self) -> None:
         """Write what changed, then let go of every entry: the ledger keeps the records it
@@ -167,27 +173,32 @@ class RecordCache:
         changed = {p: e for p, e in self.new.items() if base.get(p) is not e}
         removed = [p for p in base if p not in self.new]
         if self.token and len(changed) + len(removed) <= max(64, len(base) // 10):
-            store(self.delta_path, self.fingerprint, (self.token, self.started, changed, removed))
+            store(self.delta_path, self.fingerprint, self.token, self.started, changed, removed)
             return
         token = os.urandom(8).hex()
-        if store(self.path, self.fingerprint, (token, self.started, self.new)):
+        entries = list(self.new.items())
+        # In chunks, each its own pickle: the pickler remembers every object it wrote
+        # until the end of a pickle, which for the whole base would be a million.
+        chunks = [entries[i : i + CHUNK] for i in range(0, len(entries), CHUNK)]
+        if store(self.path, self.fingerprint, token, self.started, *chunks):
             with contextlib.suppress(OSError):
                 os.unlink(self.delta_path)
 
 
-def load(path: Path, fingerprint: str) -> Any | None:
-    """What `store` put in a cache file with this fingerprint, else None."""
+def load(path: Path, fingerprint: str) -> list[Any] | None:
+    """The parts `store` put in a cache file with this fingerprint, else None."""
     header = _MAGIC + fingerprint.encode() + b"\n"
     try:
         with open(path, "rb") as f:
             if f.read(len(header)) != header:  # another cofi's: not worth unpickling
                 return None
-            return pickle.load(f)
+            count = pickle.load(f)
+            return [pickle.load(f) for _ in range(count)]
     except Exception:  # missing, truncated, foreign: start afresh
         return None
 
 
-def store(path: Path, fingerprint: str, content: object) -> bool:
+def store(path: Path, fingerprint: str, *parts: object) -> bool:
     """Replace `path` atomically, so that a reader at the same time sees a whole file;
     a cache that cannot be written is no error (False)."""
     try:
@@ -198,7 +209,9 @@ def store(path: Path, fingerprint: str, content: object) -> bool:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(_MAGIC + fingerprint.encode() + b"\n")
-            pickle.dump(content, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(len(parts), out)
+            for part in parts:
+                pickle.dump(part, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
     except OSError:

@@ -66,7 +66,7 @@ class Memo:
     def put(self, key: tuple[str, ...], value: object) -> None:
         if not self.usable:
             return
-        if cache.store(self._path(key), self.fingerprint, (self.state, key, value)):
+        if cache.store(self._path(key), self.fingerprint, self.state, key, value):
             self._prune()
 
     def remember(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
