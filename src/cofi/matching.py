@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +26,7 @@ from cofi.ledger import Ledger
 from cofi.model import Contribution, Programme
 
 ZERO = Fraction(0)
+ONE = Fraction(1)
 
 # Why a contribution is not matched, in the order the rules are tried (marked for
 # translation; its users translate with `_(REASONS[code])`).
@@ -219,6 +220,7 @@ class Units:
 
 # An eligible contribution on its way: (contribution, ratio, raw, capped) in units.
 _Todo = tuple[Contribution, Fraction, int, int]
+_Pair = tuple[str, str]  # (contributor, common): the values pro-rata scales together
 
 
 def match_programme(
@@ -313,38 +315,144 @@ def _pro_rata(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:
     """Scale by contributor, then by common, then by envelope, when a total exceeds its bound.
 
     Every contribution of one (contributor, common) pair gets the same factors,
-    so the exact fractions are computed per pair, not per contribution.
+    so the exact fractions are computed per group and per pair, never per
+    contribution.
     """
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    pairs: dict[_Pair, int] = defaultdict(int)
     for c, _, _, capped in eligible:
         pairs[(c.contributor, c.common)] += capped
-    cuts: dict[tuple[str, str], list[Cut]] = {pair: [] for pair in pairs}
-    factor: dict[tuple[str, str], Fraction] = dict.fromkeys(pairs, Fraction(1))
 
-    def scale(rule: str, bound: Decimal | None, group: Callable[[tuple[str, str]], str]) -> None:
-        if bound is None:
-            return
-        limit = units.amount(bound)
-        totals: dict[str, Fraction] = defaultdict(Fraction)
-        for pair, amount in pairs.items():
-            totals[group(pair)] += amount * factor[pair]
-        for pair in pairs:
-            total = totals[group(pair)]
-            if total > limit:
-                cuts[pair].append(Cut(rule, limit, total))
-                factor[pair] *= Fraction(limit) / total
+    by_contributor: dict[str, Fraction] = defaultdict(Fraction)
+    for (contributor, _), amount in pairs.items():
+        by_contributor[contributor] += amount
+    contributors = _scaling("per_contributor", p.caps.per_contributor, units, by_contributor)
 
-    scale("per_contributor", p.caps.per_contributor, lambda pair: pair[0])
-    scale("per_common", p.caps.per_common, lambda pair: pair[1])
-    scale("envelope", p.envelope, lambda pair: "")
-    frozen = {pair: tuple(c) for pair, c in cuts.items()}
+    # Each contributor scaled down has its own ratio limit / total, so a common's
+    # total adds fractions with distinct denominators: see _exact_sum.
+    terms: dict[str, list[Fraction]] = defaultdict(list)
+    for (contributor, common), amount in pairs.items():
+        terms[common].append(amount * contributors.ratio(contributor))
+    by_common = {common: _exact_sum(values) for common, values in terms.items()}
+    commons = _scaling("per_common", p.caps.per_common, units, by_common)
+
+    # The envelope's one total is the sum of every pair's value after the per-common
+    # stage: the sum of what that stage left each common, a few terms, not one per pair.
+    envelope = _scaling("envelope", p.envelope, units, {"": commons.left})
+
+    # The per-common and envelope ratios have the largest terms but few distinct
+    # values: multiply them together (and from units to cents) once per common,
+    # then by each pair's contributor ratio, for the contributors scaled down.
+    to_cents = Fraction(100, units.unit)
+    later = {m: commons.ratio(m) * envelope.ratio("") * to_cents for m in by_common}
+    shared = {m: _Scale.of(f, (commons.cut(m), envelope.cut(""))) for m, f in later.items()}
+    scales: dict[_Pair, _Scale] = {}
+    for contributor, common in pairs:
+        cut = contributors.cut(contributor)
+        if cut is None:
+            scales[(contributor, common)] = shared[common]
+        else:
+            factor = contributors.ratio(contributor) * later[common]
+            cuts = (cut, commons.cut(common), envelope.cut(""))
+            scales[(contributor, common)] = _Scale.of(factor, cuts)
     out = []
     for c, ratio, raw, capped in eligible:
-        pair = (c.contributor, c.common)
-        f = factor[pair]
-        cents, rest = divmod(capped * f.numerator * 100, f.denominator * units.unit)
-        out.append(_match(p, units, c, ratio, raw, capped, frozen[pair], cents, rest != 0))
+        scale = scales[(c.contributor, c.common)]
+        cents, rounded = scale.cents(capped)
+        out.append(_match(p, units, c, ratio, raw, capped, scale.cuts, cents, rounded))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Scaling:
+    """One pro-rata stage: the groups whose total exceeded the bound, and their ratio.
+
+    `left` is the sum over all groups of what each keeps, its total or the bound
+    it exceeded: the sum of every value after this stage.
+    """
+
+    cuts: dict[str, Cut]
+    ratios: dict[str, Fraction]  # limit / total
+    left: Fraction
+
+    def cut(self, group: str) -> Cut | None:
+        return self.cuts.get(group)
+
+    def ratio(self, group: str) -> Fraction:
+        return self.ratios.get(group, ONE)
+
+
+def _scaling(
+    rule: str, bound: Decimal | None, units: Units, totals: dict[str, Fraction]
+) -> _Scaling:
+    """The stage `rule` over these group totals (in units), each bound by `bound`."""
+    if bound is None:
+        return _Scaling({}, {}, _exact_sum(list(totals.values())))
+    limit = units.amount(bound)
+    over = {group: total for group, total in totals.items() if total > limit}
+    cuts = {group: Cut(rule, limit, total) for group, total in over.items()}
+    ratios = {group: limit / total for group, total in over.items()}
+    kept = [Fraction(limit) if group in over else total for group, total in totals.items()]
+    return _Scaling(cuts, ratios, _exact_sum(kept))
+
+
+def _exact_sum(values: list[Fraction]) -> Fraction:
+    """Their exact sum, adding neighbours pairwise, level by level.
+
+    Added one at a time, n fractions with distinct denominators cost time in n²:
+    each addition carries a denominator as large as all the previous ones put
+    together. Pairwise, operands of about the same size meet, and each of the
+    log n levels costs about one addition of the full size.
+    """
+    while len(values) > 1:
+        paired = [a + b for a, b in zip(values[0::2], values[1::2], strict=False)]
+        if len(values) % 2:
+            paired.append(values[-1])
+        values = paired
+    return values[0] if values else ZERO
+
+
+# Bits after the point of `_Scale.fixed`: far more than a value in units usually
+# has, so that the fixed-point product almost always settles the floor on its own.
+_FIXED_BITS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Scale:
+    """The exact factor of one pair, from a value in units to cents, and its cuts.
+
+    The factor's terms can run to thousands of digits, as many as there are
+    contributors scaled down, so dividing by it for each contribution would cost
+    time in the number of contributions times the number of contributors.
+    `fixed` is the factor in fixed point, floor(factor × 2**_FIXED_BITS), for
+    flooring each value's product with small integers only.
+    """
+
+    numerator: int  # the factor, in lowest terms
+    denominator: int
+    fixed: int
+    cuts: tuple[Cut, ...]
+
+    @classmethod
+    def of(cls, factor: Fraction, cuts: Iterable[Cut | None]) -> _Scale:
+        n, d = factor.numerator, factor.denominator
+        fixed = (n << _FIXED_BITS) // d
+        return cls(n, d, fixed, tuple(cut for cut in cuts if cut is not None))
+
+    def cents(self, value: int) -> tuple[int, bool]:
+        """floor(value × factor) for a value ≥ 0, and whether flooring took something.
+
+        With B = _FIXED_BITS, factor × 2**B lies in [fixed, fixed + 1), so
+        value × factor × 2**B lies in [low, low + value) with low = value × fixed,
+        and its floor divided by 2**B (the cents) lies between low >> B and
+        (low + value - 1) >> B. These differ only when value × factor is within
+        value / 2**B of an integer; then the exact division decides.
+        """
+        low = value * self.fixed
+        cents = low >> _FIXED_BITS
+        if (low + value - 1) >> _FIXED_BITS != cents:
+            cents = value * self.numerator // self.denominator
+        # In lowest terms, value × factor is whole exactly when the denominator divides value.
+        return cents, value % self.denominator != 0
 
 
 def _match(
