@@ -410,6 +410,40 @@ def test_an_edit_in_place_with_its_mtime_put_back_is_seen(
     assert out == cofi(root, "match", "--format", "csv", cache=False)
 
 
+def test_switching_git_branch_is_seen_each_way(tmp_path: Path, loads: list[date]) -> None:
+    """A checkout rewrites the files it changes: the walk differs, each branch gets its own
+    figures (the files are aged after each checkout, so that the memo is in play)."""
+    root = aged_ledger(tmp_path)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.org", "-c", "user.name=t",
+             "-c", "commit.gpgsign=false", *args],
+            cwd=root, check=True, capture_output=True,
+        )  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "other")
+    b = root / B
+    b.write_text(b.read_text().replace("300", "700"))  # same size
+    git("commit", "-qam", "b gives 700")
+    git("checkout", "-q", "main")
+    age(root)
+    assert lines(cofi(root, "match", "--format", "csv")) == EXPECTED["match"]
+    git("checkout", "-q", "other")
+    age(root)
+    # pilote 1,200 + 700 = 1,900; region half, 950
+    other = cofi(root, "match", "--format", "csv")
+    assert lines(other) == match_rows("1900.00", "950.00", "1900.00")
+    assert other == cofi(root, "match", "--format", "csv", cache=False)
+    git("checkout", "-q", "main")
+    age(root)
+    assert lines(cofi(root, "match", "--format", "csv")) == EXPECTED["match"]
+    assert len(loads) == 4, "each checkout computed afresh (and the --no-cache run)"
+
+
 def test_a_stray_yml_file_added_after_memoising_is_reported(
     tmp_path: Path, loads: list[date]
 ) -> None:
