@@ -55,8 +55,9 @@ NoCache = Annotated[
     typer.Option(
         "--no-cache",
         help=_(
-            "Read every file again instead of reusing what an earlier run read "
-            "(the cache lives in $COFI_CACHE_DIR, else $XDG_CACHE_HOME/cofi or ~/.cache/cofi)."
+            "Read and compute everything again instead of reusing what an earlier run "
+            "read or computed (the cache lives in $COFI_CACHE_DIR, else "
+            "$XDG_CACHE_HOME/cofi or ~/.cache/cofi)."
         ),
     ),
 ]
