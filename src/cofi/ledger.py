@@ -122,6 +122,10 @@ class Ledger:
         r = self.reversal_of.get(entry_id)
         return r is not None and r.date <= as_of
 
+    def reversed_ids(self, as_of: date) -> frozenset[str]:
+        """The ids of every entry `is_reversed` as of `as_of`, for checking many at once."""
+        return frozenset(entry_id for entry_id, r in self.reversal_of.items() if r.date <= as_of)
+
     def locate(self, record: Record | Partial, *path: str | int, key: bool = False) -> Source:
         """Where a field of a record was written (the record's file when unknown)."""
         return self.locator(record.source, path, key)

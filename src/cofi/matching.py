@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -164,31 +164,58 @@ def canonical(contributions: Iterable[Contribution]) -> list[Contribution]:
     return sorted(contributions, key=lambda c: (c.date, c.id))
 
 
-def refusal(ledger: Ledger, p: Programme, c: Contribution, as_of: date) -> str | None:
-    """The first eligibility rule `c` fails under `p`, or None when it is eligible."""
-    if c.date < p.start:
-        return "before-start"
-    if c.date > p.end:
-        return "after-end"
-    return _refusal_in_window(ledger, p, c, as_of)
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """A programme's eligibility rules as of a date, for contributions dated in its window.
 
+    What the rules read from the ledger (reversals, contributors' kinds, commons'
+    stewards) is gathered once per programme into sets of ids, so that checking
+    a contribution reads that contribution and these sets only. Looking up the
+    contributor's and the common's records for every contribution cost more per
+    contribution as the ledger grew (about a third more at 1,000,000 contributions
+    than at 100,000): there are more contributors, and their records, spread
+    over memory, fall out of the CPU caches.
+    """
 
-def _refusal_in_window(ledger: Ledger, p: Programme, c: Contribution, as_of: date) -> str | None:
-    if ledger.is_reversed(c.id, as_of):
-        return "reversed"
-    if ledger.contributor[c.contributor].kind not in p.eligible.kinds:
-        return "contributor-kind"
-    if p.eligible.commons != "all" and c.common not in p.eligible.commons:
-        return "common"
-    if c.contributor == p.funder:
-        return "funder"
-    if p.exclude_stewards and c.contributor in ledger.common[c.common].stewards:
-        return "steward"
-    if c.amount < p.eligible.min_amount:
-        return "min-amount"
-    if c.kind == "in-kind" and p.in_kind_ratio == 0:
-        return "in-kind"
-    return None
+    reversed: frozenset[str]  # ids of the entries reversed on or before as_of
+    kinds: frozenset[str]  # contributors of an eligible kind
+    commons: frozenset[str] | None  # the eligible commons; None: all
+    funder: str
+    stewards: Mapping[str, frozenset[str]]  # common -> its stewards; empty when not excluded
+    min_amount: Decimal
+    in_kind: bool  # whether in-kind contributions are matched
+
+    @classmethod
+    def of(cls, ledger: Ledger, p: Programme, as_of: date) -> _Rules:
+        e = p.eligible
+        stewards = {m: frozenset(common.stewards) for m, common in ledger.common.items()}
+        return cls(
+            reversed=ledger.reversed_ids(as_of),
+            kinds=frozenset(k for k, who in ledger.contributor.items() if who.kind in e.kinds),
+            commons=None if e.commons == "all" else frozenset(e.commons),
+            funder=p.funder,
+            stewards=stewards if p.exclude_stewards else {},
+            min_amount=e.min_amount,
+            in_kind=p.in_kind_ratio != 0,
+        )
+
+    def refusal(self, c: Contribution) -> str | None:
+        """The first rule after the dates (see REASONS) that `c` fails, or None when eligible."""
+        if c.id in self.reversed:
+            return "reversed"
+        if c.contributor not in self.kinds:
+            return "contributor-kind"
+        if self.commons is not None and c.common not in self.commons:
+            return "common"
+        if c.contributor == self.funder:
+            return "funder"
+        if c.contributor in self.stewards.get(c.common, ()):
+            return "steward"
+        if c.amount < self.min_amount:
+            return "min-amount"
+        if c.kind == "in-kind" and not self.in_kind:
+            return "in-kind"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +267,9 @@ def match_programme(
     matches: list[Match | None] = [Match(p.id, c, "before-start") for c in todo[:first]]
     places: list[int] = []  # where each eligible contribution's match goes
     eligible: list[_Todo] = []
+    rules = _Rules.of(ledger, p, as_of)
     for c in todo[first:last]:
-        reason = _refusal_in_window(ledger, p, c, as_of)
+        reason = rules.refusal(c)
         if reason is not None:
             matches.append(Match(p.id, c, reason))
             continue
