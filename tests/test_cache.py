@@ -335,3 +335,20 @@ def test_an_edit_in_place_with_its_mtime_put_back_is_read_again(
     reads.clear()
     assert run(root, tmp_path / "c")["a"] == Decimal("1300")
     assert reads == ["ledger/contributions/2026/a.yaml"]
+
+
+def test_a_young_status_change_makes_an_entry_racy_even_with_an_old_mtime(
+    tmp_path: Path,
+) -> None:
+    """An edit that puts the modification time back (`cp -p`, `touch -d`) still sets the
+    status change time to now: such a file is racy, and its content decides."""
+    path = tmp_path / "records.pickle"
+    first = RecordCache(path)
+    old = first.started - 10_000_000_000
+    young = first.started - 1_000_000_000
+    stamp = (10, old, 7, young)
+    first.put(loader.FileRef("ledger/x.yaml", 10, lambda: b"0123456789", stamp), b"0123456789",
+              ("held", ()))  # fmt: skip
+    first.save()
+    edited = loader.FileRef("ledger/x.yaml", 10, lambda: b"9876543210", stamp)
+    assert RecordCache(path).get(edited) is None

@@ -17,6 +17,7 @@ before both programmes start: not matched, but counted as contributed by `status
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cofi import cache as cache_mod
-from cofi import i18n, listing, memo
+from cofi import i18n, listing, loader, memo
 from cofi.cli import app
 from cofi.cli.options import WorkingTree
 from cofi.listing import NOT_A_FILE, RACY_NS, walk
@@ -202,6 +203,24 @@ def memo_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("memo-*.pickle")) if folder.exists() else []
 
 
+@pytest.fixture(autouse=True)
+def _runs_start_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process, runs start 10 s after now, so that the files a test has just
+    written (their status change time is now, whatever `age` does to their modification
+    time) are settled and the memo is in play. Tests of racy files put the clock back."""
+    monkeypatch.setattr(listing, "clock", lambda: time.time_ns() + 10_000_000_000)
+
+
+def real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "clock", time.time_ns)
+
+
+def let_settle() -> None:
+    """For runs in other processes, with the real clock: wait until the files just written
+    are older than RACY_NS."""
+    time.sleep(RACY_NS / 1e9 + 0.1)
+
+
 @pytest.fixture
 def cache_dir() -> Path:
     """The cache folder of this test (set by conftest's autouse fixture)."""
@@ -302,10 +321,11 @@ def test_the_table_format_is_served_too(tmp_path: Path, loads: list[date]) -> No
 
 
 def test_a_racy_ledger_is_not_memoised_and_a_same_size_same_mtime_edit_is_seen(
-    tmp_path: Path, loads: list[date], cache_dir: Path
+    tmp_path: Path, loads: list[date], cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Files modified less than RACY_NS before the run: nothing is memoised. Had a memo
-    been written, an edit keeping size, mtime and inode would be served the old result."""
+    """Files modified less than RACY_NS before the run: nothing is memoised. Then an edit
+    keeping size, mtime and inode is computed afresh."""
+    real_clock(monkeypatch)
     root = write_ledger(tmp_path / "l", LEDGER)
     touch_now(root)
     assert not walk(root).settled()
@@ -602,6 +622,7 @@ def test_a_memo_written_in_english_is_not_served_in_french(
 def test_lang_fr_on_the_command_line_is_not_served_an_english_memo(tmp_path: Path) -> None:
     """The same through `python -m cofi --lang fr` (the only way --lang is read)."""
     root = aged_ledger(tmp_path, {**LEDGER, A: LEDGER[A].replace("1200", "0")})
+    let_settle()
     english = cofi_process(root, "check")
     assert english.code == 1 and "amount must be greater than 0" in english.out
     french = cofi_process(root, "--lang", "fr", "check")
@@ -755,6 +776,7 @@ def test_four_processes_at_once(tmp_path: Path) -> None:
     """Four `cofi match` in parallel on an empty cache: all succeed with the same (hand-worked)
     output, leave one memo and no temporary file; a fifth run after them says the same."""
     root = aged_ledger(tmp_path)
+    let_settle()
     folder = tmp_path / "c"
     folder.mkdir()
     env = process_env(folder)
@@ -795,6 +817,74 @@ def test_programme_named_none_is_not_served_the_all_programmes_memo(
 
 
 # ---- 13: the walk -------------------------------------------------------------------------------
+
+
+class _Gone:
+    """A directory entry whose file was removed between the directory read and its stat."""
+
+    def __init__(self, folder: str, name: str) -> None:
+        self.name, self.path = name, os.path.join(folder, name)
+
+    def is_dir(self) -> bool:
+        return False
+
+    def is_file(self) -> bool:
+        return True
+
+    def stat(self) -> os.stat_result:
+        raise FileNotFoundError(self.path)
+
+
+class _Entries(list):  # type: ignore[type-arg]
+    """What os.scandir gives: entries to iterate, in a `with` block."""
+
+    def __enter__(self) -> _Entries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_a_file_removed_while_the_walk_runs_leaves_the_rest_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger/ghost.yaml` is read in `ledger/` but gone when stat'ed (a checkout running,
+    an editor's probe file): it is not listed, and neither is anything lost after it: the
+    rest of the folder and its sub-folders are all walked."""
+    root = aged_ledger(tmp_path)
+    real = os.scandir
+
+    def scandir(folder: str) -> _Entries:
+        with real(folder) as entries:
+            found = list(entries)
+        if folder.endswith("/ledger"):
+            found.insert(0, _Gone(folder, "ghost.yaml"))
+        return _Entries(found)
+
+    monkeypatch.setattr(listing.os, "scandir", scandir)
+    assert sorted(f[0] for f in walk(root).found) == sorted(LEDGER)
+
+
+def test_a_file_that_could_not_be_read_is_not_memoised(
+    tmp_path: Path, loads: list[date], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that fails once (a busy network disk, a locked file) is reported (F003), but
+    the report is not kept: the next run reads the file again and finds it fine."""
+    root = aged_ledger(tmp_path)
+    real = loader._read_bytes
+
+    def failing(where: str | Path, rel: str) -> bytes:
+        if rel == A:
+            raise OSError(errno.EIO, "Input/output error")
+        return real(where, rel)
+
+    monkeypatch.setattr(loader, "_read_bytes", failing)
+    first = cofi(root, "check")
+    assert first.code == 1 and f"{A}:1:1: F003" in first.out
+    monkeypatch.setattr(loader, "_read_bytes", real)
+    second = cofi(root, "check")
+    assert len(loads) == 2, "computed again"
+    assert second.code == 0 and second == cofi(root, "check", cache=False)
 
 
 def test_the_same_files_walk_to_the_same_digest(tmp_path: Path) -> None:
@@ -872,16 +962,20 @@ def test_a_broken_link_is_listed_as_not_a_file(tmp_path: Path) -> None:
     assert found["commons/gone.yaml"] == ("commons/gone.yaml", NOT_A_FILE, 0, 0, 0)
 
 
-def test_settled_only_once_every_file_is_older_than_racy_ns(tmp_path: Path) -> None:
-    """settled(): False while any file is younger than RACY_NS, True once all are older."""
-    root = aged_ledger(tmp_path)
-    assert walk(root).settled()
-    a = root / A
-    now = time.time_ns()
-    os.utime(a, ns=(now, now))
-    assert not walk(root).settled(), "one file touched now"
-    os.utime(a, ns=(now, now - RACY_NS + 500_000_000))  # 1.5 s ago: still racy
-    assert not walk(root).settled()
-    age(root)
-    assert walk(root).settled()
-    assert listing.Listing(root, [], time.time_ns()).settled(), "no file: nothing racy"
+def test_settled_only_once_both_times_of_every_file_are_older_than_racy_ns() -> None:
+    """settled(): False while any file's modification or status change time is within
+    RACY_NS of the walk's start, True once every one is older."""
+    start = 1_000_000_000_000_000_000
+    old = start - RACY_NS - 1  # just outside the window
+    young = start - RACY_NS + 500_000_000  # 1.5 s before the start: still racy
+
+    def settled(*times: tuple[int, int]) -> bool:
+        found = [(f"ledger/{i}.yaml", 10, m, i, c) for i, (m, c) in enumerate(times)]
+        return listing.Listing(Path("."), found, start).settled()
+
+    assert settled((old, old), (old, old))
+    assert not settled((old, old), (young, young)), "one file modified just now"
+    assert not settled((old, young)), "mtime put back, but the status changed just now"
+    assert not settled((young, old))
+    assert not settled((start + 1, start + 1)), "dated after the start (another clock)"
+    assert settled(), "no file: nothing racy"

@@ -20,14 +20,13 @@ import os
 import pickle
 import sys
 import tempfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cofi import __version__, i18n
+from cofi import __version__, i18n, listing
 from cofi.bulk import bulk
-from cofi.listing import RACY_NS
+from cofi.listing import racy
 from cofi.problems import Problem
 
 if TYPE_CHECKING:
@@ -99,7 +98,7 @@ class RecordCache:
         self.path = path
         self.delta_path = path.with_suffix(".delta.pickle")
         self.fingerprint = fingerprint()
-        self.started = time.time_ns()  # before this run reads any file
+        self.started = listing.clock()  # before this run reads any file
         self.base: Entries = {}
         self.old: Entries = {}
         self.new: Entries = {}
@@ -137,7 +136,7 @@ class RecordCache:
         if entry is None or f.stamp is None or entry[:4] != f.stamp:
             return None
         written = self.delta_ns.get(f.path, self.base_ns)
-        if f.stamp[1] >= written - RACY_NS:
+        if racy(f.stamp[1], f.stamp[3], written):
             try:
                 same = entry[4] is not None and digest(f.read()) == entry[4]
             except OSError:
@@ -152,8 +151,8 @@ class RecordCache:
         without a stamp, are not cached)."""
         if f.stamp is None:
             return
-        racy = f.stamp[1] >= self.started - RACY_NS
-        self.new[f.path] = (*f.stamp, digest(content) if racy else None, *result)
+        young = racy(f.stamp[1], f.stamp[3], self.started)
+        self.new[f.path] = (*f.stamp, digest(content) if young else None, *result)
 
     def save(self) -> None:
         """Write what changed, then let go of every entry: the ledger keeps the records it

@@ -23,7 +23,19 @@ RACY_NS = 2_000_000_000
 
 A file modified less than this before a run started could be modified again,
 unseen, within the same clock tick and with the same size: its stamp alone
-cannot vouch for its content (git calls such files "racy")."""
+cannot vouch for its content (git calls such files "racy"). Both its times
+count: an edit that puts the modification time back still sets the status
+change time to now."""
+
+clock = time.time_ns
+"""The wall clock, in ns since the epoch (a name of its own so that tests can move it)."""
+
+
+def racy(mtime_ns: int, ctime_ns: int, started_ns: int) -> bool:
+    """Whether a file with these times may still change unseen, for a run that started
+    (before reading it) at `started_ns`."""
+    return max(mtime_ns, ctime_ns) >= started_ns - RACY_NS
+
 
 Found = tuple[str, int, int, int, int]
 """(path from the root, size, modification time in ns, inode, status change time in ns);
@@ -49,13 +61,14 @@ class Listing:
     def settled(self) -> bool:
         """True when no file was modified within RACY_NS of the walk, so that the stamp
         of every file vouches for its content."""
-        newest = max(map(itemgetter(2), self.found), default=0)
-        return newest < self.started_ns - RACY_NS
+        mtime = max(map(itemgetter(2), self.found), default=0)
+        ctime = max(map(itemgetter(4), self.found), default=0)
+        return not racy(mtime, ctime, self.started_ns)
 
 
 def walk(root: Path) -> Listing:
     """Every file below the record folders of `root`."""
-    started = time.time_ns()
+    started = clock()
     found: list[Found] = []
     for top in TOPS:
         _walk(os.path.join(root, top), top, found)
@@ -63,21 +76,32 @@ def walk(root: Path) -> Listing:
 
 
 def _walk(folder: str, rel: str, found: list[Found]) -> None:
-    folders = []  # walked after this one, so that one directory is open at a time
+    folders: list[tuple[str, str]] = []  # walked after this one: one directory open at a time
     try:
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.startswith("."):
-                    continue
-                path = f"{rel}/{e.name}"
-                if e.is_dir():
-                    folders.append((e.path, path))
-                elif e.is_file():
-                    st = e.stat()
-                    found.append((path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
-                else:
-                    found.append((path, NOT_A_FILE, 0, 0, 0))
+        entries = os.scandir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return
+    with entries:
+        for e in entries:
+            if not e.name.startswith("."):
+                _entry(e, f"{rel}/{e.name}", found, folders)
     for full, path in folders:
         _walk(full, path, found)
+
+
+def _entry(
+    e: os.DirEntry[str], path: str, found: list[Found], folders: list[tuple[str, str]]
+) -> None:
+    try:
+        if e.is_dir():
+            folders.append((e.path, path))
+            return
+        if e.is_file():
+            st = e.stat()
+            found.append((path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+            return
+    except FileNotFoundError:
+        return  # removed while the walk ran: not there any more
+    except OSError:
+        pass  # there but unreadable: listed, so that the loader reports it
+    found.append((path, NOT_A_FILE, 0, 0, 0))

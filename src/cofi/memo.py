@@ -69,13 +69,17 @@ class Memo:
         if cache.store(self._path(key), self.fingerprint, self.state, key, value):
             self._prune()
 
-    def remember(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
-        """The stored result under `key`, or `compute()`'s, stored for next time."""
+    def remember(
+        self, key: tuple[str, ...], compute: Callable[[], T], keep: Callable[[T], bool]
+    ) -> T:
+        """The stored result under `key`, or `compute()`'s, stored for next time if `keep`
+        says it may be."""
         found = self.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
         value = compute()
-        self.put(key, value)
+        if keep(value):
+            self.put(key, value)
         return value
 
     def _path(self, key: tuple[str, ...]) -> Path:

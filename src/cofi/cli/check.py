@@ -114,7 +114,7 @@ def check(
             raise fail(_("--head and --actor go with --base REV"))
         tree = WorkingTree(where, no_cache)
         problems, files = tree.remember(
-            ("check", today.isoformat()), lambda: _found(tree.validate(today))
+            ("check", today.isoformat()), lambda: _found(tree.validate(today)), _all_read
         )
     else:
         from cofi.history import GitError
@@ -145,6 +145,12 @@ def check(
 def _found(loaded: Loaded) -> tuple[list[Problem], int]:
     """What `cofi check` reports of a load: its problems and how many files it read."""
     return loaded.problems, loaded.files
+
+
+def _all_read(found: tuple[list[Problem], int]) -> bool:
+    """Whether a report may be kept for the next run: not when a file could not be read
+    (F003), which may be a passing failure (a busy network disk, a locked file)."""
+    return not any(p.code == "F003" for p in found[0])
 
 
 SCHEMA_HELP = N_(

@@ -106,10 +106,15 @@ class WorkingTree:
         with LoadProgress() as progress:
             return validate(self.root, today, cache, progress, listing)
 
-    def remember(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+    def remember(
+        self,
+        key: tuple[str, ...],
+        compute: Callable[[], T],
+        keep: Callable[[T], bool] = lambda _: True,
+    ) -> T:
         """What `compute()` gave for `key` when the files were exactly as they are now,
-        else `compute()` (kept for next time)."""
-        return compute() if self.memo is None else self.memo.remember(key, compute)
+        else `compute()` (kept for next time, if `keep` says so)."""
+        return compute() if self.memo is None else self.memo.remember(key, compute, keep)
 
 
 def fail(message: str) -> typer.Exit:
