@@ -188,13 +188,17 @@ class _Rules:
     @classmethod
     def of(cls, ledger: Ledger, p: Programme, as_of: date) -> _Rules:
         e = p.eligible
-        stewards = {m: frozenset(common.stewards) for m, common in ledger.common.items()}
+        stewards = (
+            {m: frozenset(common.stewards) for m, common in ledger.common.items()}
+            if p.exclude_stewards
+            else {}
+        )
         return cls(
             reversed=ledger.reversed_ids(as_of),
             kinds=frozenset(k for k, who in ledger.contributor.items() if who.kind in e.kinds),
             commons=None if e.commons == "all" else frozenset(e.commons),
             funder=p.funder,
-            stewards=stewards if p.exclude_stewards else {},
+            stewards=stewards,
             min_amount=e.min_amount,
             in_kind=p.in_kind_ratio != 0,
         )
@@ -440,7 +444,9 @@ def _exact_sum(values: list[Fraction]) -> Fraction:
 
 
 # Bits after the point of `_Scale.fixed`: far more than a value in units usually
-# has, so that the fixed-point product almost always settles the floor on its own.
+# has, so that the fixed-point product settles the floor on its own unless the exact
+# product is a whole number of cents or within value / 2**64 of one; then the exact
+# division decides.
 _FIXED_BITS = 64
 
 

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from cofi.cache import RecordCache
     from cofi.listing import Listing
     from cofi.loader import Loaded
-    from cofi.memo import Memo
 
 T = TypeVar("T")
 
@@ -87,13 +86,11 @@ class WorkingTree:
     def __init__(self, root: Path, no_cache: bool) -> None:
         from cofi.bulk import bulk
         from cofi.listing import walk
-        from cofi.memo import Memo
 
         self.root = root
         self.no_cache = no_cache
         with bulk():
             self.listing: Listing | None = walk(root)
-        self.memo: Memo | None = None if no_cache else Memo(_cache_dir(), self.listing)
 
     def validate(self, today: date) -> Loaded:
         """The ledger checked, with a progress bar on long loads."""
@@ -101,7 +98,9 @@ class WorkingTree:
         from cofi.cli.progress import LoadProgress
 
         # The load is the walk's last use: let it go with the load, not at the end of the run.
+        # Once only: a second load would walk again, and no longer match what a memo saw.
         listing, self.listing = self.listing, None
+        assert listing is not None, "a working tree is loaded once"
         cache = open_cache(self.root, self.no_cache)
         with LoadProgress() as progress:
             return validate(self.root, today, cache, progress, listing)
@@ -114,7 +113,11 @@ class WorkingTree:
     ) -> T:
         """What `compute()` gave for `key` when the files were exactly as they are now,
         else `compute()` (kept for next time, if `keep` says so)."""
-        return compute() if self.memo is None else self.memo.remember(key, compute, keep)
+        if self.no_cache or self.listing is None:
+            return compute()
+        from cofi.memo import Memo
+
+        return Memo(_cache_dir(), self.listing).remember(key, compute, keep)
 
 
 def fail(message: str) -> typer.Exit:
