@@ -75,10 +75,14 @@ def _dependencies() -> str:
     return "|".join(sorted(names))
 
 
+def root_key(root: Path) -> str:
+    """What names a ledger root's cache files: a digest of its absolute path."""
+    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+
+
 def cache_file(cache_dir: Path, root: Path) -> Path:
-    """One cache file per ledger root, named after its absolute path."""
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-    return cache_dir / f"ledger-{key}.pickle"
+    """One cache file per ledger root."""
+    return cache_dir / f"ledger-{root_key(root)}.pickle"
 
 
 def digest(data: bytes) -> bytes:

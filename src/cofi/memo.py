@@ -42,8 +42,7 @@ class Memo:
 
     def __init__(self, folder: Path, listing: Listing) -> None:
         self.folder = folder
-        root = str(listing.root.resolve())
-        self.prefix = "memo-" + hashlib.sha256(root.encode()).hexdigest()[:24]
+        self.prefix = "memo-" + cache.root_key(listing.root)
         self.fingerprint = fingerprint()
         self.state = listing.digest()
         self.usable = listing.settled()

@@ -70,11 +70,20 @@ def _results(
     at: str | None,
     no_cache: bool,
 ) -> tuple[Ledger, date, list[ProgrammeResult]]:
-    from cofi.matching import match_all
-
     ledger = open_checked(root, at, no_cache)
     when = resolve_date(as_of)
-    return ledger, when, match_all(ledger, when, pick_programmes(ledger, programme))
+    return ledger, when, _matched(ledger, when, programme)
+
+
+def _matched(ledger: Ledger, when: date, programme: str | None) -> list[ProgrammeResult]:
+    """Every programme's matches as of `when`, or only those of `programme`."""
+    from cofi.matching import match_all
+
+    return match_all(ledger, when, pick_programmes(ledger, programme))
+
+
+Build = Callable[["Ledger", date, "list[ProgrammeResult]"], "Table"]
+"""A command's table, from the checked ledger, the day and the programmes' matches."""
 
 
 def _table(
@@ -82,23 +91,31 @@ def _table(
     as_of: str | None,
     at: str | None,
     no_cache: bool,
-    key: tuple[str, ...],
-    build: Callable[[Ledger, date], Table],
+    command: str,
+    programme: str | None,
+    options: tuple[str, ...],
+    build: Build,
 ) -> Table:
-    """`build`'s table of the checked ledger as of --as-of, stamped with its source.
+    """`build`'s table as of --as-of, for every programme or --programme, stamped with
+    its source.
 
-    From the working tree, a table computed from exactly these files, on the same
-    day and with the same options (`key`), is reused rather than computed again.
+    From the working tree, a table computed by the same `command` from exactly these
+    files, on the same day, for the same programme and with the same `options`, is
+    reused rather than computed again.
     """
     when = resolve_date(as_of)
+
+    def computed(ledger: Ledger) -> Table:
+        return build(ledger, when, _matched(ledger, when, programme))
+
     if at is not None:
-        table = build(open_checked(root, at, no_cache), when)
+        table = computed(open_checked(root, at, no_cache))
     else:
         tree = WorkingTree(resolve_root(root), no_cache)
         today = date.today()  # the checks refuse entries dated after it
         table = tree.remember(
-            (*key, when.isoformat(), today.isoformat()),
-            lambda: build(without_errors(tree.validate(today)), when),
+            (command, f"programme={programme!r}", *options, when.isoformat(), today.isoformat()),
+            lambda: computed(without_errors(tree.validate(today))),
         )
     return _stamped(table, when, root, at)
 
@@ -142,18 +159,17 @@ def match(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    def build(ledger: Ledger, when: date) -> Table:
+    def build(ledger: Ledger, when: date, results: list[ProgrammeResult]) -> Table:
         from cofi import report
-        from cofi.matching import match_all
         from cofi.obligations import match_obligations
 
-        results = match_all(ledger, when, pick_programmes(ledger, programme))
         if by is By.contribution:
             return report.contributions_table(results, all=all)
         return report.match_table(results, match_obligations(ledger, results))
 
-    key = ("match", f"programme={programme!r}", f"by={by.value}", f"all={all}")
-    emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
+    options = (f"by={by.value}", f"all={all}")
+    table = _table(root, as_of, at, no_cache, "match", programme, options, build)
+    emit(table, format, output, csv_dialect)
 
 
 class ByDebt(StrEnum):
@@ -187,9 +203,8 @@ def obligations(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    def build(ledger: Ledger, when: date) -> Table:
+    def build(ledger: Ledger, when: date, results: list[ProgrammeResult]) -> Table:
         from cofi import report
-        from cofi.matching import match_all
         from cofi.obligations import (
             by_urgency,
             honour_rates,
@@ -197,7 +212,6 @@ def obligations(
             pledge_obligations,
         )
 
-        results = match_all(ledger, when, pick_programmes(ledger, programme))
         rows = match_obligations(ledger, results)
         if programme is None:
             rows += pledge_obligations(ledger, when)
@@ -205,8 +219,9 @@ def obligations(
             return report.honour_table(honour_rates(rows))
         return report.obligations_table(by_urgency(rows), all=all)
 
-    key = ("obligations", f"programme={programme!r}", f"by={by.value}", f"all={all}")
-    emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
+    options = (f"by={by.value}", f"all={all}")
+    table = _table(root, as_of, at, no_cache, "obligations", programme, options, build)
+    emit(table, format, output, csv_dialect)
 
 
 EXPLAIN_HELP = N_(
@@ -256,12 +271,10 @@ def status(
     output: Output = None,
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
-    def build(ledger: Ledger, when: date) -> Table:
+    def build(ledger: Ledger, when: date, results: list[ProgrammeResult]) -> Table:
         from cofi import report
-        from cofi.matching import match_all
 
-        results = match_all(ledger, when, pick_programmes(ledger, programme))
         return report.status_table(ledger, results, when)
 
-    key = ("status", f"programme={programme!r}")
-    emit(_table(root, as_of, at, no_cache, key, build), format, output, csv_dialect)
+    table = _table(root, as_of, at, no_cache, "status", programme, (), build)
+    emit(table, format, output, csv_dialect)
