@@ -203,3 +203,35 @@ def test_check_help_shows_an_example():
     assert "Example: cofi check" in result.stdout
     for option in ("--root", "--as-of", "--format", "--output"):
         assert option in result.stdout
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_not_a_traceback(ledger_dir, monkeypatch):
+    """Running as root, chmod 000 would not stop the walk: the folder's listing fails instead."""
+    import os
+
+    import cofi.listing
+
+    root = ledger_dir({**GOOD, "ledger/contributions/2026/c2.yaml": "date: 2026-03-15\n"})
+    scandir = os.scandir
+
+    def refuse(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("contributions/2026"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(cofi.listing.os, "scandir", refuse)
+    result = cofi_check(root)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "ledger/contributions/2026/:1:1: F003 cannot read this folder, so none of the files "
+        "in it are checked\n"
+        "    hint: check that you may read the folder (its permissions) and run cofi again\n"
+    )
+    # The three readable files are checked; the one behind the folder is not counted.
+    assert result.stderr == "1 error, 0 warnings (3 files checked)\n"
+    # Not memoised: a second run lists the folder again and still reports it.
+    assert cofi_check(root).stdout == result.stdout
+    monkeypatch.setattr(cofi.listing.os, "scandir", scandir)
+    second = cofi_check(root)
+    assert "F003" not in second.stdout  # readable again: c2.yaml is checked (it lacks keys)
+    assert "c2.yaml" in second.stdout

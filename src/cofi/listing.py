@@ -39,11 +39,13 @@ def racy(mtime_ns: int, ctime_ns: int, started_ns: int) -> bool:
 
 Found = tuple[str, int, int, int, int]
 """(path from the root, size, modification time in ns, inode, status change time in ns);
-the size is NOT_A_FILE for what is neither a file nor a folder (a broken link, a pipe).
+the size is NOT_A_FILE for what is neither a file nor a folder (a broken link, a pipe),
+and UNREADABLE_FOLDER for a folder that could not be listed (its path then ends in "/").
 
 Like git's index, the status change time is there for a file edited in place whose
 modification time was then put back (`touch -d`, `cp -p`): that sets it to now."""
 NOT_A_FILE = -1
+UNREADABLE_FOLDER = -2
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,9 @@ def _walk(folder: str, rel: str, found: list[Found]) -> None:
     try:
         entries = os.scandir(folder)
     except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError:  # there but not listable: what it holds would go unchecked, unseen
+        found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
         return
     with entries:
         for e in entries:

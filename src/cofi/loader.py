@@ -22,7 +22,7 @@ from cofi import yamlsrc
 from cofi.bulk import bulk
 from cofi.i18n import N_, _
 from cofi.ledger import KeyPath, Ledger, Locator, Partial
-from cofi.listing import NOT_A_FILE, Listing, walk
+from cofi.listing import NOT_A_FILE, UNREADABLE_FOLDER, Listing, walk
 from cofi.model import (
     LOADER_KEYS,
     Common,
@@ -128,6 +128,9 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
     found: list[FileRef] = []
     problems: list[Problem] = []
     for rel, size, mtime_ns, inode, ctime_ns in (listing or walk(root)).found:
+        if size == UNREADABLE_FOLDER:
+            problems.append(_unreadable_folder(rel))
+            continue
         where = classify(rel)
         if isinstance(where, Problem):
             problems.append(where)
@@ -139,6 +142,16 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
             read = partial(_read_bytes, root, rel)
             found.append(FileRef(rel, size, read, (size, mtime_ns, inode, ctime_ns), where))
     return found, problems
+
+
+def _unreadable_folder(rel: str) -> Problem:
+    """F003 for a folder the walk could not list."""
+    return Problem(
+        "F003",
+        _("cannot read this folder, so none of the files in it are checked"),
+        Source(rel),
+        _("check that you may read the folder (its permissions) and run cofi again"),
+    )
 
 
 def _not_a_file() -> bytes:
