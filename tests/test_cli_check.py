@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 
 import pytest
 from typer.testing import CliRunner
 
 import cofi
+import cofi.listing
 from cofi.cli import app
 
 GOOD = {
@@ -207,10 +210,6 @@ def test_check_help_shows_an_example():
 
 def test_a_folder_that_cannot_be_listed_is_an_error_not_a_traceback(ledger_dir, monkeypatch):
     """Running as root, chmod 000 would not stop the walk: the folder's listing fails instead."""
-    import os
-
-    import cofi.listing
-
     root = ledger_dir({**GOOD, "ledger/contributions/2026/c2.yaml": "date: 2026-03-15\n"})
     scandir = os.scandir
 
@@ -220,6 +219,8 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_traceback(ledger_dir, 
         return scandir(path)
 
     monkeypatch.setattr(cofi.listing.os, "scandir", refuse)
+    # The files just written count as settled, so that the memo is in play.
+    monkeypatch.setattr(cofi.listing, "clock", lambda: time.time_ns() + 10_000_000_000)
     result = cofi_check(root)
     assert result.exit_code == 1
     assert result.stdout == (
@@ -229,8 +230,10 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_traceback(ledger_dir, 
     )
     # The three readable files are checked; the one behind the folder is not counted.
     assert result.stderr == "1 error, 0 warnings (3 files checked)\n"
-    # Not memoised: a second run lists the folder again and still reports it.
+    # Not memoised (the folder may be readable next time, with the walk unchanged).
     assert cofi_check(root).stdout == result.stdout
+    cache = root.parent / "cache"  # own_cache's folder
+    assert list(cache.glob("ledger-*.pickle")) and not list(cache.glob("memo-*"))
     monkeypatch.setattr(cofi.listing.os, "scandir", scandir)
     second = cofi_check(root)
     assert "F003" not in second.stdout  # readable again: c2.yaml is checked (it lacks keys)
