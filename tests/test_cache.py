@@ -352,3 +352,57 @@ def test_a_young_status_change_makes_an_entry_racy_even_with_an_old_mtime(
     first.save()
     edited = loader.FileRef("ledger/x.yaml", 10, lambda: b"9876543210", stamp)
     assert RecordCache(path).get(edited) is None
+
+
+def test_the_files_of_a_root_unused_for_thirty_days_are_forgotten(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    day = 24 * 3600 * 1_000_000_000
+    now = 1_800_000_000 * 1_000_000_000
+    gone, alive = "a" * 24, "b" * 24
+    ages = {  # file -> days since last used
+        f"ledger-{gone}.pickle": 40,
+        f"ledger-{gone}.delta.pickle": 31,
+        f"memo-{gone}-{'1' * 24}.pickle": 45,
+        f"ledger-{alive}.pickle": 90,  # its memo was used yesterday: the root is alive
+        f"memo-{alive}-{'2' * 24}.pickle": 1,
+        ".tmp-stopped.pickle": 31,  # left by a run that was stopped
+        ".tmp-running.pickle": 0,  # another run is writing it now
+        "notes.txt": 400,  # not cofi's: never touched
+    }
+    for name, days in ages.items():
+        (folder / name).write_bytes(b"x")
+        os.utime(folder / name, ns=(now - days * day, now - days * day))
+    cache_mod.forget_stale(folder, now)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [
+            f"ledger-{alive}.pickle",
+            f"memo-{alive}-{'2' * 24}.pickle",
+            ".tmp-running.pickle",
+            "notes.txt",
+        ]
+    )
+
+
+def test_reading_the_record_cache_counts_as_using_it(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, tmp_path / "c")
+    path = cache_file(tmp_path / "c", root)
+    os.utime(path, ns=(0, 0))  # written in 1970
+    run(root, tmp_path / "c")  # reads it, writes nothing
+    assert path.stat().st_mtime_ns > time.time_ns() - 60 * 1_000_000_000
+
+
+def test_a_new_cache_forgets_the_stale_ones_beside_it(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    stale = folder / f"ledger-{'a' * 24}.pickle"
+    stale.write_bytes(b"x")
+    forty_days_ago = time.time_ns() - 40 * 24 * 3600 * 1_000_000_000
+    os.utime(stale, ns=(forty_days_ago, forty_days_ago))
+    root = write_ledger(tmp_path / "l", BASE)
+    age(root)
+    run(root, folder)  # writes this root's first cache
+    assert not stale.exists()
+    assert cache_file(folder, root).exists()

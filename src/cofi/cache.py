@@ -85,6 +85,39 @@ def cache_file(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"ledger-{root_key(root)}.pickle"
 
 
+STALE_NS = 30 * 24 * 3600 * 1_000_000_000
+"""Thirty days: the files of a ledger root that no run used for that long are deleted."""
+
+
+def forget_stale(folder: Path, now_ns: int) -> None:
+    """Delete what is kept for ledger roots no run used in STALE_NS (a clone since deleted,
+    a temporary folder), and temporary files a stopped run left. A root's files go
+    together, once the most recently used of them is that old: a ledger whose results
+    come from the memo for months keeps its record cache for the day a file changes."""
+    files: list[tuple[str, str, int]] = []  # (root key or "", path, mtime)
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for e in entries:
+            key = _root_of(e.name)
+            if key or e.name.startswith(".tmp-"):
+                with contextlib.suppress(OSError):
+                    files.append((key, e.path, e.stat().st_mtime_ns))
+    used: dict[str, int] = {}
+    for key, _path, mtime in files:
+        used[key] = max(used.get(key, 0), mtime)
+    for key, path, mtime in files:
+        if (used[key] if key else mtime) < now_ns - STALE_NS:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+def _root_of(name: str) -> str:
+    """The root key in the name of a record cache or memo file ('' for any other file)."""
+    for prefix in ("ledger-", "memo-"):
+        if name.startswith(prefix) and name.endswith(".pickle"):
+            return name[len(prefix) : len(prefix) + 24]
+    return ""
+
+
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
@@ -121,6 +154,8 @@ class RecordCache:
         if found is None:
             return
         self.token, self.base_ns, *chunks = found
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # used: see forget_stale
         self.base = {p: e for chunk in chunks for p, e in chunk}
         self.old = self.base
         delta = load(self.delta_path, self.fingerprint)
@@ -186,6 +221,7 @@ class RecordCache:
         if store(self.path, self.fingerprint, token, self.started, *chunks):
             with contextlib.suppress(OSError):
                 os.unlink(self.delta_path)
+            forget_stale(self.path.parent, listing.clock())  # seldom: with a new base
 
 
 def load(path: Path, fingerprint: str) -> list[Any] | None:
