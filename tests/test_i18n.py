@@ -544,3 +544,48 @@ def test_the_html_report_in_french(french: None) -> None:
     obligations = files["obligations.html"]
     assert "Pas encore échu" in obligations and "Engagements" in obligations
     assert "31 à 90 jours de retard" in obligations
+
+
+def _syntax_error(text: str) -> str:
+    from cofi import yamlsrc
+
+    (problem,) = yamlsrc.parse("c.yaml", text.encode()).problems
+    assert problem.code == "Y004"
+    return problem.message
+
+
+def test_libyaml_words_come_out_in_french(french: None) -> None:
+    # libyaml: "found unexpected end of stream" (while scanning a quoted scalar)
+    assert _syntax_error('date: 2026-03-14\nnote: "pas fini\n') == (
+        f"erreur de syntaxe YAML{NBSP}: le fichier se termine trop tôt "
+        "(en lisant un texte entre guillemets)"
+    )
+    # libyaml: "mapping values are not allowed in this context", without a context
+    assert _syntax_error("note: a: b\n") == (
+        f"erreur de syntaxe YAML{NBSP}: un « : » suivi d'une valeur n'est pas permis à cet endroit"
+    )
+
+
+def test_libyaml_words_stay_as_written_in_english() -> None:
+    i18n.use("en")
+    assert _syntax_error("note: a: b\n") == (
+        "YAML syntax error: mapping values are not allowed in this context"
+    )
+
+
+def test_libyaml_words_not_listed_pass_through(french: None) -> None:
+    from cofi.yamlwords import say
+
+    assert say("found something libyaml may say one day") == (
+        "found something libyaml may say one day"
+    )
+
+
+def test_every_translated_libyaml_phrase_is_one_libyaml_says() -> None:
+    """A phrase with a typo would never match: each must be in the libyaml PyYAML uses."""
+    import yaml._yaml  # type: ignore[import-not-found]
+
+    from cofi.yamlwords import PHRASES
+
+    binary = Path(yaml._yaml.__file__).read_bytes()
+    assert [p for p in sorted(PHRASES) if p.encode() + b"\0" not in binary] == []

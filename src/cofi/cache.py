@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 FORMAT = 3
 CHUNK = 8192
 _MAGIC = b"cofi-cache\n"
-_CODE = ("model.py", "yamlsrc.py", "loader.py", "ledger.py", "problems.py", "cache.py")
+_CODE = (
+    *("model.py", "yamlsrc.py", "yamlwords.py", "loader.py", "ledger.py", "problems.py"),
+    "cache.py",
+)
 
 Result = tuple[Any, tuple[Problem, ...]]
 Entry = tuple[int, int, int, int, bytes | None, Any, tuple[Problem, ...]]

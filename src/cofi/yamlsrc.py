@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from cofi.i18n import _
 from cofi.model import Bare
 from cofi.problems import Problem, Source
+from cofi.yamlwords import say
 
 MAX_BYTES = 256 * 1024
 """A record is a few lines; a file this large is a mistake (or an attack), not a record."""
@@ -376,13 +377,13 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
         return
     context = getattr(e, "context", None)
     if context:
-        # TRANSLATORS: {problem} and {context} are libyaml's own words, always in English.
+        # TRANSLATORS: {problem} and {context} are libyaml's words, translated when known.
         message = _("YAML syntax error: {problem} ({context})").format(
-            problem=problem, context=context
+            problem=say(problem), context=say(context)
         )
     else:
-        # TRANSLATORS: {problem} is libyaml's own words, always in English.
-        message = _("YAML syntax error: {problem}").format(problem=problem)
+        # TRANSLATORS: {problem} is libyaml's words, translated when known.
+        message = _("YAML syntax error: {problem}").format(problem=say(problem))
     lines = text.splitlines()
     line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
     if "\t" in line or "tab" in str(problem):
