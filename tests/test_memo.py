@@ -317,6 +317,23 @@ def test_the_table_format_is_served_too(tmp_path: Path, loads: list[date]) -> No
     assert "1,500.00" in table.out and "750.00" in table.out
 
 
+def test_a_table_kept_in_chunks_comes_back_whole_and_in_order(
+    tmp_path: Path, loads: list[date], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are stored in chunks of cache.CHUNK: with chunks of 2, the four rows of
+    `match --by contribution --all` (a, b for both programmes; z is of 2025, before
+    either starts, so ineligible and listed only with --all) span several."""
+    monkeypatch.setattr(cache_mod, "CHUNK", 2)
+    root = aged_ledger(tmp_path)
+    args = ("match", "--by", "contribution", "--all", "--format", "csv")
+    first = cofi(root, *args)
+    second = cofi(root, *args)
+    assert len(loads) == 1, "the second run was served from the memo"
+    assert first == second == cofi(root, *args, cache=False)
+    # 2 programmes x 3 contributions, and the header
+    assert len(lines(first)) == 7
+
+
 # ---- 3, 4, 5: a changed ledger is seen ----------------------------------------------------------
 
 

@@ -21,11 +21,13 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from cofi import cache
 from cofi.listing import Listing
+from cofi.table import Table
 
 T = TypeVar("T")
 KEEP = 16
@@ -55,17 +57,17 @@ class Memo:
         found = cache.load(path, self.fingerprint)
         if found is None:
             return None
-        state, stored_key, value = found
+        state, stored_key, *parts = found
         if (state, stored_key) != (self.state, key):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # pruning keeps the most recently used
-        return value
+        return _whole(parts)
 
     def put(self, key: tuple[str, ...], value: object) -> None:
         if not self.usable:
             return
-        if cache.store(self._path(key), self.fingerprint, self.state, key, value):
+        if cache.store(self._path(key), self.fingerprint, self.state, key, *_parts(value)):
             self._prune()
 
     def remember(
@@ -94,3 +96,22 @@ class Memo:
             mine.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
             for old in mine[KEEP:]:
                 os.unlink(old.path)
+
+
+def _parts(value: object) -> list[object]:
+    """What to store of `value`, each part pickled on its own: a table's rows go in chunks,
+    since the pickler remembers every object of one pickle until its end (a million
+    cells for a table with a row per contribution)."""
+    if not isinstance(value, Table):
+        return [value]
+    rows = value.rows
+    return [
+        replace(value, rows=[]),
+        *(rows[i : i + cache.CHUNK] for i in range(0, len(rows), cache.CHUNK)),
+    ]
+
+
+def _whole(parts: list[Any]) -> Any:
+    """The value `_parts` took apart."""
+    head, *chunks = parts
+    return replace(head, rows=[row for chunk in chunks for row in chunk]) if chunks else head
