@@ -359,27 +359,39 @@ def test_the_files_of_a_root_unused_for_thirty_days_are_forgotten(tmp_path: Path
     folder.mkdir()
     day = 24 * 3600 * 1_000_000_000
     now = 1_800_000_000 * 1_000_000_000
-    gone, alive = "a" * 24, "b" * 24
+    gone, alive, mine = "a" * 24, "b" * 24, "c" * 24
     ages = {  # file -> days since last used
         f"ledger-{gone}.pickle": 40,
         f"ledger-{gone}.delta.pickle": 31,
         f"memo-{gone}-{'1' * 24}.pickle": 45,
         f"ledger-{alive}.pickle": 90,  # its memo was used yesterday: the root is alive
         f"memo-{alive}-{'2' * 24}.pickle": 1,
-        ".tmp-stopped.pickle": 31,  # left by a run that was stopped
-        ".tmp-running.pickle": 0,  # another run is writing it now
-        "notes.txt": 400,  # not cofi's: never touched
+        f"ledger-{mine}.pickle": 60,  # the root in use, on a disk whose clock is behind
+        ".tmp-stopped1.pickle": 31,  # left by a run that was stopped
+        ".tmp-running1.pickle": 0,  # another run is writing it now
+        # Not cofi's, in a folder it may share: never touched, however old.
+        "notes.txt": 400,
+        "ledger-notes.pickle": 400,
+        "memo-x.pickle": 400,
+        ".tmp-another-program.pickle": 400,
     }
     for name, days in ages.items():
         (folder / name).write_bytes(b"x")
         os.utime(folder / name, ns=(now - days * day, now - days * day))
-    cache_mod.forget_stale(folder, now)
+    (folder / f"ledger-{'d' * 24}.pickle").mkdir()  # a folder, not a cache
+    os.utime(folder / f"ledger-{'d' * 24}.pickle", ns=(0, 0))
+    cache_mod.forget_stale(folder, now, keep=mine)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [
             f"ledger-{alive}.pickle",
             f"memo-{alive}-{'2' * 24}.pickle",
-            ".tmp-running.pickle",
+            f"ledger-{mine}.pickle",
+            ".tmp-running1.pickle",
             "notes.txt",
+            "ledger-notes.pickle",
+            "memo-x.pickle",
+            ".tmp-another-program.pickle",
+            f"ledger-{'d' * 24}.pickle",
         ]
     )
 
@@ -390,7 +402,9 @@ def test_reading_the_record_cache_counts_as_using_it(tmp_path: Path) -> None:
     run(root, tmp_path / "c")
     path = cache_file(tmp_path / "c", root)
     os.utime(path, ns=(0, 0))  # written in 1970
+    inode = path.stat().st_ino
     run(root, tmp_path / "c")  # reads it, writes nothing
+    assert path.stat().st_ino == inode, "not rewritten: only touched"
     assert path.stat().st_mtime_ns > time.time_ns() - 60 * 1_000_000_000
 
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import cofi
 import cofi.listing
+import cofi.loader
 from cofi.cli import app
 
 GOOD = {
@@ -218,9 +219,10 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_traceback(ledger_dir, 
             raise PermissionError(13, "Permission denied", str(path))
         return scandir(path)
 
+    # `cofi.listing.os` is the os module itself: every os.scandir of this run goes through
+    # `refuse` (the memo's pruning too), and only the one folder is refused.
     monkeypatch.setattr(cofi.listing.os, "scandir", refuse)
-    # The files just written count as settled, so that the memo is in play.
-    monkeypatch.setattr(cofi.listing, "clock", lambda: time.time_ns() + 10_000_000_000)
+    _settled_clock(monkeypatch)
     result = cofi_check(root)
     assert result.exit_code == 1
     assert result.stdout == (
@@ -238,3 +240,103 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_traceback(ledger_dir, 
     second = cofi_check(root)
     assert "F003" not in second.stdout  # readable again: c2.yaml is checked (it lacks keys)
     assert "c2.yaml" in second.stdout
+
+
+class _Folder:
+    """What os.scandir gives, but whose entries `change` may alter or break off."""
+
+    def __init__(self, path, change):  # type: ignore[no-untyped-def]
+        self.entries = _SCANDIR(path)
+        self.change = change
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        self.entries.close()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for e in self.entries:
+            yield self.change(e)
+
+
+class _NoStat:
+    """A folder entry whose status cannot be read, as in a folder one may list but not enter."""
+
+    def __init__(self, e: os.DirEntry) -> None:  # type: ignore[type-arg]
+        self.name, self.path, self._e = e.name, e.path, e
+
+    def is_dir(self) -> bool:
+        return self._e.is_dir()
+
+    def is_file(self) -> bool:
+        return self._e.is_file()
+
+    def stat(self):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", self.path)
+
+
+_SCANDIR = os.scandir
+CONTRIBUTIONS = "ledger/contributions"
+
+
+def _settled_clock(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The files just written count as settled, so that the memo is in play."""
+    monkeypatch.setattr(cofi.listing, "clock", lambda: time.time_ns() + 10_000_000_000)
+
+
+def test_a_listing_that_breaks_off_is_an_error(ledger_dir, monkeypatch):
+    root = ledger_dir(GOOD)
+
+    def broken(e):  # type: ignore[no-untyped-def]
+        raise OSError(5, "Input/output error")
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        return _Folder(path, broken) if str(path).endswith(CONTRIBUTIONS) else _SCANDIR(path)
+
+    monkeypatch.setattr(cofi.listing.os, "scandir", scandir)
+    result = cofi_check(root)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{CONTRIBUTIONS}/:1:1: F003 cannot read this folder")
+    assert result.stderr == "1 error, 0 warnings (2 files checked)\n"
+
+
+def test_a_file_whose_status_cannot_be_read_is_read_and_its_error_told(ledger_dir, monkeypatch):
+    """Not "a broken link, or a pipe": the error the system gives when reading it."""
+    root = ledger_dir(GOOD)
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        return _Folder(path, _NoStat) if str(path).endswith(CONTRIBUTIONS) else _SCANDIR(path)
+
+    read = cofi.loader._read_bytes
+
+    def refuse(root, rel):  # type: ignore[no-untyped-def]
+        if rel.startswith(CONTRIBUTIONS):
+            raise PermissionError(13, "Permission denied", rel)
+        return read(root, rel)
+
+    monkeypatch.setattr(cofi.listing.os, "scandir", scandir)
+    monkeypatch.setattr(cofi.loader, "_read_bytes", refuse)
+    result = cofi_check(root)
+    assert result.stdout == (
+        f"{CONTRIBUTIONS}/c1.yaml:1:1: F003 cannot read this file: Permission denied\n"
+        "    hint: check that the file exists and that you may read it\n"
+    )
+
+
+def test_a_file_without_status_is_never_cached_nor_memoised(ledger_dir, monkeypatch):
+    """Its status failed but it could be read: checked from what it holds now, each time,
+    since no stamp says whether it changed."""
+    root = ledger_dir(GOOD)
+    _settled_clock(monkeypatch)
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        return _Folder(path, _NoStat) if str(path).endswith(CONTRIBUTIONS) else _SCANDIR(path)
+
+    monkeypatch.setattr(cofi.listing.os, "scandir", scandir)
+    assert cofi_check(root).exit_code == 0
+    c1 = root / CONTRIBUTIONS / "c1.yaml"
+    c1.write_text(c1.read_text().replace("1200", "0"))  # now refused (S003)
+    second = cofi_check(root)
+    assert second.exit_code == 1 and "S003" in second.stdout
+    assert not list((root.parent / "cache").glob("memo-*"))

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -92,18 +93,21 @@ STALE_NS = 30 * 24 * 3600 * 1_000_000_000
 """Thirty days: the files of a ledger root that no run used for that long are deleted."""
 
 
-def forget_stale(folder: Path, now_ns: int) -> None:
+def forget_stale(folder: Path, now_ns: int, keep: str = "") -> None:
     """Delete what is kept for ledger roots no run used in STALE_NS (a clone since deleted,
-    a temporary folder), and temporary files a stopped run left. A root's files go
-    together, once the most recently used of them is that old: a ledger whose results
-    come from the memo for months keeps its record cache for the day a file changes."""
-    files: list[tuple[str, str, int]] = []  # (root key or "", path, mtime)
+    a temporary folder), but never the files of root `keep` (the one in use, whatever
+    the clock of the disk says), and temporary files a stopped run left. A root's files
+    go together, once the most recently used of them is that old: a ledger whose results
+    come from the memo for months keeps its record cache for the day a file changes.
+    Only files named as cofi names them are touched: the folder may be shared."""
+    files: list[tuple[str, str, int]] = []  # (root key, or "" for a temporary file; path; mtime)
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for e in entries:
             key = _root_of(e.name)
-            if key or e.name.startswith(".tmp-"):
+            if (key or _TEMPORARY.match(e.name)) and key != keep:
                 with contextlib.suppress(OSError):
-                    files.append((key, e.path, e.stat().st_mtime_ns))
+                    if e.is_file(follow_symlinks=False):
+                        files.append((key, e.path, e.stat(follow_symlinks=False).st_mtime_ns))
     used: dict[str, int] = {}
     for key, _path, mtime in files:
         used[key] = max(used.get(key, 0), mtime)
@@ -113,12 +117,16 @@ def forget_stale(folder: Path, now_ns: int) -> None:
                 os.unlink(path)
 
 
+_KEPT = re.compile(
+    r"(?:ledger-([0-9a-f]{24})(?:\.delta)?|memo-([0-9a-f]{24})-[0-9a-f]{24})\.pickle\Z"
+)
+_TEMPORARY = re.compile(r"\.tmp-[a-z0-9_]{8}\.pickle\Z")  # as tempfile.mkstemp names them
+
+
 def _root_of(name: str) -> str:
     """The root key in the name of a record cache or memo file ('' for any other file)."""
-    for prefix in ("ledger-", "memo-"):
-        if name.startswith(prefix) and name.endswith(".pickle"):
-            return name[len(prefix) : len(prefix) + 24]
-    return ""
+    found = _KEPT.match(name)
+    return (found.group(1) or found.group(2)) if found else ""
 
 
 def digest(data: bytes) -> bytes:
@@ -224,7 +232,8 @@ class RecordCache:
         if store(self.path, self.fingerprint, token, self.started, *chunks):
             with contextlib.suppress(OSError):
                 os.unlink(self.delta_path)
-            forget_stale(self.path.parent, listing.clock())  # seldom: with a new base
+            # Seldom (with a new base), and never this root's files.
+            forget_stale(self.path.parent, listing.clock(), _root_of(self.path.name))
 
 
 def load(path: Path, fingerprint: str) -> list[Any] | None:

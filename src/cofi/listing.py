@@ -40,12 +40,15 @@ def racy(mtime_ns: int, ctime_ns: int, started_ns: int) -> bool:
 Found = tuple[str, int, int, int, int]
 """(path from the root, size, modification time in ns, inode, status change time in ns);
 the size is NOT_A_FILE for what is neither a file nor a folder (a broken link, a pipe),
-and UNREADABLE_FOLDER for a folder that could not be listed (its path then ends in "/").
+NO_STAT for a file whose status could not be read (a folder that may be listed but not
+entered), and UNREADABLE_FOLDER for a folder that could not be listed (its path then
+ends in "/"). With any of them the walk vouches for nothing: see `settled`.
 
 Like git's index, the status change time is there for a file edited in place whose
 modification time was then put back (`touch -d`, `cp -p`): that sets it to now."""
 NOT_A_FILE = -1
 UNREADABLE_FOLDER = -2
+NO_STAT = -3
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,10 @@ class Listing:
         return hashlib.blake2b(marshal.dumps(self.found), digest_size=16).digest()
 
     def settled(self) -> bool:
-        """True when no file was modified within RACY_NS of the walk, so that the stamp
-        of every file vouches for its content."""
+        """True when every file has a stamp and none was modified within RACY_NS of the
+        walk, so that the stamp of every file vouches for its content."""
+        if min(map(itemgetter(1), self.found), default=0) < 0:
+            return False  # something the walk could not stat: read anew each time
         mtime = max(map(itemgetter(2), self.found), default=0)
         ctime = max(map(itemgetter(4), self.found), default=0)
         return not racy(mtime, ctime, self.started_ns)
@@ -87,9 +92,12 @@ def _walk(folder: str, rel: str, found: list[Found]) -> None:
         found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
         return
     with entries:
-        for e in entries:
-            if not e.name.startswith("."):
-                _entry(e, f"{rel}/{e.name}", found, folders)
+        try:
+            for e in entries:
+                if not e.name.startswith("."):
+                    _entry(e, f"{rel}/{e.name}", found, folders)
+        except OSError:  # the listing broke off (a network disk): the rest is unseen
+            found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
     for full, path in folders:
         _walk(full, path, found)
 
@@ -107,6 +115,7 @@ def _entry(
             return
     except FileNotFoundError:
         return  # removed while the walk ran: not there any more
-    except OSError:
-        pass  # there but unreadable: listed, so that the loader reports it
+    except OSError:  # there, but its status cannot be read: the loader tries to read it
+        found.append((path, NO_STAT, 0, 0, 0))
+        return
     found.append((path, NOT_A_FILE, 0, 0, 0))

@@ -22,7 +22,7 @@ from cofi import yamlsrc
 from cofi.bulk import bulk
 from cofi.i18n import N_, _
 from cofi.ledger import KeyPath, Ledger, Locator, Partial
-from cofi.listing import NOT_A_FILE, UNREADABLE_FOLDER, Listing, walk
+from cofi.listing import NO_STAT, NOT_A_FILE, UNREADABLE_FOLDER, Listing, walk
 from cofi.model import (
     LOADER_KEYS,
     Common,
@@ -138,6 +138,8 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
             continue
         elif size == NOT_A_FILE:
             found.append(FileRef(rel, 0, _not_a_file, None, where))
+        elif size == NO_STAT:  # no stamp: read, never cached (the OS says what went wrong)
+            found.append(FileRef(rel, 0, partial(_read_bytes, root, rel), None, where))
         else:
             read = partial(_read_bytes, root, rel)
             found.append(FileRef(rel, size, read, (size, mtime_ns, inode, ctime_ns), where))
