@@ -562,7 +562,29 @@ def test_libyaml_words_come_out_in_french(french: None) -> None:
     )
     # libyaml: "mapping values are not allowed in this context", without a context
     assert _syntax_error("note: a: b\n") == (
-        f"erreur de syntaxe YAML{NBSP}: un « : » suivi d'une valeur n'est pas permis à cet endroit"
+        f"erreur de syntaxe YAML{NBSP}: un «{NBSP}:{NBSP}» suivi d'une valeur n'est pas "
+        "permis à cet endroit"
+    )
+
+
+def test_a_windows_path_between_double_quotes_gets_its_own_hint(french: None) -> None:
+    from cofi import yamlsrc
+
+    (problem,) = yamlsrc.parse("c.yaml", b'note: "C:\\dossier"\n').problems
+    assert problem.message == (
+        f"erreur de syntaxe YAML{NBSP}: après «{NBSP}\\{NBSP}» entre guillemets doubles, "
+        "ce caractère n'est pas reconnu (en lisant un texte entre guillemets)"
+    )
+    assert problem.hint.endswith(
+        f"écrivez «{NBSP}\\\\{NBSP}» pour une barre oblique inverse, ou mettez le texte "
+        "entre guillemets simples"
+    )
+
+
+def test_a_brace_libyaml_says_is_reworded_not_lost(french: None) -> None:
+    assert _syntax_error("note: {a: 1\n") == (
+        f"erreur de syntaxe YAML{NBSP}: «{NBSP},{NBSP}» ou une accolade fermante était "
+        "attendue ici (en lisant un ensemble entre accolades)"
     )
 
 
@@ -585,7 +607,7 @@ def test_every_translated_libyaml_phrase_is_one_libyaml_says() -> None:
     """A phrase with a typo would never match: each must be in the libyaml PyYAML uses."""
     import yaml._yaml  # type: ignore[import-not-found]
 
-    from cofi.yamlwords import PHRASES
+    from cofi.yamlwords import KNOWN
 
     binary = Path(yaml._yaml.__file__).read_bytes()
-    assert [p for p in sorted(PHRASES) if p.encode() + b"\0" not in binary] == []
+    assert [p for p in sorted(KNOWN) if p.encode() + b"\0" not in binary] == []

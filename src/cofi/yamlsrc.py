@@ -388,6 +388,11 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
     line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
     if "\t" in line or "tab" in str(problem):
         hint = _("YAML does not allow tabs for indentation: indent with spaces")
+    elif problem == "found unknown escape character":  # a Windows path, most likely
+        hint = _(
+            "between double quotes a backslash starts an escape: write \\\\ for one "
+            "backslash, or put the text between single quotes instead"
+        )
     else:
         hint = _(
             "check the indentation and that each line reads `key: value`; "

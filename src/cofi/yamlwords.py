@@ -2,8 +2,7 @@
 
 libyaml says what went wrong in fixed English phrases (a problem, and the
 context it was reading). The phrases a record file can run into are listed
-here for translation (but for one with a brace, which would not make a
-message template); any other passes through as libyaml wrote it. A test
+here for translation; any other passes through as libyaml wrote it. A test
 holds every phrase to the text of the libyaml that PyYAML ships, so that none
 is a phrase libyaml never says.
 """
@@ -34,6 +33,7 @@ PHRASES = frozenset(
         N_("found a tab character that violates indentation"),
         N_("found a tab character where an indentation space is expected"),
         N_("found an indentation indicator equal to 0"),
+        N_("did not find expected alphabetic or numeric character"),
         # contexts
         N_("while scanning a simple key"),
         N_("while scanning a plain scalar"),
@@ -48,10 +48,21 @@ PHRASES = frozenset(
         N_("while parsing a flow node"),
         N_("while parsing a quoted scalar"),
         N_("while parsing a node"),
+        N_("while scanning an alias"),
+        N_("while scanning an anchor"),
     }
 )
+
+# Said in other words: every message is a template, and a lone brace would not make one.
+_REWORDED = {"did not find expected ',' or '}'": N_("did not find expected ',' or closing brace")}
 
 
 def say(phrase: str) -> str:
     """`phrase` in the user's language when it is one of libyaml's known phrases."""
+    if phrase in _REWORDED:
+        return _(_REWORDED[phrase])
     return _(phrase) if phrase in PHRASES else phrase
+
+
+KNOWN = PHRASES | _REWORDED.keys()
+"""Every phrase of libyaml's that `say` knows."""
