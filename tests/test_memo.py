@@ -318,20 +318,29 @@ def test_the_table_format_is_served_too(tmp_path: Path, loads: list[date]) -> No
 
 
 def test_a_table_kept_in_chunks_comes_back_whole_and_in_order(
-    tmp_path: Path, loads: list[date], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, loads: list[date], monkeypatch: pytest.MonkeyPatch, cache_dir: Path
 ) -> None:
-    """Rows are stored in chunks of cache.CHUNK: with chunks of 2, the four rows of
-    `match --by contribution --all` (a, b for both programmes; z is of 2025, before
-    either starts, so ineligible and listed only with --all) span several."""
+    """Rows are stored in chunks of cache.CHUNK: with chunks of 2, the six rows of
+    `match --by contribution --all` (a, b and z for each of the two programmes; z is of
+    2025, before either starts, so ineligible and listed only with --all) take three."""
     monkeypatch.setattr(cache_mod, "CHUNK", 2)
     root = aged_ledger(tmp_path)
     args = ("match", "--by", "contribution", "--all", "--format", "csv")
     first = cofi(root, *args)
+    (kept,) = memo_files(cache_dir)
+    _state, _key, head, *chunks = cache_mod.load(kept, memo.fingerprint()) or []
+    assert head.rows == [] and [len(c) for c in chunks] == [2, 2, 2]
     second = cofi(root, *args)
     assert len(loads) == 1, "the second run was served from the memo"
     assert first == second == cofi(root, *args, cache=False)
-    # 2 programmes x 3 contributions, and the header
-    assert len(lines(first)) == 7
+    assert len(lines(first)) == 1 + 6  # the header, 2 programmes x 3 contributions
+
+
+def test_a_table_without_rows_is_kept_whole(tmp_path: Path, cache_dir: Path) -> None:
+    root = aged_ledger(tmp_path)
+    empty = Table("empty", (Column("programme", "Programme"),), [], None, ["a note"])
+    Memo(cache_dir, walk(root)).put(("k",), empty)
+    assert Memo(cache_dir, walk(root)).get(("k",)) == empty
 
 
 # ---- 3, 4, 5: a changed ledger is seen ----------------------------------------------------------
