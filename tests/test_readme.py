@@ -45,3 +45,17 @@ def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == f"cofi {__version__}"
+
+
+def test_help_names_what_each_option_takes_and_nothing_beside_flags() -> None:
+    """`--no-cache` takes no value: no `<bool>` beside it; `--contributor` takes an id."""
+    runner = CliRunner()
+    for args in (["--help"], ["check", "--help"], ["new", "contribution", "--help"]):
+        shown = runner.invoke(app, args, env={"COLUMNS": "200"}).output
+        assert "<bool>" not in shown, args
+    shown = runner.invoke(app, ["new", "contribution", "--help"], env={"COLUMNS": "200"}).output
+    rows = {line.split()[1]: line.split()[2] for line in shown.splitlines() if "│ --" in line}
+    assert rows["--contributor"] == "ID"
+    assert rows["--amount"] == "AMOUNT"
+    assert rows["--date"] == "YYYY-MM-DD"
+    assert rows["--kind"] == "money|in-kind"

@@ -48,6 +48,7 @@ def _root(
                 "LC_MESSAGES or LANG). May stand anywhere on the command line."
             ),
             show_default=False,
+            metavar="en|fr",
         ),
     ] = None,
 ) -> None:

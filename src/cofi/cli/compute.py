@@ -39,7 +39,13 @@ if TYPE_CHECKING:
 
 Programme = Annotated[
     str | None,
-    typer.Option("--programme", "-p", help=_("Only this programme (its id)."), show_default=False),
+    typer.Option(
+        "--programme",
+        "-p",
+        help=_("Only this programme (its id)."),
+        show_default=False,
+        metavar=_("ID"),
+    ),
 ]
 All = Annotated[
     bool, typer.Option("--all", help=_("Also list the rows that are usually left out."))

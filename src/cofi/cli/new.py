@@ -33,21 +33,37 @@ app = typer.Typer(
 
 Date = Annotated[
     str | None,
-    typer.Option("--date", help=_("YYYY-MM-DD (default: today)."), show_default=False),
+    typer.Option(
+        "--date", help=_("YYYY-MM-DD (default: today)."), show_default=False, metavar="YYYY-MM-DD"
+    ),
 ]
 Contributor = Annotated[
-    str | None, typer.Option("--contributor", help=_("Contributor id."), show_default=False)
+    str | None,
+    typer.Option("--contributor", help=_("Contributor id."), show_default=False, metavar=_("ID")),
 ]
-Common = Annotated[str | None, typer.Option("--common", help=_("Common id."), show_default=False)]
+Common = Annotated[
+    str | None,
+    typer.Option("--common", help=_("Common id."), show_default=False, metavar=_("ID")),
+]
 Amount = Annotated[
     str | None,
-    typer.Option("--amount", help=_("Like 1200 or 1200.50."), show_default=False),
+    typer.Option(
+        "--amount", help=_("Like 1200 or 1200.50."), show_default=False, metavar=_("AMOUNT")
+    ),
 ]
 Reference = Annotated[
     str | None,
-    typer.Option("--reference", help=_("Invoice or transfer reference."), show_default=False),
+    typer.Option(
+        "--reference",
+        help=_("Invoice or transfer reference."),
+        show_default=False,
+        metavar=_("TEXT"),
+    ),
 ]
-Note = Annotated[str | None, typer.Option("--note", help=_("Free text."), show_default=False)]
+Note = Annotated[
+    str | None,
+    typer.Option("--note", help=_("Free text."), show_default=False, metavar=_("TEXT")),
+]
 
 
 def _interactive() -> bool:
@@ -140,14 +156,23 @@ def contribution(
     contributor: Contributor = None,
     common: Common = None,
     need: Annotated[
-        str | None, typer.Option("--need", help=_("A need id of the common."), show_default=False)
+        str | None,
+        typer.Option(
+            "--need", help=_("A need id of the common."), show_default=False, metavar=_("ID")
+        ),
     ] = None,
     amount: Amount = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help=_("money or in-kind."), show_default=False)
+        str | None,
+        typer.Option(
+            "--kind", help=_("money or in-kind."), show_default=False, metavar="money|in-kind"
+        ),
     ] = None,
     pledge: Annotated[
-        str | None, typer.Option("--pledge", help=_("The pledge this honours."), show_default=False)
+        str | None,
+        typer.Option(
+            "--pledge", help=_("The pledge this honours."), show_default=False, metavar=_("ID")
+        ),
     ] = None,
     reference: Reference = None,
     note: Note = None,
@@ -202,7 +227,12 @@ def pledge(
     amount: Amount = None,
     due: Annotated[
         str | None,
-        typer.Option("--due", help=_("YYYY-MM-DD: paid in full by then."), show_default=False),
+        typer.Option(
+            "--due",
+            help=_("YYYY-MM-DD: paid in full by then."),
+            show_default=False,
+            metavar="YYYY-MM-DD",
+        ),
     ] = None,
     reference: Reference = None,
     note: Note = None,
@@ -245,7 +275,8 @@ def disbursement(
     root: Root = None,
     when: Date = None,
     programme: Annotated[
-        str | None, typer.Option("--programme", help=_("Programme id."), show_default=False)
+        str | None,
+        typer.Option("--programme", help=_("Programme id."), show_default=False, metavar=_("ID")),
     ] = None,
     common: Common = None,
     amount: Amount = None,
@@ -289,7 +320,10 @@ def reversal(
     root: Root = None,
     when: Date = None,
     note: Annotated[
-        str | None, typer.Option("--note", help=_("Why it is cancelled."), show_default=False)
+        str | None,
+        typer.Option(
+            "--note", help=_("Why it is cancelled."), show_default=False, metavar=_("TEXT")
+        ),
     ] = None,
 ) -> None:
     from cofi.model import Contribution, Disbursement, Pledge

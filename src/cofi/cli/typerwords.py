@@ -116,6 +116,8 @@ class _Translating:
             if english in TYPER_HELP:
                 p._cofi_english_help = english
                 p.help = _(english)
+            if getattr(p, "is_flag", False) and p.metavar is None:
+                p.metavar = ""  # a flag takes no value: no `<bool>` beside it in --help
         return params
 
     def get_usage(self, ctx: Any) -> str:
