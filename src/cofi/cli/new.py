@@ -309,8 +309,7 @@ def disbursement(
 REVERSAL_HELP = N_(
     """Cancel an entry from a date on (entries are never edited or deleted).
 
-Example: cofi new reversal 2026-03-14-la-ruche-dokos --note "wrong amount"
-"""
+Example: cofi new reversal 2026-03-14-la-ruche-dokos --note \"wrong amount\""""
 )
 
 
