@@ -205,6 +205,12 @@ CASES = [
         "dated 2026-03-13, before the entry it cancels (2026-03-14)",
     ),
     ("L011", {C1: C("currency: USD\n")}, (C1, 5, 11), "in USD but the ledger is in EUR"),
+    (
+        "L012",  # PL: made 2026-01-10; `due:` is line 5, its value at column 6
+        {"ledger/pledges/pl.yaml": PL().replace("due: 2026-09-30", "due: 2026-01-09")},
+        ("ledger/pledges/pl.yaml", 5, 6),
+        "due on 2026-01-09, before it was made (2026-01-10)",
+    ),
 ]
 
 
@@ -289,6 +295,8 @@ def test_allowed_sides_raise_nothing(ledger_dir):
             PROG: P.replace("end: 2026-12-31", "end: 2026-01-01"),  # start == end is fine
             C1: C("need: booking-v2\npledge: pl\ncurrency: EUR\n"),  # same contributor and common
             "ledger/pledges/pl.yaml": PL(),
+            # a pledge due the very day it is made
+            "ledger/pledges/now.yaml": PL().replace("due: 2026-09-30", "due: 2026-01-10"),
             R1: REV("c1", "2026-03-14"),  # the same day as its target
             "ledger/contributions/today.yaml": C(date="2026-11-28"),  # dated exactly today
             "ledger/disbursements/d1.yaml": "date: 2026-11-28\nprogramme: pilote\ncommon: dokos\n"

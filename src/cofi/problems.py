@@ -99,6 +99,7 @@ CODES: dict[str, str] = {
     "L009": "duplicate-need",
     "L010": "reversal-before-target",
     "L011": "currency-mismatch",
+    "L012": "pledge-due-before-date",
     "G001": "entry-changed",
     "G002": "programme-changed",
     "G003": "not-vouched",

@@ -37,6 +37,7 @@ CHECKS: tuple[Check, ...] = (
     entries.reversals_are_sound,
     entries.not_in_future,
     entries.programme_dates,
+    entries.pledge_dates,
     entries.one_currency,
 )
 

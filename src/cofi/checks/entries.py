@@ -129,6 +129,19 @@ def programme_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
             )
 
 
+def pledge_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    for p in ledger.pledges:
+        if p.due < p.date:
+            yield Problem(
+                "L012",
+                _("this pledge is due on {due}, before it was made ({date})").format(
+                    due=p.due, date=p.date
+                ),
+                ledger.locate(p, "due"),
+                _("check the `date:` (when it was promised) and `due:` (when it is to be paid)"),
+            )
+
+
 def one_currency(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     currency = ledger.settings.currency
     for e in ledger.amounts():
