@@ -7,6 +7,8 @@ blob hashes of the working tree, and who authored the commits of a range.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
@@ -85,21 +87,24 @@ class History:
         Through git itself (one process for all files), so that its filters apply:
         a checkout with CRLF line ends (Git for Windows) has changed nothing.
         """
-        paths = [self.prefix + f.path for f in files]
-        if not paths:
-            return {}
+        # One path a line, as the file system spells it (a name that is not UTF-8 is sent
+        # byte for byte); a name with a line break cannot go that way: see _blob_id.
+        batch = [f for f in files if "\n" not in f.path]
+        found = {f.path: _blob_id(f) for f in files if "\n" in f.path}
+        if not batch:
+            return found
         out = subprocess.run(
             ["git", "hash-object", "--stdin-paths"],
-            input="\n".join(paths) + "\n",
+            input=b"".join(os.fsencode(self.prefix + f.path) + b"\n" for f in batch),
             cwd=self.repo.working_tree_dir,
             capture_output=True,
-            text=True,
             check=False,
         )
-        shas = out.stdout.split()
-        if out.returncode != 0 or len(shas) != len(files):
-            raise GitError(_("git hash-object failed: {error}").format(error=out.stderr.strip()))
-        return {f.path: sha for f, sha in zip(files, shas, strict=True)}
+        shas = out.stdout.decode("ascii", "replace").split()
+        if out.returncode != 0 or len(shas) != len(batch):
+            error = out.stderr.decode("utf-8", "replace").strip()
+            raise GitError(_("git hash-object failed: {error}").format(error=error))
+        return {**found, **{f.path: sha for f, sha in zip(batch, shas, strict=True)}}
 
     def merge_base(self, base: str, head: str) -> str:
         """Where the change forked from `base`: entries that `base` gained since are not
@@ -127,6 +132,16 @@ class History:
                 if path.startswith(self.prefix):
                     touched[path[len(self.prefix) :]].add(email)
         return dict(touched)
+
+
+def _blob_id(f: FileRef) -> str:
+    """The blob id git gives these bytes, without its filters (for the odd name that
+    cannot be sent to `git hash-object` a line at a time); "" when unreadable."""
+    try:
+        data = f.read()
+    except OSError:
+        return ""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 class _BlobReader:
