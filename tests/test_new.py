@@ -317,3 +317,20 @@ def test_a_contribution_asked_for_on_a_terminal(root):
         "date: 2026-05-05\ncontributor: le-hangar\ncommon: dokos\nneed: booking-v2\namount: 250\n"
     )
     assert check(root).exit_code == 0
+
+
+def test_spaces_around_an_asked_value_are_not_written(root):
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", " 12 ")
+    assert result.exit_code == 0, result.output
+    text = (root / C / "2026-03-14-la-ruche-dokos.yaml").read_text(encoding="utf-8")
+    assert "amount: 12\n" in text
+
+
+def test_a_folder_that_cannot_be_made_is_an_error_not_a_traceback(root):
+    (root / "ledger/contributions").mkdir()
+    (root / C.rstrip("/")).write_text("")  # a file where the year's folder should be
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", "12")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        f"cofi: nothing written: cannot write {C}2026-03-14-la-ruche-dokos.yaml: "
+    )

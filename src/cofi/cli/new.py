@@ -79,7 +79,7 @@ def _ask(
 ) -> str | None:
     """`value` if given; else, on a terminal, ask (offering `choices` by number or id)."""
     if value is not None:
-        return value
+        return value.strip()  # as an answer typed at the prompt: ` 12 ` is 12
     if not _interactive():
         if required and default is None:
             text = _("missing --{option} (or run cofi new on a terminal to be asked)")
@@ -125,9 +125,17 @@ def _write(
         typer.echo(text.format(path=new.path), err=True)
         raise typer.Exit(1)
     target = root / new.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite an entry
-        f.write(new.text)
+    created = False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite an entry
+            created = True
+            f.write(new.text)
+    except OSError as e:
+        if created:  # half an entry would fail every check after it
+            target.unlink(missing_ok=True)
+        text = _("nothing written: cannot write {path}: {error}")
+        raise fail(text.format(path=new.path, error=e.strerror or e)) from None
     typer.echo(_("wrote {path}").format(path=new.path))
     typer.echo(_("next: commit this file and open a pull request; CI runs cofi check on it."))
 
