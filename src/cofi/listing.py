@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import time
 from dataclasses import dataclass
 from operator import itemgetter
@@ -41,14 +42,16 @@ Found = tuple[str, int, int, int, int]
 """(path from the root, size, modification time in ns, inode, status change time in ns);
 the size is NOT_A_FILE for what is neither a file nor a folder (a broken link, a pipe),
 NO_STAT for a file whose status could not be read (a folder that may be listed but not
-entered), and UNREADABLE_FOLDER for a folder that could not be listed (its path then
-ends in "/"). With any of them the walk vouches for nothing: see `settled`.
+entered), UNREADABLE_FOLDER for a folder that could not be listed (its path then
+ends in "/"), and FOLDER_LINK for a link to a folder, which the walk does not follow.
+With any of them the walk vouches for nothing: see `settled`.
 
 Like git's index, the status change time is there for a file edited in place whose
 modification time was then put back (`touch -d`, `cp -p`): that sets it to now."""
 NOT_A_FILE = -1
 UNREADABLE_FOLDER = -2
 NO_STAT = -3
+FOLDER_LINK = -4
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,25 @@ def walk(root: Path) -> Listing:
     started = clock()
     found: list[Found] = []
     for top in TOPS:
-        _walk(os.path.join(root, top), top, found)
+        _top(os.path.join(root, top), top, found)
     return Listing(root, found, started)
+
+
+def _top(full: str, top: str, found: list[Found]) -> None:
+    """What `_entry` does, for one of TOPS: the root is not listed (it may hold much else,
+    and may be entered without being listable), so one lstat says what the top is."""
+    try:
+        mode = os.lstat(full).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:  # the root cannot be entered: _walk reports the folder unreadable
+        mode = stat.S_IFDIR
+    if stat.S_ISDIR(mode):
+        _walk(full, top, found)
+    elif stat.S_ISLNK(mode) and os.path.isdir(full):
+        found.append((top, FOLDER_LINK, 0, 0, 0))
+    else:  # a file where a folder should be: the loader reports it (F002), whatever it is
+        found.append((top, NOT_A_FILE, 0, 0, 0))
 
 
 def _walk(folder: str, rel: str, found: list[Found]) -> None:
@@ -106,10 +126,15 @@ def _entry(
     e: os.DirEntry[str], path: str, found: list[Found], folders: list[tuple[str, str]]
 ) -> None:
     try:
-        if e.is_dir():
-            folders.append((e.path, path))
+        if e.is_dir():  # the listing's file type; a stat only for a link
+            # Never into a link to a folder: two links to ".." make the walk endless, one
+            # reads every record twice, and a pull request could link outside the repository.
+            if e.is_symlink():
+                found.append((path, FOLDER_LINK, 0, 0, 0))
+            else:
+                folders.append((e.path, path))
             return
-        if e.is_file():
+        if e.is_file():  # a link to a file is read as that file
             st = e.stat()
             found.append((path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
             return

@@ -22,7 +22,14 @@ from cofi import yamlsrc
 from cofi.bulk import bulk
 from cofi.i18n import N_, _
 from cofi.ledger import KeyPath, Ledger, Locator, Partial
-from cofi.listing import NO_STAT, NOT_A_FILE, UNREADABLE_FOLDER, Listing, walk
+from cofi.listing import (
+    FOLDER_LINK,
+    NO_STAT,
+    NOT_A_FILE,
+    UNREADABLE_FOLDER,
+    Listing,
+    walk,
+)
 from cofi.model import (
     LOADER_KEYS,
     Common,
@@ -87,21 +94,14 @@ class FileRef:
 
 
 def classify(path: str) -> str | Problem | None:
-    """The FOLDERS key (or SETTINGS) of a file, a problem for a YAML file cofi would
-    not read (never a silent skip), or None for a file that is not a record."""
+    """The FOLDERS key (or SETTINGS) of a file, a problem for a file in a record folder
+    that cofi would not read (never a silent skip), or None for a file that is not a record."""
     if path == SETTINGS:
         return SETTINGS
-    is_yaml = path.endswith(".yaml")
-    if not is_yaml and not path.endswith(".yml"):
-        return None
+    if not path.endswith(".yaml"):
+        return _not_read(path)
     for folder, (_kind, _model, deep) in FOLDERS.items():
         if path.startswith(folder) and path[len(folder)] == "/":
-            if not is_yaml:
-                return _unexpected(
-                    path,
-                    _("this file has the extension .yml, so cofi does not read it"),
-                    _("rename it to .yaml"),
-                )
             if not deep and "/" in path[len(folder) + 1 :]:
                 return _unexpected(
                     path,
@@ -110,26 +110,89 @@ def classify(path: str) -> str | Problem | None:
                     folder=f"{folder}/",
                 )
             return folder
-    if path.startswith("ledger/"):
+    return _outside(path)
+
+
+# A name like x.yml, x.YAML or "x.yaml ": meant as a record, yet not one to cofi.
+_ALMOST_YAML = re.compile(r"(?P<stem>.*?)(?P<ext>\.(?i:yaml|yml)\s*)\Z", re.DOTALL)
+
+
+def _not_read(path: str) -> Problem | None:
+    """classify, for a path that does not end in .yaml."""
+    name = path.rpartition("/")[2]
+    if name.startswith("."):
+        return None  # hidden, like .gitkeep: the walk does not even list them
+    if path in FOLDERS:  # with it a file, its records are missing, and nothing would say so
         return _unexpected(
             path,
-            _("this file is not in a folder cofi reads, so cofi does not read it"),
-            _(
-                "records go in ledger/contributors, programmes, contributions, pledges "
-                "or disbursements, and commons in commons/"
-            ),
+            _("this should be a folder of records, but it is a file"),
+            _("remove or rename this file, and keep the records in the folder {folder}"),
+            folder=f"{path}/",
         )
+    almost = _ALMOST_YAML.match(name)
+    folder = _folder_of(path)
+    if almost is None:
+        if folder is None:
+            return None  # a README beside the record folders, say: not cofi's to judge
+        return Problem(
+            "F004",
+            _("cofi does not read this file: only .yaml files are records"),
+            Source(path),
+            _("rename it to .yaml if it is a record, or move it out of {folder}").format(
+                folder=f"{folder}/"
+            ),
+            severity="warning",
+        )
+    if folder is None:
+        return _outside(path)
+    if almost["ext"] == ".yml":  # the common case, said as simply as it can be
+        return _unexpected(
+            path,
+            _("this file has the extension .yml, so cofi does not read it"),
+            _("rename it to .yaml"),
+        )
+    return _unexpected(
+        path,
+        _("this file's name ends in '{ext}', not '.yaml', so cofi does not read it"),
+        _("rename it to {name}"),
+        ext=almost["ext"],
+        name=f"{almost['stem']}.yaml",
+    )
+
+
+def _folder_of(path: str) -> str | None:
+    """The FOLDERS key of the record folder `path` lies in, at any depth."""
+    for folder in FOLDERS:
+        if path.startswith(folder) and path[len(folder) : len(folder) + 1] == "/":
+            return folder
     return None
+
+
+def _outside(path: str) -> Problem | None:
+    """F002 for a YAML file under ledger/ but in no record folder; None elsewhere."""
+    if not path.startswith("ledger/"):
+        return None
+    return _unexpected(
+        path,
+        _("this file is not in a folder cofi reads, so cofi does not read it"),
+        _(
+            "records go in ledger/contributors, programmes, contributions, pledges "
+            "or disbursements, and commons in commons/"
+        ),
+    )
 
 
 def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef], list[Problem]]:
     """Every record file under root (as `listing` saw them, else as a new walk sees them),
-    and the YAML files cofi would not read."""
+    and a problem for each file or folder cofi would not read (see `classify`)."""
     found: list[FileRef] = []
     problems: list[Problem] = []
     for rel, size, mtime_ns, inode, ctime_ns in (listing or walk(root)).found:
         if size == UNREADABLE_FOLDER:
             problems.append(_unreadable_folder(rel))
+            continue
+        if size == FOLDER_LINK:
+            problems.append(_folder_link(rel))
             continue
         where = classify(rel)
         if isinstance(where, Problem):
@@ -156,12 +219,22 @@ def _unreadable_folder(rel: str) -> Problem:
     )
 
 
+def _folder_link(rel: str) -> Problem:
+    """F005 for a link to a folder, which the walk did not follow."""
+    return Problem(
+        "F005",
+        _("this folder is a link, and cofi does not follow links to folders"),
+        Source(rel),
+        _("move the files into the ledger itself, or remove the link"),
+    )
+
+
 def _not_a_file() -> bytes:
     raise OSError(_("not a regular file (a broken link, or a pipe)"))
 
 
 def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
-    """The record files among `files`, and a problem for each YAML file cofi would not read."""
+    """The record files among `files`, and a problem for each file cofi would not read."""
     found: list[FileRef] = []
     problems: list[Problem] = []
     for f in files:

@@ -69,6 +69,8 @@ CODES: dict[str, str] = {
     "F001": "bad-file-name",
     "F002": "unexpected-file",
     "F003": "unreadable-file",
+    "F004": "not-read",
+    "F005": "folder-link",
     "S001": "unknown-key",
     "S002": "missing-key",
     "S003": "bad-amount",
