@@ -530,6 +530,10 @@ _CUSTOM = {
         "S013",
         N_("put the text after the colon, in quotes if it has special characters"),
     ),
+    "cofi_unsafe": (
+        "S013",
+        N_("retype the text, or edit it in an editor that shows invisible characters"),
+    ),
     "cofi_empty": ("S012", N_("write a value, or remove the line")),
     "cofi_id": ("S008", N_("ids are file names without .yaml, like la-ruche")),
     "cofi_currency": ("S010", N_("the ledger's currency, like EUR")),

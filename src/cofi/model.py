@@ -40,6 +40,33 @@ _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 
+# Upper bounds, so that no total or product cofi computes from a ledger ever needs more
+# than the 28 significant digits of Decimal's default context (past them, quantizing a
+# total to the cent raises InvalidOperation). An amount below 10^12 has at most 14
+# digits; a million of them sum below 10^18, and times a ratio of at most 1000 below
+# 10^21: 23 digits with the cents, 5 to spare. A trillion euros is far beyond any budget.
+MONEY_DIGITS = 12
+"""At most this many digits before the point: amounts up to 999999999999.99."""
+MAX_RATIO = Decimal(1000)
+"""Public euros per euro contributed: matching rates are about 0.5 to 3."""
+MAX_DAYS = 3650
+"""Ten years: a longer delay of payment is a typo."""
+# Years before 1900 or after 2999 are typos (`0226` for 2026, `9999` for "never"); and a
+# due date is `end + payment_days`, which past year 9999 is an OverflowError, not a date.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+# Characters a text may not hold. Written raw, the YAML layer refuses most of them
+# (Y004); written as escapes in double quotes ("\e", "\x07", "\u202e") they arrive
+# here. C0 and C1 controls and DEL drive terminals (colours, links, bells, moving the
+# cursor); U+202A-U+202E and U+2066-U+2069 reorder the text around them, so what is
+# shown is not what is written; U+2028 and U+2029 are line breaks to YAML and browsers.
+# Lone surrogates are what Python makes of bytes that are not UTF-8 (command-line
+# arguments): they cannot be written to a file.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_MULTILINE = frozenset("\n\t")
+"""What `LongText` (notes, descriptions) may hold besides printable text."""
+
 
 def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     """A validation error; `message` is a translated template that pydantic fills from `ctx`."""
@@ -48,7 +75,7 @@ def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
 
 def _shown(value: object) -> str:
     if isinstance(value, str):
-        return value
+        return _visible(value)
     if isinstance(value, list):
         return _("a list")
     if isinstance(value, dict):
@@ -66,7 +93,7 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
         raise _fail(
             "amount",
             _("amount '{value}' is written in quotes; write it as a plain number like 1200.50"),
-            value=value,
+            value=_shown(value),
         )
     else:
         raise _fail(
@@ -79,7 +106,18 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
                 "'{value}' is not an amount: write digits with a dot and at most 2 decimals, "
                 "like 1200 or 1200.50 (no spaces, commas, signs, exponents or leading zeros)"
             ),
+            value=_shown(text),
+        )
+    if len(text.partition(".")[0]) > MONEY_DIGITS:
+        raise _fail(
+            "amount",
+            _(
+                "'{value}' is too large: cofi accepts amounts of at most {digits} digits "
+                "before the point, up to {largest}"
+            ),
             value=text,
+            digits=MONEY_DIGITS,
+            largest="9" * MONEY_DIGITS + ".99",
         )
     amount = Decimal(text)
     if amount == 0 and not allow_zero:
@@ -93,40 +131,71 @@ def _non_negative_money(value: object) -> Decimal:
 
 def _ratio(value: object) -> Decimal:
     if isinstance(value, Decimal) and value >= 0 and value.is_finite():
-        return value
-    if type(value) is Bare and _DECIMAL.match(value):
-        return Decimal(value)
-    raise _fail(
-        "number",
-        _("'{value}' is not a ratio: write a number of 0 or more like 1 or 0.5"),
-        value=_shown(value),
-    )
+        ratio = value
+    elif type(value) is Bare and _DECIMAL.match(value):
+        ratio = Decimal(value)
+    else:
+        raise _fail(
+            "number",
+            _("'{value}' is not a ratio: write a number of 0 or more like 1 or 0.5"),
+            value=_shown(value),
+        )
+    if ratio > MAX_RATIO:
+        raise _fail(
+            "number",
+            _("'{value}' is too large for a ratio: cofi accepts ratios up to {largest}"),
+            value=_shown(value),
+            largest=str(MAX_RATIO),
+        )
+    return ratio
 
 
 def _count(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if type(value) is Bare and _INTEGER.match(value):
-        return int(value)
-    raise _fail("number", _("'{value}' is not a whole number of days like 60"), value=_shown(value))
+        days = value
+    elif type(value) is Bare and _INTEGER.match(value):
+        # Compared as text first: int() refuses more than 4300 digits with a ValueError.
+        days = int(value) if len(value) <= len(str(MAX_DAYS)) else MAX_DAYS + 1
+    else:
+        raise _fail(
+            "number", _("'{value}' is not a whole number of days like 60"), value=_shown(value)
+        )
+    if days > MAX_DAYS:
+        raise _fail(
+            "number",
+            _("'{value}' is too many days: cofi accepts at most {largest} (ten years)"),
+            value=_shown(value),
+            largest=MAX_DAYS,
+        )
+    return days
 
 
 def parse_date(value: object) -> date:
-    """An ISO date `YYYY-MM-DD` that exists in the calendar."""
+    """An ISO date `YYYY-MM-DD` that exists in the calendar, in the years 1900 to 2999."""
     if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _DATE.match(value):
+        day = value
+    elif isinstance(value, str) and _DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise _fail(
                 "date", _("{value} is not a day of the calendar"), value=str(value)
             ) from None
-    raise _fail(
-        "date",
-        _("'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14"),
-        value=_shown(value),
-    )
+    else:
+        raise _fail(
+            "date",
+            _("'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14"),
+            value=_shown(value),
+        )
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _fail(
+            "date",
+            _("{value} is out of range: cofi accepts dates from year {first} to year {last}"),
+            value=day.isoformat(),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
+    return day
 
 
 def _boolean(value: object) -> bool:
@@ -139,12 +208,53 @@ def _boolean(value: object) -> bool:
     raise _fail("boolean", _("'{value}' is not true or false"), value=_shown(value))
 
 
-def _text(value: object) -> str:
+def _text(value: object, *, multiline: bool = False) -> str:
+    """Text on one line, or, `multiline`, with line breaks and tabs too; never controls."""
     if isinstance(value, str):
+        # Controls first: Python's strip() takes U+001C-U+001F and U+0085 for spaces.
+        for bad in _UNSAFE.finditer(value):
+            if not (multiline and bad.group() in _MULTILINE):
+                raise _unsafe(bad.group(), bad.start() + 1)
         if not value.strip():
             raise _fail("empty", _("this text is empty"))
         return str(value)
     raise _fail("text", _("expected text, found {value}"), value=_shown(value))
+
+
+def _long_text(value: object) -> str:
+    return _text(value, multiline=True)
+
+
+def _unsafe(char: str, position: int) -> PydanticCustomError:
+    """Why `char`, the `position`th character of a text, is refused. The message names it
+    as U+XXXX, never writes it: it would do on the terminal what it was refused for."""
+    code = f"{ord(char):04X}"
+    if "\ud800" <= char <= "\udfff":
+        message = _(
+            "this is not valid UTF-8 text: character {position} (U+{code}) is a byte of "
+            "another encoding, like Latin-1; retype it, or save the text as UTF-8"
+        )
+    elif char in _MULTILINE:
+        message = _(
+            "this text must be on one line: character {position} is a line break or a tab "
+            "(U+{code}); replace it with a space"
+        )
+    elif _BIDI.match(char):
+        message = _(
+            "character {position} of this text is U+{code}, an invisible control that changes "
+            "the direction of the text around it; remove it"
+        )
+    else:
+        message = _(
+            "character {position} of this text is U+{code}, an invisible control character "
+            "that terminals act upon; remove it"
+        )
+    return _fail("unsafe", message, position=position, code=code)
+
+
+def _visible(text: str) -> str:
+    """`text` to quote in a message, with each character `_UNSAFE` written `<U+XXXX>`."""
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def _id(value: object) -> str:
@@ -204,7 +314,7 @@ def _siret(value: object) -> str:
                 "'{value}' is not a valid SIRET: it must be 14 digits and pass the Luhn check; "
                 "copy it from the INSEE directory (annuaire-entreprises.data.gouv.fr)"
             ),
-            value=text,
+            value=_shown(text),
         )
     return str(text)
 
@@ -214,16 +324,25 @@ def _siret(value: object) -> str:
 _MONEY_SCHEMA = {
     "type": "number",
     "exclusiveMinimum": 0,
+    "exclusiveMaximum": 10**MONEY_DIGITS,
     "description": "an amount like 1200 or 1200.50: at most 2 decimals, no quotes",
 }
 Money = Annotated[Decimal, PlainValidator(parse_money), WithJsonSchema(_MONEY_SCHEMA)]
 NonNegativeMoney = Annotated[
     Decimal,
     PlainValidator(_non_negative_money),
-    WithJsonSchema({"type": "number", "minimum": 0}),
+    WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": 10**MONEY_DIGITS}),
 ]
-Ratio = Annotated[Decimal, PlainValidator(_ratio), WithJsonSchema({"type": "number", "minimum": 0})]
-Days = Annotated[int, PlainValidator(_count), WithJsonSchema({"type": "integer", "minimum": 0})]
+Ratio = Annotated[
+    Decimal,
+    PlainValidator(_ratio),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_RATIO)}),
+]
+Days = Annotated[
+    int,
+    PlainValidator(_count),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_DAYS}),
+]
 Day = Annotated[
     date, PlainValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})
 ]
@@ -232,6 +351,12 @@ Flag = Annotated[bool, PlainValidator(_boolean), WithJsonSchema({"type": "boolea
 Text = Annotated[
     str,
     PlainValidator(_text),
+    WithJsonSchema({"type": ["string", "number", "boolean"], "minLength": 1}),
+]
+# Notes and descriptions may run over several lines (`note: |`), and keep their tabs.
+LongText = Annotated[
+    str,
+    PlainValidator(_long_text),
     WithJsonSchema({"type": ["string", "number", "boolean"], "minLength": 1}),
 ]
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
@@ -295,7 +420,7 @@ class Need(_Value):
 
 class Common(Record):
     name: Text
-    description: Text | None = None
+    description: LongText | None = None
     url: Text | None = None
     license: Text | None = None
     stewards: list[Id] = []
@@ -344,7 +469,7 @@ class Contribution(Entry):
     pledge: Id | None = None
     currency: Currency | None = None
     reference: Text | None = None
-    note: Text | None = None
+    note: LongText | None = None
 
 
 class Pledge(Entry):
@@ -354,7 +479,7 @@ class Pledge(Entry):
     due: Day
     currency: Currency | None = None
     reference: Text | None = None
-    note: Text | None = None
+    note: LongText | None = None
 
 
 class Disbursement(Entry):
@@ -363,7 +488,7 @@ class Disbursement(Entry):
     amount: Money
     currency: Currency | None = None
     reference: Text | None = None
-    note: Text | None = None
+    note: LongText | None = None
 
 
 class Reversal(Entry):
@@ -371,7 +496,7 @@ class Reversal(Entry):
 
     entry_kind: SkipJsonSchema[EntryKind] = Field(exclude=True)
     reverses: Id
-    note: Text | None = None
+    note: LongText | None = None
 
 
 LOADER_KEYS = frozenset({"id", "source", "entry_kind"})

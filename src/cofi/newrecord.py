@@ -97,7 +97,9 @@ def problems_with(root: Path, new: Draft, today: date) -> list[Problem]:
     is reported on the first)."""
     files, problems = discover(root)
     before = Counter(checked(load_files(str(root), files, list(problems)), today).problems)
-    data = new.text.encode("utf-8")
+    # A command-line argument that was not UTF-8 holds lone surrogates: put its bytes back,
+    # so that the check reports the file as not UTF-8 (Y001), where it is, like any other.
+    data = new.text.encode("utf-8", "surrogateescape")
     with_new = [*files, FileRef(new.path, len(data), lambda: data)]
     after = checked(load_files(str(root), with_new, list(problems)), today).problems
     added = []
