@@ -468,3 +468,32 @@ def test_a_branch_behind_base_is_not_blamed_for_what_base_gained_since(repo):
     repo.commit(RUCHE, files={NEW: contribution()})
     # the pull request's tree lacks `later`, which main gained after the fork: not a deletion
     assert_ok(check(repo, "--base", "main"))
+
+
+def test_odd_file_names_in_the_working_tree_are_checked_not_a_traceback(repo: GitRepo) -> None:
+    """A name that is not UTF-8 goes to `git hash-object` byte for byte; one with a line
+    break is hashed by cofi, as git would (no filter applies to these bytes)."""
+    import os
+    import subprocess
+
+    from cofi.history import History
+    from cofi.loader import FileRef
+
+    folder = os.fsencode(repo.path / C) + b"/"
+    with open(folder + b"\xff.yaml", "wb") as f:
+        f.write(b"date: 2026-06-01\n")
+    with open(folder + b"a\nb.yaml", "wb") as f:
+        f.write(b"x: 1\n")
+    result = check(repo, "--base", "main")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    content = b"x: 1\n"
+    by_git = (
+        subprocess.run(
+            ["git", "hash-object", "--stdin"], input=content, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+    odd = FileRef(C + "a\nb.yaml", len(content), lambda: content)
+    assert History(repo.path).working_tree([odd]) == {C + "a\nb.yaml": by_git}

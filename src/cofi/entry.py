@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> None:
     from cofi import i18n
 
     lang, args = split_lang(sys.argv[1:] if argv is None else argv)
+    if lang is not None and i18n.code(lang) not in i18n.LANGUAGES:
+        args, lang = ["--lang", lang, *args], None  # for the app to refuse, in the usual words
     chosen = i18n.pick(lang, os.environ)
     i18n.use(chosen)
     # typer's own words ("Options", "Show this message and exit.") go through the

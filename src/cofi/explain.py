@@ -14,7 +14,7 @@ from cofi import fmt
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.matching import Match, ProgrammeResult, Step
-from cofi.model import Contribution, Programme
+from cofi.model import Contribution, Disbursement, Entry, Pledge, Programme
 
 BINDING = {
     "ratio": N_("the ratio alone: no cap and no envelope limit reached it"),
@@ -52,7 +52,29 @@ def _ratio(value: Fraction) -> str:
 
 
 def explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution) -> list[str]:
-    """Sentences, one per line, for contribution `c` under every programme in `results`."""
+    """Sentences, one per line, for contribution `c` under every programme in `results`,
+    amounts in the ledger's currency."""
+    with fmt.amounts_in(ledger.settings.currency):
+        return _explain(ledger, results, c)
+
+
+def not_a_contribution(entry: Entry) -> str:
+    """Why `entry`, a pledge, disbursement or reversal, has no explanation."""
+    if isinstance(entry, Pledge):
+        text = _(
+            "'{id}' is a pledge, not a contribution: cofi explain takes a contribution's id "
+            "(cofi obligations shows what a pledge still owes)"
+        )
+    elif isinstance(entry, Disbursement):
+        text = _(
+            "'{id}' is a disbursement, not a contribution: cofi explain takes a contribution's id"
+        )
+    else:
+        text = _("'{id}' is a reversal, not a contribution: cofi explain takes a contribution's id")
+    return text.format(id=entry.id)
+
+
+def _explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution) -> list[str]:
     given = (
         _("{id}: {amount} in kind given by {who} ({contributor}) to {what} ({common}) on {date}.")
         if c.kind == "in-kind"

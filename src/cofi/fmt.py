@@ -2,11 +2,18 @@
 
 Tables and the HTML report use these; CSV and JSON never do (they keep
 `1234.50` and ISO dates whatever the language).
+
+Amounts are written in the ledger's currency (its settings say which, EUR unless
+told): whoever holds the ledger sets it around the formatting with `amounts_in`,
+as the CLI chooses the language, so the tables' builders need not pass it down.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
@@ -23,8 +30,22 @@ _MOIS = (
 )  # fmt: skip
 
 
+_currency: ContextVar[str] = ContextVar("currency", default="EUR")
+
+
+@contextmanager
+def amounts_in(currency: str) -> Iterator[None]:
+    """Write the amounts formatted within as `currency` (an ISO code like EUR or USD)."""
+    token = _currency.set(currency)
+    try:
+        yield
+    finally:
+        _currency.reset(token)
+
+
 def money(value: Decimal) -> str:
-    """`12,000.00` in English, `12 000,00 €` in French."""
+    """`12,000.00` in English, `12 000,00 €` in French (`12 000,00 USD` for a ledger
+    in dollars)."""
     return _localized(f"{value.quantize(_CENT):,f}")
 
 
@@ -40,7 +61,13 @@ def exact(value: Fraction | Decimal) -> str:
 def _localized(text: str) -> str:
     if i18n.language() != "fr":
         return text
-    return text.replace(",", _NNBSP).replace(".", ",") + _NBSP + "€"
+    return text.replace(",", _NNBSP).replace(".", ",") + _NBSP + _symbol(_currency.get())
+
+
+def _symbol(currency: str) -> str:
+    # `€` is the only sign French writes unambiguously after a figure: `$` is also the
+    # Canadian or Australian dollar, so any other currency shows its ISO code.
+    return "€" if currency == "EUR" else currency
 
 
 def day(value: date) -> str:

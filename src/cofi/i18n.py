@@ -29,8 +29,13 @@ def pick(explicit: str | None, env: Mapping[str, str]) -> str:
     """The language to use: `explicit` (--lang), else the first of LC_ALL, LC_MESSAGES,
     LANG that is set (as POSIX does), reduced to a language cofi has; else English."""
     value = explicit or next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
-    code = value.split(".")[0].split("_")[0].split("-")[0].lower()
-    return code if code in LANGUAGES else "en"
+    found = code(value)
+    return found if found in LANGUAGES else "en"
+
+
+def code(value: str) -> str:
+    """The language of a locale name: `fr` for `fr_FR.UTF-8`, `FR` or `fr-CA`."""
+    return value.split(".")[0].split("_")[0].split("-")[0].lower()
 
 
 def use(lang: str) -> None:

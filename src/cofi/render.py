@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -22,11 +24,45 @@ _CENT = Decimal("0.01")
 _RATIO_STEP = Decimal("0.0001")
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """`text` (a file name, a value quoted from a file) as it can be printed: a byte that
+    is not UTF-8 as `\\xff`, a control character as `\\n` or `\\x1b`; never acted upon by
+    a terminal, never an encoding error, never a line break inside `PATH:LINE:COL`."""
+    if not _UNPRINTABLE.search(text):
+        return text
+
+    def escaped(m: re.Match[str]) -> str:
+        char = m.group()
+        if "\udc80" <= char <= "\udcff":  # a byte Python could not decode (PEP 383)
+            return f"\\x{ord(char) - 0xDC00:02x}"
+        return char.encode("unicode_escape").decode("ascii")
+
+    return _UNPRINTABLE.sub(escaped, text)
+
+
+def _shown(problems: list[Problem]) -> list[Problem]:
+    """`problems` with their paths, messages and hints printable."""
+    return [
+        replace(
+            p,
+            source=replace(p.source, path=_printable(p.source.path)),
+            message=_printable(p.message),
+            hint=_printable(p.hint),
+        )
+        if _UNPRINTABLE.search(p.source.path + p.message + p.hint)
+        else p
+        for p in problems
+    ]
+
+
 def problems_text(problems: list[Problem]) -> str:
     """`PATH:LINE:COL: CODE message`, each followed by an indented hint."""
     lines = []
     warning, hint = _("warning: "), _("hint: ")
-    for p in problems:
+    for p in _shown(problems):
         level = "" if p.severity == "error" else warning
         lines.append(f"{p.source}: {p.code} {level}{p.message}")
         if p.hint:
@@ -44,7 +80,7 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 def problems_github(problems: list[Problem]) -> str:
     """GitHub Actions workflow commands, one annotation per problem."""
     out = []
-    for p in problems:
+    for p in _shown(problems):
         s = p.source
         props = (
             f"file={_gh_escape(s.path, prop=True)},line={s.line},col={s.col},"
@@ -70,7 +106,9 @@ def problem_dict(p: Problem) -> dict[str, object]:
 
 
 def problems_json(problems: list[Problem]) -> str:
-    return json.dumps([problem_dict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps([problem_dict(p) for p in _shown(problems)], ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def problems_gitlab(problems: list[Problem]) -> str:
@@ -78,7 +116,7 @@ def problems_gitlab(problems: list[Problem]) -> str:
     keeps its identity when lines above it move."""
     seen: dict[str, int] = {}
     out = []
-    for p in problems:
+    for p in _shown(problems):
         key = f"{p.code}|{p.source.path}|{p.message}"
         seen[key] = seen.get(key, 0) + 1
         digest = hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()
@@ -104,7 +142,8 @@ def problems_markdown(problems: list[Problem], files: int) -> str:
     if problems:
         lines += [_("| Where | Code | Problem | What to do |"), "| --- | --- | --- | --- |"]
         lines += [
-            f"| `{p.source}` | {p.code} | {cell(p.message)} | {cell(p.hint)} |" for p in problems
+            f"| `{p.source}` | {p.code} | {cell(p.message)} | {cell(p.hint)} |"
+            for p in _shown(problems)
         ]
     return "\n".join(lines) + "\n"
 
@@ -235,12 +274,16 @@ def table_rich(table: Table) -> RenderableType:
     from rich.text import Text
 
     rows, totals = _cells(table, bars=True)
-    rt = RichTable(title=table.title, title_justify="left", header_style="bold")
+    # Every text goes in as a Text, never as a str: rich would read `[bold]` or
+    # `[link=...]` in a name from the ledger as markup, and drop or obey it.
+    rt = RichTable(
+        title=Text(table.title, style="table.title"), title_justify="left", header_style="bold"
+    )
     for i, c in enumerate(table.columns):
         # Figures and ids are never cut: a narrow terminal wraps the line instead.
         widest = max([len(_(c.title)), *(len(r[i]) for r in rows)])
         rt.add_column(
-            _(c.title),
+            Text(_(c.title)),
             justify="right" if c.kind in ("money", "int", "ratio") else "left",
             no_wrap=True,
             min_width=min(widest, 40) if c.kind != "text" or i < 3 else None,
@@ -248,11 +291,11 @@ def table_rich(table: Table) -> RenderableType:
     for i, r in enumerate(rows):
         overdue = table.rows[i].get("overdue") is True
         rt.add_row(
-            *r,
+            *map(Text, r),
             style="red" if overdue else None,
             end_section=totals is not None and i == len(rows) - 1,
         )
     if totals:
-        rt.add_row(*totals, style="bold")
+        rt.add_row(*map(Text, totals), style="bold")
     notes = [Text(f"* {n}", style="dim") for n in table.notes]
     return Group(rt, *notes)

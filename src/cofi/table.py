@@ -29,6 +29,9 @@ class Table:
     rows: list[dict[str, Cell]]
     totals: dict[str, Cell] | None = None
     notes: list[str] = field(default_factory=list)
+    currency: str = "EUR"
+    """Of its money cells, as the ledger's settings say: a table served from the memo
+    has no ledger beside it, and must print the same."""
 
     def column(self, key: str) -> list[Cell]:
         return [row.get(key) for row in self.rows]

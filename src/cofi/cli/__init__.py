@@ -8,8 +8,9 @@ import typer
 
 from cofi import __version__
 from cofi.cli import check, compute, new, report
+from cofi.cli.options import fail
 from cofi.cli.typerwords import Command, Group
-from cofi.i18n import _
+from cofi.i18n import LANGUAGES, _, code
 
 app = typer.Typer(
     name="cofi",
@@ -23,6 +24,15 @@ app = typer.Typer(
     add_completion=True,
     cls=Group,
 )
+
+
+def _language(value: str | None) -> str | None:
+    """Refuse a --lang cofi has no messages for, rather than carry on in English in silence.
+    (The program itself takes --lang out before the app runs, see cofi.entry.)"""
+    if value is None or code(value) in LANGUAGES:  # `fr_FR.UTF-8` and `FR` are French
+        return value
+    text = _("--lang: unknown language '{lang}'; choose one of: {languages}")
+    raise fail(text.format(lang=value, languages=", ".join(LANGUAGES)))
 
 
 def _version(value: bool) -> None:
@@ -49,6 +59,7 @@ def _root(
             ),
             show_default=False,
             metavar="en|fr",
+            callback=_language,
         ),
     ] = None,
 ) -> None:

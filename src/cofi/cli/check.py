@@ -15,8 +15,10 @@ from cofi.cli.options import (
     Root,
     WorkingTree,
     fail,
+    reason,
     resolve_date,
     resolve_root,
+    write_file,
 )
 from cofi.i18n import N_, _
 
@@ -131,10 +133,9 @@ def check(
         CheckFormat.json: render.problems_json,
     }[format](problems)
     if summary is not None:
-        with open(summary, "a", encoding="utf-8") as f:
-            f.write(render.problems_markdown(problems, files))
+        write_file(summary, render.problems_markdown(problems, files), append=True)
     if output is not None:
-        output.write_text(body, encoding="utf-8")
+        write_file(output, body)
     elif body:
         typer.echo(body, nl=False)
     typer.echo(render.summary(problems, files), err=True)
@@ -195,7 +196,12 @@ def schema(
             raise fail(_("name a kind (e.g. cofi schema contribution) or pass --output DIR"))
         typer.echo(schema_text(kind), nl=False)
         return
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise fail(
+            _("cannot write {path}: {reason}").format(path=output, reason=reason(e))
+        ) from None
     for name in [kind] if kind else list(KINDS):
-        (output / f"{name}.json").write_text(schema_text(name), encoding="utf-8")
+        write_file(output / f"{name}.json", schema_text(name))
         typer.echo(_("wrote {path}").format(path=output / f"{name}.json"))

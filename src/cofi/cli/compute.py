@@ -19,6 +19,7 @@ from cofi.cli.options import (
     fail,
     resolve_date,
     resolve_root,
+    write_stdout,
 )
 from cofi.cli.output import (
     CsvDialect,
@@ -112,7 +113,15 @@ def _table(
     when = resolve_date(as_of)
 
     def computed(ledger: Ledger) -> Table:
-        return build(ledger, when, _matched(ledger, when, programme))
+        from dataclasses import replace
+
+        from cofi import fmt
+
+        currency = ledger.settings.currency
+        with fmt.amounts_in(currency):  # the notes say amounts too
+            return replace(
+                build(ledger, when, _matched(ledger, when, programme)), currency=currency
+            )
 
     if at is not None:
         table = computed(open_checked(root, at, no_cache))
@@ -248,14 +257,17 @@ def explain(
     programme: Programme = None,
 ) -> None:
     from cofi.explain import explain as sentences
+    from cofi.explain import not_a_contribution
     from cofi.model import Contribution
 
     ledger, _when, results = _results(root, as_of, programme, at, no_cache)
     entry = ledger.entry.get(contribution)
-    if not isinstance(entry, Contribution):
+    if entry is None:
         text = _("no contribution '{id}' in this ledger (the id is the file name without .yaml)")
         raise fail(text.format(id=contribution))
-    typer.echo("\n".join(sentences(ledger, results, entry)))
+    if not isinstance(entry, Contribution):
+        raise fail(not_a_contribution(entry))
+    write_stdout("\n".join(sentences(ledger, results, entry)) + "\n")
 
 
 STATUS_HELP = N_(

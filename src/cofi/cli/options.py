@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -126,6 +128,42 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def reason(error: OSError) -> str:
+    """The system's words for `error` ("No space left on device"), without its errno."""
+    return error.strerror or str(error)
+
+
+def write_file(path: Path, text: str, *, append: bool = False) -> None:
+    """Write `text` into the file at `path` (at its end, with `append`), or fail naming
+    the path and the system's reason (a missing folder, a full disk)."""
+    try:
+        # newline="" keeps CSV's CRLF line ends as written.
+        with open(path, "a" if append else "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as e:
+        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=reason(e))) from None
+
+
+@contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Turn a failed write on stdout (a full disk behind `>`) into a clear failure."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as e:
+        # What is still buffered would fail again, with a traceback, as Python exits.
+        with suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise fail(
+            _("cannot write to standard output: {reason}").format(reason=reason(e))
+        ) from None
+
+
+def write_stdout(text: str) -> None:
+    with writing_stdout():
+        sys.stdout.write(text)
+
+
 def resolve_root(root: Path | None) -> Path:
     from cofi.loader import NoLedger, find_root
 
@@ -141,6 +179,9 @@ def resolve_date(text: str | None) -> date:
 
     if text is None:
         return date.today()
+    # An argument that is not UTF-8 reaches us with surrogates, which neither pydantic
+    # nor the terminal can write: show its odd bytes as `\xff`.
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     try:
         return parse_date(text)
     except ValueError as e:  # PydanticCustomError is a ValueError

@@ -10,10 +10,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import WorkingTree, fail, resolve_root
+from cofi.cli.options import (
+    WorkingTree,
+    fail,
+    resolve_root,
+    write_file,
+    write_stdout,
+    writing_stdout,
+)
 from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from cofi.ledger import Ledger
     from cofi.loader import Loaded
     from cofi.table import Table
@@ -89,34 +98,38 @@ def without_errors(loaded: Loaded) -> Ledger:
 
 def emit(table: Table, fmt: TableFormat, output: Path | None, dialect: CsvDialect) -> None:
     """Write `table`: data on stdout (or the file), notes on stderr for csv and json."""
+    from cofi import fmt as figures
     from cofi import render
 
-    if fmt is TableFormat.csv:
-        body = render.table_csv(table, dialect.value)
-    elif fmt is TableFormat.json:
-        body = render.table_json(table)
-    elif output is None and sys.stdout.isatty():
-        from rich.console import Console
-
-        console = Console()
-        renderable = render.table_rich(table)
-        # Never crop figures to the terminal: a wide table may wrap, it may not lie.
-        needed = console.measure(renderable, options=console.options.update_width(1000)).maximum
-        if needed > console.width:
-            console = Console(width=needed)
-        console.print(renderable)
-        return
-    else:
-        body = render.table_text(table)
+    with figures.amounts_in(table.currency):
+        if fmt is TableFormat.csv:
+            body = render.table_csv(table, dialect.value)
+        elif fmt is TableFormat.json:
+            body = render.table_json(table)
+        elif output is None and sys.stdout.isatty():
+            with writing_stdout():
+                _print_rich(render.table_rich(table))
+            return
+        else:
+            body = render.table_text(table)
     if fmt is not TableFormat.table:
         for note in table.notes:
             typer.echo(_("note: {note}").format(note=note), err=True)
     if output is not None:
-        # newline="" keeps CSV's CRLF line ends as written.
-        with open(output, "w", encoding="utf-8", newline="") as f:
-            f.write(body)
+        write_file(output, body)
     else:
-        sys.stdout.write(body)
+        write_stdout(body)
+
+
+def _print_rich(renderable: RenderableType) -> None:
+    from rich.console import Console
+
+    console = Console()
+    # Never crop figures to the terminal: a wide table may wrap, it may not lie.
+    needed = console.measure(renderable, options=console.options.update_width(1000)).maximum
+    if needed > console.width:
+        console = Console(width=needed)
+    console.print(renderable)
 
 
 def pick_programmes(ledger: Ledger, programme: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from importlib import resources
 
+from cofi import fmt
 from cofi.html.context import Book
 from cofi.html.detail import common_page, explain_page
 from cofi.html.markup import Site, default_name
@@ -44,6 +45,17 @@ def render_report(
     `obligations_` are the match and pledge obligations, as `cofi obligations` computes
     them; `revision` is the git revision the ledger was read at, if any.
     """
+    with fmt.amounts_in(ledger.settings.currency):
+        return _files(ledger, results, obligations_, as_of, revision)
+
+
+def _files(
+    ledger: Ledger,
+    results: Sequence[ProgrammeResult],
+    obligations_: Sequence[Obligation],
+    as_of: date,
+    revision: str | None,
+) -> dict[str, str]:
     book = Book(ledger, results, obligations_, as_of)
     site = Site(ledger.settings.name or default_name(), as_of, ledger.settings.currency, revision)
     files = {name: asset(name) for name in ASSETS}
