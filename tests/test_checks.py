@@ -298,6 +298,9 @@ def test_allowed_sides_raise_nothing(ledger_dir):
             "ledger/pledges/pl.yaml": PL(),
             # a pledge due the very day it is made
             "ledger/pledges/now.yaml": PL().replace("due: 2026-09-30", "due: 2026-01-10"),
+            # one due before it was made, but reversed: done with, it can no longer be fixed
+            "ledger/pledges/early.yaml": PL().replace("due: 2026-09-30", "due: 2026-01-09"),
+            "ledger/pledges/early-reversed.yaml": REV("early", "2026-01-10"),
             R1: REV("c1", "2026-03-14"),  # the same day as its target
             "ledger/contributions/today.yaml": C(date="2026-11-28"),  # dated exactly today
             "ledger/disbursements/d1.yaml": "date: 2026-11-28\nprogramme: pilote\ncommon: dokos\n"

@@ -278,7 +278,7 @@ ONE_LINE = "this text must be on one line: character {} is a line break or a tab
         ("\u202eraw", f"character 1 of this text is U+202E, {BIDI}"),  # not an escape
         (r'"a\tb"', ONE_LINE.format(2, "0009")),
         (r'"two\nlines"', ONE_LINE.format(4, "000A")),
-        ("|\n  a block keeps its line break", ONE_LINE.format(29, "000A")),
+        ("|\n  first\n  second", ONE_LINE.format(6, "000A")),  # "first" then the break
     ],
 )
 def test_control_characters_in_text_are_refused_by_code_point(ledger_dir, written, message):
@@ -294,6 +294,9 @@ def test_control_characters_in_text_are_refused_by_code_point(ledger_dir, writte
         (r'"\xa0\u202f\xe9"', "\xa0\u202f\xe9"),  # after C1: no-break spaces, é
         (r'"\u2027\u202f\u2065\u206a"', "\u2027\u202f\u2065\u206a"),  # next to the bidi ones
         ("Communs €—ñ 日本", "Communs €—ñ 日本"),
+        # `>` folds the lines into one and ends it with YAML's own line break
+        (">\n  Communs des\n  tiers-lieux", "Communs des tiers-lieux"),
+        ("|\n  One line", "One line"),
     ],
 )
 def test_printable_text_next_to_the_refused_ranges_is_kept(ledger_dir, written, kept):

@@ -334,3 +334,30 @@ def test_a_folder_that_cannot_be_made_is_an_error_not_a_traceback(root):
     assert result.stderr.startswith(
         f"cofi: nothing written: cannot write {C}2026-03-14-la-ruche-dokos.yaml: "
     )
+
+
+def test_a_write_that_fails_half_way_leaves_no_half_entry(root, monkeypatch):
+    """A full disk after the file was made: the half entry would fail every later check."""
+    import errno
+
+    import cofi.cli.new
+
+    class Full:
+        def __init__(self, path, *args, **kw):  # type: ignore[no-untyped-def]
+            self.file = open(path, *args, **kw)  # noqa: SIM115 - made, as the real one is
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.file.close()
+
+        def write(self, text):  # type: ignore[no-untyped-def]
+            self.file.write(text[:10])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cofi.cli.new, "open", Full, raising=False)
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", "12")
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr
+    assert entry_files(root) == []

@@ -87,17 +87,17 @@ def walk(root: Path) -> Listing:
 
 def _top(full: str, top: str, found: list[Found]) -> None:
     """What `_entry` does, for one of TOPS: the root is not listed (it may hold much else,
-    and may be entered without being listable), so one lstat says what the top is."""
+    and may be entered without being listable), so one stat says what the top is. A top
+    that is a link to a folder is followed (`ledger -> /srv/books/ledger` on a server):
+    the walk below it follows no link, so it cannot loop."""
     try:
-        mode = os.lstat(full).st_mode
+        mode = os.stat(full).st_mode
     except FileNotFoundError:
         return
     except OSError:  # the root cannot be entered: _walk reports the folder unreadable
         mode = stat.S_IFDIR
     if stat.S_ISDIR(mode):
         _walk(full, top, found)
-    elif stat.S_ISLNK(mode) and os.path.isdir(full):
-        found.append((top, FOLDER_LINK, 0, 0, 0))
     else:  # a file where a folder should be: the loader reports it (F002), whatever it is
         found.append((top, NOT_A_FILE, 0, 0, 0))
 
@@ -127,8 +127,9 @@ def _entry(
 ) -> None:
     try:
         if e.is_dir():  # the listing's file type; a stat only for a link
-            # Never into a link to a folder: two links to ".." make the walk endless, one
-            # reads every record twice, and a pull request could link outside the repository.
+            # Never into a link to a folder: two links to ".." make the walk endless, and one
+            # reads every record twice. (A link to a file is read: what it points to is
+            # checked like any record, and refused unless it is one.)
             if e.is_symlink():
                 found.append((path, FOLDER_LINK, 0, 0, 0))
             else:

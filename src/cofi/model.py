@@ -211,6 +211,10 @@ def _boolean(value: object) -> bool:
 def _text(value: object, *, multiline: bool = False) -> str:
     """Text on one line, or, `multiline`, with line breaks and tabs too; never controls."""
     if isinstance(value, str):
+        if not multiline:
+            # `name: >` folds a long value onto one line but ends it with a line break:
+            # YAML's, not the writer's.
+            value = value.rstrip("\n")
         # Controls first: Python's strip() takes U+001C-U+001F and U+0085 for spaces.
         for bad in _UNSAFE.finditer(value):
             if not (multiline and bad.group() in _MULTILINE):

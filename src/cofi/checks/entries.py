@@ -131,14 +131,19 @@ def programme_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
 
 def pledge_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     for p in ledger.pledges:
-        if p.due < p.date:
+        # A reversed pledge is done with: an entry is never edited, so reporting it would
+        # leave a ledger that committed one before this rule existed stuck for good.
+        if p.due < p.date and p.id not in ledger.reversal_of:
             yield Problem(
                 "L012",
                 _("this pledge is due on {due}, before it was made ({date})").format(
                     due=p.due, date=p.date
                 ),
                 ledger.locate(p, "due"),
-                _("check the `date:` (when it was promised) and `due:` (when it is to be paid)"),
+                _(
+                    "fix `date:` (when it was promised) or `due:` (when it is to be paid); "
+                    "once committed, reverse the pledge and add a corrected one"
+                ),
             )
 
 

@@ -19,6 +19,7 @@ from cofi.cli.options import (
     resolve_date,
     resolve_root,
     write_file,
+    write_stdout,
 )
 from cofi.i18n import N_, _
 
@@ -137,7 +138,7 @@ def check(
     if output is not None:
         write_file(output, body)
     elif body:
-        typer.echo(body, nl=False)
+        write_stdout(body)
     typer.echo(render.summary(problems, files), err=True)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
@@ -194,7 +195,7 @@ def schema(
     if output is None:
         if kind is None:
             raise fail(_("name a kind (e.g. cofi schema contribution) or pass --output DIR"))
-        typer.echo(schema_text(kind), nl=False)
+        write_stdout(schema_text(kind))
         return
     try:
         output.mkdir(parents=True, exist_ok=True)

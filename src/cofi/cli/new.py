@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cofi.cli.options import Root, fail, resolve_root
+from cofi.cli.options import Root, fail, reason, resolve_root
 from cofi.cli.typerwords import Command, Group
 from cofi.i18n import N_, _
 
@@ -135,7 +135,7 @@ def _write(
         if created:  # half an entry would fail every check after it
             target.unlink(missing_ok=True)
         text = _("nothing written: cannot write {path}: {error}")
-        raise fail(text.format(path=new.path, error=e.strerror or e)) from None
+        raise fail(text.format(path=new.path, error=reason(e))) from None
     typer.echo(_("wrote {path}").format(path=new.path))
     typer.echo(_("next: commit this file and open a pull request; CI runs cofi check on it."))
 
