@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from cofi import i18n
 from cofi.checks import validate
 from cofi.loader import Loaded, load
 
@@ -50,3 +52,13 @@ __all__ = ["TODAY", "load", "load_ok", "validate", "write_ledger"]
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Keep the record cache of every test out of the user's ~/.cache."""
     monkeypatch.setenv("COFI_CACHE_DIR", str(tmp_path_factory.mktemp("cofi-cache")))
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Messages, help and figures in French for the test, English again after it."""
+    i18n.use("fr")
+    try:
+        yield
+    finally:
+        i18n.use("en")

@@ -19,13 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from cofi import i18n, listing
+from cofi import listing
 from cofi.cli import app
 from cofi.cli.options import WorkingTree
 from conftest import write_ledger
@@ -328,15 +327,6 @@ def test_status_on_a_terminal_shows_a_name_with_brackets_as_written(
 
 
 # ---- 4. a ledger in dollars -------------------------------------------------------------------
-
-
-@pytest.fixture
-def french() -> Iterator[None]:
-    i18n.use("fr")
-    try:
-        yield
-    finally:
-        i18n.use("en")
 
 
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:

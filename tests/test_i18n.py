@@ -503,15 +503,6 @@ def test_csv_keeps_machine_figures_in_french() -> None:
     assert f"note{NBSP}: au 28 novembre 2026" in done.stderr  # the notes are for people
 
 
-@pytest.fixture
-def french() -> Iterator[None]:
-    i18n.use("fr")
-    try:
-        yield
-    finally:
-        i18n.use("en")
-
-
 def test_the_html_report_in_french(french: None) -> None:
     from cofi.html import render_report
     from cofi.matching import match_all

@@ -241,15 +241,6 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     return seen
 
 
-@pytest.fixture
-def french():
-    i18n.use("fr")
-    try:
-        yield
-    finally:
-        i18n.use("en")
-
-
 # ---- 1, 2: a second run is served, and is the same --------------------------------------------
 
 

@@ -13,7 +13,6 @@ The small ledger (as of 2026-11-28), kept in USD: dokos needs 175,000 (one need,
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from cofi import fmt, i18n, render
+from cofi import fmt, render
 from cofi.explain import explain, not_a_contribution
 from cofi.html import render_report
 from cofi.matching import match_all
@@ -33,15 +32,6 @@ from conftest import TODAY, load_ok, write_ledger
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 ODD = ("Dokos [/bold] x", "Dokos [beta]", "[link=http://evil]x[/link]", ":smile: [bold]b[/]")
-
-
-@pytest.fixture
-def french() -> Iterator[None]:
-    i18n.use("fr")
-    try:
-        yield
-    finally:
-        i18n.use("en")
 
 
 def terminal(renderable: object) -> tuple[str, Console]:
