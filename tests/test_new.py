@@ -292,6 +292,9 @@ def test_a_contribution_asked_for_on_a_terminal(root):
     try:
         term.expect("date [")
         term.expect("]: ")
+        term.answer("2026-02-30")
+        term.expect("2026-02-30 is not a day of the calendar")
+        term.expect("]: ")
         term.answer("2026-05-05")
         listing = term.expect("contributor: ")
         assert "1. la-ruche  La Ruche" in listing and "2. le-hangar  Le Hangar" in listing
@@ -304,6 +307,9 @@ def test_a_contribution_asked_for_on_a_terminal(root):
         term.answer("dokos")
         assert "1. booking-v2  Module de réservation v2" in term.expect("need: ")
         term.answer("1")
+        term.expect("amount: ")
+        term.answer("1 250")  # as a French user writes it: refused here, asked again
+        term.expect("'1 250' is not an amount")
         term.expect("amount: ")
         term.answer("250")
         term.expect("reference: ")

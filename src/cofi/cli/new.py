@@ -8,7 +8,7 @@ accept the new file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -76,8 +76,11 @@ def _ask(
     choices: Sequence[tuple[str, str]] = (),
     default: str | None = None,
     required: bool = True,
+    valid: Callable[[str], object] | None = None,
 ) -> str | None:
-    """`value` if given; else, on a terminal, ask (offering `choices` by number or id)."""
+    """`value` if given; else, on a terminal, ask (offering `choices` by number or id), and
+    ask again while `valid` refuses the answer (raising ValueError with the reason): a
+    typo is best fixed where it is typed, not after every other question."""
     if value is not None:
         return value.strip()  # as an answer typed at the prompt: ` 12 ` is 12
     if not _interactive():
@@ -102,13 +105,36 @@ def _ask(
             return None
         if answer.isdigit() and choices and 1 <= int(answer) <= len(choices):
             return ids[int(answer) - 1]
-        if not choices or answer in ids:
+        if choices and answer not in ids:
+            text = _("'{answer}' is not one of the choices; type its number or its id.")
+            typer.echo(text.format(answer=answer))
+            continue
+        refused = _refusal(valid, answer)
+        if refused is None:
             return answer
-        typer.echo(
-            _("'{answer}' is not one of the choices; type its number or its id.").format(
-                answer=answer
-            )
-        )
+        typer.echo(refused)
+
+
+def _refusal(valid: Callable[[str], object] | None, answer: str) -> str | None:
+    """Why `valid` refuses `answer`, or None."""
+    try:
+        if valid is not None:
+            valid(answer)
+        return None
+    except ValueError as e:  # PydanticCustomError is one
+        return str(e)
+
+
+def _amount(answer: str) -> object:
+    from cofi.model import Bare, parse_money
+
+    return parse_money(Bare(answer))  # typed as it would be written in the file: unquoted
+
+
+def _day(answer: str) -> object:
+    from cofi.model import parse_date
+
+    return parse_date(answer)
 
 
 def _write(
@@ -187,7 +213,7 @@ def contribution(
 ) -> None:
     where = resolve_root(root)
     ledger = _ledger(where)
-    day = _ask("date", when, default=date.today().isoformat())
+    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
     who = _ask(
         "contributor",
         contributor,
@@ -203,7 +229,7 @@ def contribution(
         "contributor": who,
         "common": what,
         "need": need,
-        "amount": _ask("amount", amount),
+        "amount": _ask("amount", amount, valid=_amount),
         "kind": kind,
         "pledge": pledge,
         "reference": _ask("reference", reference, required=False),
@@ -249,15 +275,15 @@ def pledge(
 
     where = resolve_root(root)
     ledger = _ledger(where)
-    day = _ask("date", when, default=date.today().isoformat())
+    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
     who = _ask("contributor", contributor, _contributors(ledger))
     what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
     fields = {
         "date": day,
         "contributor": who,
         "common": what,
-        "amount": _ask("amount", amount),
-        "due": _ask("due", due),
+        "amount": _ask("amount", amount, valid=_amount),
+        "due": _ask("due", due, valid=_day),
         "reference": reference,
         "note": note,
     }
@@ -293,14 +319,14 @@ def disbursement(
 ) -> None:
     where = resolve_root(root)
     ledger = _ledger(where)
-    day = _ask("date", when, default=date.today().isoformat())
+    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
     prog = _ask("programme", programme, [(p.id, p.name) for p in ledger.programmes])
     what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
     fields = {
         "date": day,
         "programme": prog,
         "common": what,
-        "amount": _ask("amount", amount),
+        "amount": _ask("amount", amount, valid=_amount),
         "reference": _ask("reference", reference, required=False),
         "note": note,
     }
@@ -343,7 +369,7 @@ def reversal(
     if kind is None:
         text = _("no contribution, pledge or disbursement '{entry}' in this ledger")
         raise fail(text.format(entry=entry))
-    day = _ask("date", when, default=date.today().isoformat())
+    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
     fields = {"date": day, "reverses": entry, "note": _ask("note", note, required=False)}
     _write(
         where,
