@@ -100,17 +100,17 @@ def classify(path: str) -> str | Problem | None:
         return SETTINGS
     if not path.endswith(".yaml"):
         return _not_read(path)
-    for folder, (_kind, _model, deep) in FOLDERS.items():
-        if path.startswith(folder) and path[len(folder)] == "/":
-            if not deep and "/" in path[len(folder) + 1 :]:
-                return _unexpected(
-                    path,
-                    _("this file lies in a sub-folder of {folder}, so cofi does not read it"),
-                    _("move it to {folder}"),
-                    folder=f"{folder}/",
-                )
-            return folder
-    return _outside(path)
+    folder = _folder_of(path)
+    if folder is None:
+        return _outside(path)
+    if not FOLDERS[folder][2] and "/" in path[len(folder) + 1 :]:  # a sub-folder where none is
+        return _unexpected(
+            path,
+            _("this file lies in a sub-folder of {folder}, so cofi does not read it"),
+            _("move it to {folder}"),
+            folder=f"{folder}/",
+        )
+    return folder
 
 
 # A name like x.yml, x.YAML or "x.yaml ": meant as a record, yet not one to cofi.
