@@ -96,9 +96,9 @@ def match_rows(pilote: str, region: str, contributed: str) -> list[str]:
 EXPECTED = {
     "match": match_rows("1500.00", "750.00", "1500.00"),
     "obligations": [
-        "type,id,debtor,common,owed,paid,unmet,due,overdue,days_overdue,provisional",
-        "match,pilote-2026,etat,dokos,1500.00,0.00,1500.00,2027-03-01,false,0,false",
-        "match,region-2026,region,dokos,750.00,0.00,750.00,2027-03-01,false,0,false",
+        "type,id,debtor,common,owed,paid,unmet,due,overdue,days_overdue,provisional,age",
+        "match,pilote-2026,etat,dokos,1500.00,0.00,1500.00,2027-03-01,false,0,false,",
+        "match,region-2026,region,dokos,750.00,0.00,750.00,2027-03-01,false,0,false,",
     ],
     # dokos needs 5,000 (its one need); contributed 1,200 + 300 + 100 = 1,600; matched
     # 1,500 + 750 = 2,250; still needed 5,000 − 1,600 − 2,250 = 1,150; covered 3,850 / 5,000

@@ -14,7 +14,7 @@ from cofi import fmt
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.matching import Match, ProgrammeResult, Step
-from cofi.model import Contribution, Disbursement, Entry, Pledge, Programme
+from cofi.model import Contribution, Disbursement, Entry, Pledge, Programme, Receipt
 
 BINDING = {
     "ratio": N_("the ratio alone: no cap and no envelope limit reached it"),
@@ -69,6 +69,12 @@ def not_a_contribution(entry: Entry) -> str:
         text = _(
             "'{id}' is a disbursement, not a contribution: cofi explain takes a contribution's id"
         )
+    elif isinstance(entry, Receipt):
+        text = _(
+            "'{id}' is a receipt, not a contribution: cofi explain takes a contribution's id "
+            "(here, {contribution})"
+        )
+        return text.format(id=entry.id, contribution=entry.contribution)
     else:
         text = _("'{id}' is a reversal, not a contribution: cofi explain takes a contribution's id")
     return text.format(id=entry.id)
@@ -111,7 +117,10 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
         text = _("not counted: dated after {as_of}, the date of this computation.")
         return [*lines, "  " + text.format(as_of=fmt.day(r.as_of))]
     if not m.eligible:
-        return [*lines, "  " + _("not matched: {why}.").format(why=_refusal(ledger, p, m))]
+        why = _refusal(ledger, r, m)
+        return [*lines, "  " + _("not matched: {why}.").format(why=why)]
+    if p.requires_receipt:
+        lines.append("  " + _confirmation(ledger, r, c))
     lines += [f"  {_step(p, c, s)}" for s in m.steps]
     binding = _(BINDING[m.binding or "ratio"])
     lines.append(
@@ -128,8 +137,8 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
     return lines
 
 
-def _refusal(ledger: Ledger, p: Programme, m: Match) -> str:
-    c = m.contribution
+def _refusal(ledger: Ledger, r: ProgrammeResult, m: Match) -> str:
+    p, c = r.programme, m.contribution
     reason = m.reason
     if reason == "before-start":
         text = _("dated {date}, before the programme starts on {start}")
@@ -155,7 +164,51 @@ def _refusal(ledger: Ledger, p: Programme, m: Match) -> str:
     if reason == "min-amount":
         text = _("{amount} is below the programme's minimum of {minimum}")
         return text.format(amount=fmt.exact(c.amount), minimum=fmt.exact(p.eligible.min_amount))
+    if reason == "awaiting-receipt":
+        return _awaiting(ledger, r, c)
     return _("in-kind contributions are not matched by this programme (in_kind_ratio is 0)")
+
+
+def _receipts(ledger: Ledger, c: Contribution) -> list[Receipt]:
+    return sorted((r for r in ledger.receipts if r.contribution == c.id), key=lambda r: r.date)
+
+
+def _confirmation(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
+    """How an eligible contribution was confirmed, and where that put it in the queue."""
+    day = ledger.confirmed(r.as_of, r.programme.end)[c.id]
+    receipt = next(x for x in _receipts(ledger, c) if x.date == day)
+    text = _("confirmed by receipt {id} on {date}; the programme counts it from {served}")
+    return text.format(id=receipt.id, date=fmt.day(day), served=fmt.day(max(day, c.date)))
+
+
+def _awaiting(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
+    """Why a contribution awaits its receipt, and who may give it."""
+    p, as_of = r.programme, r.as_of
+    stewards = ledger.common[c.common].stewards
+    late = [
+        x
+        for x in _receipts(ledger, c)
+        if p.end < x.date <= as_of and not ledger.is_reversed(x.id, as_of)
+    ]
+    if late:
+        text = _(
+            "confirmed by receipt {id} on {date}, after the programme ended on {end}; "
+            "the programme requires a receipt dated by its end"
+        )
+        return text.format(id=late[0].id, date=fmt.day(late[0].date), end=fmt.day(p.end))
+    if stewards:
+        text = _(
+            "awaiting a receipt: the programme matches it once a steward of {common} ({stewards}) "
+            "or a coordinator confirms it, by {end} (cofi new receipt {id})"
+        )
+    else:
+        text = _(
+            "awaiting a receipt: the programme matches it once a coordinator confirms it "
+            "({common} has no steward), by {end} (cofi new receipt {id})"
+        )
+    return text.format(
+        common=c.common, stewards=", ".join(stewards), end=fmt.day(p.end), id=c.id
+    )
 
 
 def _step(p: Programme, c: Contribution, s: Step) -> str:

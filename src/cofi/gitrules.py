@@ -14,12 +14,12 @@ from typing import Literal
 
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
-from cofi.loader import FOLDERS, SETTINGS, classify
+from cofi.kinds import BY_FOLDER, SETTINGS
+from cofi.loader import classify
 from cofi.model import Contribution, Disbursement, Pledge, Programme, Record, Reversal
 from cofi.problems import Problem, Source
 
 Status = Literal["added", "modified", "deleted", "renamed"]
-_ENTRY_FOLDERS = frozenset({"ledger/contributions", "ledger/pledges", "ledger/disbursements"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def run(review: Review) -> list[Problem]:
 
 
 def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
-    if folder in _ENTRY_FOLDERS:
+    if folder != SETTINGS and BY_FOLDER[folder].entry:
         if change.status != "added":
             yield _history_problem(r, change)
             return
@@ -132,7 +132,7 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
             return
     who = _vouchers(r, change)
     allowed = list(r.base.settings.coordinators)
-    kind = "settings file" if folder == SETTINGS else FOLDERS[folder][0]
+    kind = "settings file" if folder == SETTINGS else BY_FOLDER[folder].name
     message = _ONLY_A_COORDINATOR[kind, change.status]
     guarded: list[str] = []
     if change.status == "modified" and folder in _SELF_EDIT:

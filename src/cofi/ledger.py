@@ -16,6 +16,7 @@ from cofi.model import (
     Entry,
     Pledge,
     Programme,
+    Receipt,
     Record,
     Reversal,
     Settings,
@@ -60,6 +61,7 @@ class Ledger:
     contributions: tuple[Contribution, ...] = ()
     pledges: tuple[Pledge, ...] = ()
     disbursements: tuple[Disbursement, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
     reversals: tuple[Reversal, ...] = ()
     broken: frozenset[tuple[str, str]] = frozenset()
     """(kind, id) of files that exist but could not be read: references to them are not
@@ -85,7 +87,7 @@ class Ledger:
 
     @cached_property
     def entry(self) -> Mapping[str, Entry]:
-        """Contributions, pledges, disbursements and reversals share one id space."""
+        """Contributions, pledges, disbursements, receipts and reversals share one id space."""
         index: dict[str, Entry] = {}
         for e in self.entries():
             index.setdefault(e.id, e)
@@ -109,10 +111,11 @@ class Ledger:
         yield from self.contributions
         yield from self.pledges
         yield from self.disbursements
+        yield from self.receipts
         yield from self.reversals
 
     def amounts(self) -> Iterator[Contribution | Pledge | Disbursement]:
-        """The entries that carry an amount: all but reversals."""
+        """The entries that carry an amount: all but receipts and reversals."""
         yield from self.contributions
         yield from self.pledges
         yield from self.disbursements
@@ -125,6 +128,19 @@ class Ledger:
     def reversed_ids(self, as_of: date) -> frozenset[str]:
         """The ids of every entry `is_reversed` as of `as_of`, for checking many at once."""
         return frozenset(entry_id for entry_id, r in self.reversal_of.items() if r.date <= as_of)
+
+    def confirmed(self, as_of: date, until: date) -> dict[str, date]:
+        """Contribution id -> the day its receipt was dated, for each contribution confirmed
+        by a receipt dated on or before `as_of` and `until` and not reversed as of `as_of`
+        (the earliest, should a reversed receipt have been followed by another)."""
+        last = min(as_of, until)
+        out: dict[str, date] = {}
+        for r in self.receipts:
+            if r.date <= last and not self.is_reversed(r.id, as_of):
+                day = out.get(r.contribution)
+                if day is None or r.date < day:
+                    out[r.contribution] = r.date
+        return out
 
     def locate(self, record: Record | Partial, *path: str | int, key: bool = False) -> Source:
         """Where a field of a record was written (the record's file when unknown)."""

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from cofi import yamlsrc
 from cofi.bulk import bulk
 from cofi.i18n import N_, _
+from cofi.kinds import BY_FOLDER, ENTRY_KINDS, KIND_OF, KINDS, SETTINGS, Kind, id_of
 from cofi.ledger import KeyPath, Ledger, Locator, Partial
 from cofi.listing import (
     FOLDER_LINK,
@@ -30,36 +31,12 @@ from cofi.listing import (
     Listing,
     walk,
 )
-from cofi.model import (
-    LOADER_KEYS,
-    Common,
-    Contribution,
-    Contributor,
-    Disbursement,
-    Pledge,
-    Programme,
-    Record,
-    Reversal,
-    Settings,
-)
+from cofi.model import ID, LOADER_KEYS, Record, Reversal, Settings
 from cofi.problems import Problem, Source
 
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-
-# folder (relative to the root) -> (record kind, model, sub-folders allowed)
-FOLDERS: dict[str, tuple[str, type[Record], bool]] = {
-    "commons": ("common", Common, False),
-    "ledger/contributors": ("contributor", Contributor, False),
-    "ledger/programmes": ("programme", Programme, False),
-    "ledger/contributions": ("contribution", Contribution, True),
-    "ledger/pledges": ("pledge", Pledge, True),
-    "ledger/disbursements": ("disbursement", Disbursement, True),
-}
-SETTINGS = "ledger/settings.yaml"
-_ENTRY_KINDS = frozenset({"contribution", "pledge", "disbursement"})
 
 
 class NoLedger(Exception):
@@ -90,11 +67,11 @@ class FileRef:
     stamp: tuple[int, int, int, int] | None = None
     """(size, mtime in ns, inode, ctime in ns) on disk: what changes when the file changes."""
     folder: str = ""
-    """Its FOLDERS key (or SETTINGS), once `discover` or `select` has classified it."""
+    """Its kind's folder (or SETTINGS), once `discover` or `select` has classified it."""
 
 
 def classify(path: str) -> str | Problem | None:
-    """The FOLDERS key (or SETTINGS) of a file, a problem for a file in a record folder
+    """The kind's folder (or SETTINGS) of a file, a problem for a file in a record folder
     that cofi would not read (never a silent skip), or None for a file that is not a record."""
     if path == SETTINGS:
         return SETTINGS
@@ -103,7 +80,7 @@ def classify(path: str) -> str | Problem | None:
     folder = _folder_of(path)
     if folder is None:
         return _outside(path)
-    if not FOLDERS[folder][2] and "/" in path[len(folder) + 1 :]:  # a sub-folder where none is
+    if not BY_FOLDER[folder].nested and "/" in path[len(folder) + 1 :]:  # a sub-folder where none is
         return _unexpected(
             path,
             _("this file lies in a sub-folder of {folder}, so cofi does not read it"),
@@ -122,7 +99,7 @@ def _not_read(path: str) -> Problem | None:
     name = path.rpartition("/")[2]
     if name.startswith("."):
         return None  # hidden, like .gitkeep: the walk does not even list them
-    if path in FOLDERS:  # with it a file, its records are missing, and nothing would say so
+    if path in BY_FOLDER:  # with it a file, its records are missing, and nothing would say so
         return _unexpected(
             path,
             _("this should be a folder of records, but it is a file"),
@@ -161,8 +138,8 @@ def _not_read(path: str) -> Problem | None:
 
 
 def _folder_of(path: str) -> str | None:
-    """The FOLDERS key of the record folder `path` lies in, at any depth."""
-    for folder in FOLDERS:
+    """The folder of the kind whose records `path` lies among, at any depth."""
+    for folder in BY_FOLDER:
         if path.startswith(folder) and path[len(folder) : len(folder) + 1] == "/":
             return folder
     return None
@@ -175,9 +152,8 @@ def _outside(path: str) -> Problem | None:
     return _unexpected(
         path,
         _("this file is not in a folder cofi reads, so cofi does not read it"),
-        _(
-            "records go in ledger/contributors, programmes, contributions, pledges "
-            "or disbursements, and commons in commons/"
+        _("records go in {folders}, and commons in commons/").format(
+            folders=", ".join(k.folder for k in KINDS if k.folder.startswith("ledger/"))
         ),
     )
 
@@ -285,9 +261,6 @@ def load(
     return load_files(str(root), files, problems, cache, progress)
 
 
-_KINDS = ("common", "contributor", "programme", "contribution", "pledge", "disbursement")
-
-
 def load_files(
     root: str,
     files: list[FileRef],
@@ -297,7 +270,7 @@ def load_files(
 ) -> Loaded:
     """Build a ledger from files wherever they come from (disk, a git revision)."""
     files = sorted(files, key=lambda f: f.path)
-    records: dict[str, list[Any]] = {k: [] for k in (*_KINDS, "reversal")}
+    records: dict[str, list[Any]] = {kind: [] for kind in KIND_OF.values()}
     settings = Settings()
     broken: set[tuple[str, str]] = set()
     partials: list[Partial] = []
@@ -311,23 +284,17 @@ def load_files(
             if isinstance(value, Settings):
                 settings = value
             elif isinstance(value, Record):
-                records[_KIND_OF[type(value)]].append(value)
+                records[KIND_OF[type(value)]].append(value)
                 continue
             if isinstance(value, Partial):
                 partials.append(value)
             if (folder := f.folder or classify(f.path)) != SETTINGS:  # what it should have held
-                kind = FOLDERS[str(folder)][0]
-                broken.add(("entry" if kind in _ENTRY_KINDS else kind, _id_of(f.path)))
+                kind = BY_FOLDER[str(folder)].name
+                broken.add(("entry" if kind in ENTRY_KINDS else kind, id_of(f.path)))
     ledger = Ledger(
         root=root,
         settings=settings,
-        commons=tuple(records["common"]),
-        contributors=tuple(records["contributor"]),
-        programmes=tuple(records["programme"]),
-        contributions=tuple(records["contribution"]),
-        pledges=tuple(records["pledge"]),
-        disbursements=tuple(records["disbursement"]),
-        reversals=tuple(records["reversal"]),
+        **{f"{kind}s": tuple(found) for kind, found in records.items()},
         broken=frozenset(broken),
         partials=tuple(partials),
         locator=_locator(root, {f.path: f for f in files if f.stamp is None}),
@@ -348,15 +315,6 @@ def _read_for_cache(f: FileRef, cache: RecordCache) -> tuple[Any, tuple[Problem,
     return found
 
 
-_KIND_OF: dict[type, str] = {
-    Common: "common",
-    Contributor: "contributor",
-    Programme: "programme",
-    Contribution: "contribution",
-    Pledge: "pledge",
-    Disbursement: "disbursement",
-    Reversal: "reversal",
-}
 BROKEN = "broken"
 """What read_one gives for a record file that exists but could not be read or validated."""
 
@@ -367,12 +325,7 @@ def read_one(f: FileRef) -> tuple[Any, tuple[Problem, ...]]:
     folder = f.folder or classify(f.path)
     if folder == SETTINGS:
         return _load_settings(f, problems) or BROKEN, tuple(problems)
-    kind, model, _deep = FOLDERS[str(folder)]
-    return _load_record(f, kind, model, problems) or BROKEN, tuple(problems)
-
-
-def _id_of(path: str) -> str:
-    return path.rsplit("/", 1)[-1][: -len(".yaml")]
+    return _load_record(f, BY_FOLDER[str(folder)], problems) or BROKEN, tuple(problems)
 
 
 def _parse(f: FileRef, problems: list[Problem]) -> yamlsrc.Document | None:
@@ -404,7 +357,7 @@ def _load_settings(f: FileRef, problems: list[Problem]) -> Settings | None:
         return None
 
 
-def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Problem]) -> Any:
+def _load_record(f: FileRef, kind: Kind, problems: list[Problem]) -> Any:
     doc = _parse(f, problems)
     if doc is None:
         return None
@@ -412,8 +365,8 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
     if doc.data is None:
         return None
     data = doc.data
-    record_id = _id_of(f.path)
-    good_name = _ID.match(record_id) is not None
+    record_id = id_of(f.path)
+    good_name = ID.match(record_id) is not None
     if not good_name:
         problems.append(
             Problem(
@@ -440,9 +393,10 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
             )
         )
     data = {k: v for k, v in data.items() if k not in LOADER_KEYS}
-    if "reverses" in data and kind in _ENTRY_KINDS:
+    model: type[Record] = kind.model
+    if "reverses" in data and kind.entry:
         model = Reversal
-        data["entry_kind"] = kind
+        data["entry_kind"] = kind.name
     data["id"] = record_id
     data["source"] = Source(f.path)
     try:
@@ -453,9 +407,9 @@ def _load_record(f: FileRef, kind: str, model: type[Record], problems: list[Prob
         refs = {
             k: str(v)
             for k in _REFERENCES
-            if k not in failed and isinstance(v := data.get(k), str) and _ID.match(v)
+            if k not in failed and isinstance(v := data.get(k), str) and ID.match(v)
         }
-        return Partial("reversal" if model is Reversal else kind, data["source"], refs)
+        return Partial("reversal" if model is Reversal else kind.name, data["source"], refs)
     _share_fields_set(record)
     return record if good_name else None
 
@@ -473,7 +427,16 @@ def _share_fields_set(record: BaseModel) -> None:
     object.__setattr__(record, "__pydantic_fields_set__", shared)
 
 
-_REFERENCES = ("contributor", "common", "need", "programme", "pledge", "funder", "reverses")
+_REFERENCES = (
+    "contributor",
+    "common",
+    "need",
+    "programme",
+    "pledge",
+    "funder",
+    "reverses",
+    "contribution",
+)
 """The fields that name another record: checked even in a file that failed to load."""
 
 

@@ -40,6 +40,7 @@ REASONS: dict[str, str] = {
     "steward": N_("given by a steward of the common it funds"),
     "min-amount": N_("below the programme's minimum amount"),
     "in-kind": N_("in kind, and the programme matches no in-kind contribution"),
+    "awaiting-receipt": N_("not yet confirmed by a receipt, which the programme requires"),
 }
 
 
@@ -184,6 +185,7 @@ class _Rules:
     stewards: Mapping[str, frozenset[str]]  # common -> its stewards; empty when not excluded
     min_amount: Decimal
     in_kind: bool  # whether in-kind contributions are matched
+    confirmed: Mapping[str, date] | None  # contribution -> its receipt's day; None: not required
 
     @classmethod
     def of(cls, ledger: Ledger, p: Programme, as_of: date) -> _Rules:
@@ -201,6 +203,7 @@ class _Rules:
             stewards=stewards,
             min_amount=e.min_amount,
             in_kind=p.in_kind_ratio != 0,
+            confirmed=ledger.confirmed(as_of, p.end) if p.requires_receipt else None,
         )
 
     def refusal(self, c: Contribution) -> str | None:
@@ -219,7 +222,16 @@ class _Rules:
             return "min-amount"
         if c.kind == "in-kind" and not self.in_kind:
             return "in-kind"
+        if self.confirmed is not None and c.id not in self.confirmed:
+            return "awaiting-receipt"
         return None
+
+    def served(self, c: Contribution) -> tuple[date, str]:
+        """Where an eligible `c` stands in first-come's queue: by the day it was made, or
+        under a programme that requires receipts, the day it was confirmed (SPEC §2)."""
+        if self.confirmed is None:
+            return c.date, c.id
+        return max(c.date, self.confirmed[c.id]), c.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +293,10 @@ def match_programme(
         eligible.append((c, ratio, raw, raw if cap is None or raw <= cap else cap))
         places.append(len(matches))
         matches.append(None)
+    if rules.confirmed is not None:  # a late confirmation queues behind those before it
+        queue = sorted(range(len(eligible)), key=lambda i: rules.served(eligible[i][0]))
+        eligible = [eligible[i] for i in queue]
+        places = [places[i] for i in queue]
     allocate = _first_come if p.allocation == "first-come" else _pro_rata
     for place, m in zip(places, allocate(p, units, eligible), strict=True):
         matches[place] = m

@@ -30,7 +30,8 @@ class Bare(str):
 
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+"""What an id may be: see ID_PATTERN."""
 # No leading zeros: YAML 1.1 reads `010` as octal 8, so `01200` is refused, not guessed.
 _MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?\Z")
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
@@ -262,7 +263,7 @@ def _visible(text: str) -> str:
 
 
 def _id(value: object) -> str:
-    if isinstance(value, str) and _ID.match(value):
+    if isinstance(value, str) and ID.match(value):
         # The same few hundred ids recur across 100,000 records: keep one copy of each.
         return sys.intern(str(value))
     raise _fail(
@@ -387,7 +388,7 @@ CommonsChoice = Annotated[
 ContributorKind = Literal["tiers-lieu", "network", "public", "private", "individual"]
 ContributionKind = Literal["money", "in-kind"]
 Allocation = Literal["pro-rata", "first-come"]
-EntryKind = Literal["contribution", "pledge", "disbursement"]
+EntryKind = Literal["contribution", "pledge", "disbursement", "receipt"]
 
 
 class _Value(BaseModel):
@@ -456,10 +457,12 @@ class Programme(Record):
     exclude_stewards: Flag = True
     caps: Caps = Field(default_factory=Caps)
     payment_days: Days = 60
+    requires_receipt: Flag = False
+    """Match a contribution only once a steward of its common has confirmed receiving it."""
 
 
 class Entry(Record):
-    """Contributions, pledges, disbursements and reversals: dated, and one id space."""
+    """Contributions, pledges, disbursements, receipts and reversals: dated, one id space."""
 
     date: Day
 
@@ -492,6 +495,13 @@ class Disbursement(Entry):
     amount: Money
     currency: Currency | None = None
     reference: Text | None = None
+    note: LongText | None = None
+
+
+class Receipt(Entry):
+    """A steward of a common confirming that it received contribution `contribution`."""
+
+    contribution: Id
     note: LongText | None = None
 
 

@@ -3,6 +3,8 @@
 Match obligations: a programme's funder owes each common the sum of its
 matches. Pledge obligations: a contributor owes what it promised. `unmet` is
 negative when more was paid than owed, and is shown as such, never hidden.
+Receipts awaited: a steward owes a confirmation of each contribution that a
+programme requiring receipts would match but that no receipt confirms yet.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from fractions import Fraction
 
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
+from cofi.model import Contribution
 
 ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """One debt: `kind` match (id = programme) or pledge (id = pledge)."""
+    """One debt: `kind` match (id = programme), pledge (id = pledge) or receipt (id = the
+    contribution awaiting it; `owed` its amount, `due` the earliest end of the programmes
+    waiting for it, `since` the day it was made)."""
 
     kind: str
     id: str
@@ -34,6 +39,12 @@ class Obligation:
     as_of: date
     contributed: Decimal = ZERO  # match: the written amounts of the eligible contributions
     provisional: bool = False
+    since: date | None = None  # receipt: the contribution's date
+
+    @property
+    def age(self) -> int | None:
+        """Receipts: days since the contribution was made."""
+        return None if self.since is None else (self.as_of - self.since).days
 
     @property
     def unmet(self) -> Decimal:
@@ -95,6 +106,33 @@ def pledge_obligations(ledger: Ledger, as_of: date) -> list[Obligation]:
     ]
 
 
+def receipt_obligations(ledger: Ledger, results: Iterable[ProgrammeResult]) -> list[Obligation]:
+    """One row per contribution that a programme would match once confirmed, and that no
+    receipt dated on or before the day of the results confirms (a receipt dated after a
+    programme's end confirms it for the others, and leaves nothing to ask of the steward)."""
+    waiting: dict[str, list[ProgrammeResult]] = defaultdict(list)
+    as_of: date | None = None
+    for r in results:
+        as_of = r.as_of
+        for m in r.matches:
+            if m.reason == "awaiting-receipt":
+                waiting[m.contribution.id].append(r)
+    if as_of is None:
+        return []
+    confirmed = ledger.confirmed(as_of, as_of)
+    out = []
+    for contribution_id in sorted(waiting.keys() - confirmed.keys()):
+        c = ledger.entry[contribution_id]
+        assert isinstance(c, Contribution)
+        stewards = ledger.common[c.common].stewards
+        due = min(r.programme.end for r in waiting[contribution_id])
+        debtor = stewards[0] if stewards else ""
+        out.append(
+            Obligation("receipt", c.id, debtor, c.common, c.amount, ZERO, due, as_of, since=c.date)
+        )
+    return out
+
+
 def by_urgency(obligations: Iterable[Obligation]) -> list[Obligation]:
     """Overdue first (longest overdue first), then by due date, kind and id."""
     return sorted(obligations, key=lambda o: (not o.overdue, o.due, o.kind, o.id, o.common))
@@ -115,11 +153,11 @@ class HonourRate:
 
 
 def honour_rates(obligations: Iterable[Obligation]) -> list[HonourRate]:
-    """Per debtor, over the debts whose due date has passed."""
+    """Per debtor, over the debts of money whose due date has passed."""
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for o in obligations:
-        if o.as_of > o.due and o.owed > 0:
+        if o.kind != "receipt" and o.as_of > o.due and o.owed > 0:
             owed[o.debtor] += o.owed
             paid[o.debtor] += min(o.paid, o.owed)
     return [HonourRate(d, owed[d], paid[d]) for d in sorted(owed)]

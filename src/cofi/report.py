@@ -206,7 +206,7 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
 
 OBLIGATION_COLUMNS = (
     Column("type", N_("Type")),
-    Column("id", N_("Programme or pledge")),
+    Column("id", N_("Programme, pledge or contribution")),
     Column("debtor", N_("Debtor")),
     Column("common", N_("Common")),
     Column("owed", N_("Owed"), "money"),
@@ -216,6 +216,7 @@ OBLIGATION_COLUMNS = (
     Column("overdue", N_("Overdue"), "bool"),
     Column("days_overdue", N_("Days overdue"), "int"),
     Column("provisional", N_("Provisional"), "bool"),
+    Column("age", N_("Age (days)"), "int"),
 )
 
 
@@ -234,13 +235,25 @@ def obligations_table(rows: Sequence[Obligation], *, all: bool = False) -> Table
             "overdue": o.overdue,
             "days_overdue": o.days_overdue,
             "provisional": o.provisional,
+            "age": o.age,
         }
         for o in rows
         if all or o.unmet != 0
     ]
-    totals = _totals(data, ("owed", "paid", "unmet"), ("type", _("Total")))
+    # A receipt awaited is a confirmation owed, not money: the totals leave it out.
+    money = [r for r in data if r["type"] != "receipt"]
+    totals = _totals(money, ("owed", "paid", "unmet"), ("type", _("Total")))
     overdue = sum(bool(r["overdue"]) for r in data)
     notes = [ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue)] if data else []
+    if waiting := len(data) - len(money):
+        text = ngettext(
+            "{n} contribution awaits its receipt (type receipt): its amount is what the "
+            "steward is to confirm, not money owed, and is left out of the totals",
+            "{n} contributions await their receipt (type receipt): their amounts are what the "
+            "stewards are to confirm, not money owed, and are left out of the totals",
+            waiting,
+        )
+        notes.append(text.format(n=waiting))
     return Table(_("Obligations: who owes what"), OBLIGATION_COLUMNS, data, totals, notes)
 
 

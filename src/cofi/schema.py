@@ -12,48 +12,27 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cofi.model import (
-    Common,
-    Contribution,
-    Contributor,
-    Disbursement,
-    Pledge,
-    Programme,
-    Reversal,
-    Settings,
-)
+from cofi import kinds
+from cofi.model import Reversal, Settings
 
-KINDS: dict[str, type[BaseModel]] = {
-    "settings": Settings,
-    "contributor": Contributor,
-    "common": Common,
-    "programme": Programme,
-    "contribution": Contribution,
-    "pledge": Pledge,
-    "disbursement": Disbursement,
-    "reversal": Reversal,
+# The settings file, each kind of record (cofi.kinds), and a reversal: (model, title).
+_SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "settings": (Settings, "cofi ledger settings (ledger/settings.yaml)"),
+    **{k.name: (k.model, k.title) for k in kinds.KINDS},
+    "reversal": (Reversal, "cofi reversal: cancels an entry of its folder's kind (reverses: <id>)"),
 }
-
-_TITLES = {
-    "settings": "cofi ledger settings (ledger/settings.yaml)",
-    "contributor": "cofi contributor (ledger/contributors/<id>.yaml)",
-    "common": "cofi common (commons/<id>.yaml)",
-    "programme": "cofi matching programme (ledger/programmes/<id>.yaml)",
-    "contribution": "cofi contribution (ledger/contributions/**/<id>.yaml)",
-    "pledge": "cofi pledge (ledger/pledges/**/<id>.yaml)",
-    "disbursement": "cofi disbursement (ledger/disbursements/**/<id>.yaml)",
-    "reversal": "cofi reversal: cancels an entry of its folder's kind (reverses: <id>)",
-}
+KINDS: tuple[str, ...] = tuple(_SCHEMAS)
 
 
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft-07) of one record kind."""
-    body = KINDS[kind].model_json_schema(ref_template="#/definitions/{model}")
+    model, title = _SCHEMAS[kind]
+    body = model.model_json_schema(ref_template="#/definitions/{model}")
     definitions = body.pop("$defs", None)
     out: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         **body,
-        "title": _TITLES[kind],
+        "title": title,
     }
     if definitions:
         out["definitions"] = definitions

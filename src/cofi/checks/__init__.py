@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cofi.checks import entries, ids, references
+from cofi.checks import entries, ids, receipts, references
 from cofi.checks.context import Context
 from cofi.ledger import Ledger
 from cofi.loader import Loaded, Progress, load
@@ -35,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     references.funders_are_public,
     references.pledge_payments_match,
     entries.reversals_are_sound,
+    receipts.receipts_are_sound,
     entries.not_in_future,
     entries.programme_dates,
     entries.pledge_dates,

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 from cofi.checks.context import Context
 from cofi.i18n import N_, _
+from cofi.kinds import BY_NAME, KIND_OF
 from cofi.ledger import Ledger
-from cofi.model import Contribution, Disbursement, Pledge, Reversal
+from cofi.model import Reversal
 from cofi.problems import Problem
-
-_KIND_OF = {Contribution: "contribution", Pledge: "pledge", Disbursement: "disbursement"}
 
 # (the reversal's kind, the reversed entry's kind) -> L003's message, one whole sentence each.
 _WRONG_KIND = {
@@ -31,6 +30,20 @@ _WRONG_KIND = {
     ),
     ("disbursement", "pledge"): N_(
         "this disbursement reversal targets '{target}', which is a pledge"
+    ),
+    ("contribution", "receipt"): N_(
+        "this contribution reversal targets '{target}', which is a receipt"
+    ),
+    ("pledge", "receipt"): N_("this pledge reversal targets '{target}', which is a receipt"),
+    ("disbursement", "receipt"): N_(
+        "this disbursement reversal targets '{target}', which is a receipt"
+    ),
+    ("receipt", "contribution"): N_(
+        "this receipt reversal targets '{target}', which is a contribution"
+    ),
+    ("receipt", "pledge"): N_("this receipt reversal targets '{target}', which is a pledge"),
+    ("receipt", "disbursement"): N_(
+        "this receipt reversal targets '{target}', which is a disbursement"
     ),
 }
 
@@ -60,14 +73,14 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 _("to restore the entry, add it again as a new entry"),
             )
             continue
-        kind = _KIND_OF[type(target)]
+        kind = KIND_OF[type(target)]
         if kind != r.entry_kind:
             yield Problem(
                 "L003",
                 _(_WRONG_KIND[r.entry_kind, kind]).format(target=r.reverses),
                 where,
                 _("put the reversal in {folder}, beside the entry it cancels").format(
-                    folder=f"ledger/{kind}s/"
+                    folder=f"{BY_NAME[kind].folder}/"
                 ),
             )
         earlier = first.setdefault(r.reverses, r)

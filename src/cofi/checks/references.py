@@ -35,6 +35,10 @@ _UNKNOWN = {
         N_("unknown pledge '{value}'"),
         N_("unknown pledge '{value}': did you mean '{close}'?"),
     ),
+    "contribution": (
+        N_("unknown contribution '{value}'"),
+        N_("unknown contribution '{value}': did you mean '{close}'?"),
+    ),
 }
 
 

@@ -171,7 +171,7 @@ def schema(
         typer.Argument(
             help=_(
                 "settings, contributor, common, programme, contribution, pledge, "
-                "disbursement or reversal (default: all, with --output)."
+                "disbursement, receipt or reversal (default: all, with --output)."
             ),
             show_default=False,
         ),

@@ -193,7 +193,8 @@ class ByDebt(StrEnum):
 
 
 OBLIGATIONS_HELP = N_(
-    """Who owes what: unmet match obligations of funders and unmet pledges, overdue first.
+    """Who owes what: unmet match obligations of funders, unmet pledges and the receipts
+stewards have yet to give, overdue first.
 
 Overpaid debts are listed with a negative unmet; --all also lists settled ones.
 With --by debtor, each funder's and contributor's honour rate: paid ÷ owed of
@@ -225,9 +226,10 @@ def obligations(
             honour_rates,
             match_obligations,
             pledge_obligations,
+            receipt_obligations,
         )
 
-        rows = match_obligations(ledger, results)
+        rows = match_obligations(ledger, results) + receipt_obligations(ledger, results)
         if programme is None:
             rows += pledge_obligations(ledger, when)
         if by is ByDebt.debtor:

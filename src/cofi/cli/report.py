@@ -47,10 +47,14 @@ def report(
     no_cache: NoCache = False,
 ) -> None:
     from cofi.html import render_report
-    from cofi.obligations import match_obligations, pledge_obligations
+    from cofi.obligations import match_obligations, pledge_obligations, receipt_obligations
 
     ledger, when, results = _results(root, as_of, None, at, no_cache)
-    debts = match_obligations(ledger, results) + pledge_obligations(ledger, when)
+    debts = [
+        *match_obligations(ledger, results),
+        *pledge_obligations(ledger, when),
+        *receipt_obligations(ledger, results),
+    ]
     files = render_report(ledger, results, debts, when, revision=at)
     _write(html, files)
     text = ngettext(

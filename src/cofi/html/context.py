@@ -80,10 +80,13 @@ def to_programme(prefix: str) -> Link:
 
 
 def to_debt(prefix: str) -> Link:
-    """An obligation's `id`: a match debt's programme links to it; a pledge has no page."""
+    """An obligation's `id`: a match debt's programme links to it, a receipt awaited to its
+    contribution's explanation; a pledge has no page."""
     programme = to_programme(prefix)
 
     def link(row: Row) -> str | None:
+        if row.get("type") == "receipt" and isinstance(c := row.get("id"), str):
+            return f"{prefix}{url('explain', f'{c}.html')}"
         return programme({"programme": row.get("id")}) if row.get("type") == "match" else None
 
     return link

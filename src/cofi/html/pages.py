@@ -281,9 +281,11 @@ AGE_COLUMNS = (
 
 
 def ageing_table(debts: Table) -> Table:
-    """Unmet debts (overpaid ones left out) by how long they have been overdue."""
+    """Unmet debts of money (overpaid ones left out) by how long they have been overdue."""
     buckets: dict[str, list[Row]] = {}
     for r in debts.rows:
+        if r.get("type") == "receipt":  # a confirmation owed, not money
+            continue
         unmet, days = r.get("unmet"), r.get("days_overdue")
         if not isinstance(unmet, Decimal) or unmet <= 0 or not isinstance(days, int):
             continue
@@ -311,7 +313,7 @@ def _age(days: int) -> str:
 
 def obligations(site: Site, book: Book) -> str:
     debts = book.debts
-    overdue = [r for r in debts.rows if r.get("overdue") is True]
+    overdue = [r for r in debts.rows if r.get("overdue") is True and r.get("type") != "receipt"]
     ages = ageing_table(debts)
     key = figures(
         [

@@ -1,0 +1,82 @@
+"""Rules on receipts (SPEC §1): each confirms one contribution, on or after its date, once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cofi.checks.context import Context
+from cofi.checks.references import Holder, _refs, _unknown
+from cofi.i18n import N_, _
+from cofi.kinds import KIND_OF
+from cofi.ledger import Ledger
+from cofi.model import Contribution, Receipt
+from cofi.problems import Problem
+
+# L013: what a receipt names instead of a contribution, one whole sentence each.
+_NOT_A_CONTRIBUTION = {
+    "pledge": N_("'{target}' is a pledge, and a receipt confirms a contribution"),
+    "disbursement": N_("'{target}' is a disbursement, and a receipt confirms a contribution"),
+    "receipt": N_("'{target}' is a receipt, and a receipt confirms a contribution"),
+    "reversal": N_("'{target}' is a reversal, and a receipt confirms a contribution"),
+}
+
+
+def receipts_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    for r, target_id in _refs(ledger, ledger.receipts, "contribution", "receipt"):
+        target = ledger.entry.get(target_id)
+        if target is None:
+            if ("entry", target_id) not in ledger.broken:
+                yield _unknown_contribution(ledger, r, target_id)
+        elif not isinstance(target, Contribution):
+            yield Problem(
+                "L013",
+                _(_NOT_A_CONTRIBUTION[KIND_OF[type(target)]]).format(target=target_id),
+                ledger.locate(r, "contribution"),
+                _("name the contribution's file (without .yaml) in `contribution:`"),
+            )
+        elif isinstance(r, Receipt) and r.date < target.date:
+            yield Problem(
+                "L014",
+                _(
+                    "this receipt is dated {date}, before the contribution it confirms "
+                    "({target_date})"
+                ).format(date=r.date, target_date=target.date),
+                ledger.locate(r, "date"),
+                _("date the receipt on the day you confirm it, on or after the contribution"),
+            )
+    yield from _once(ledger)
+
+
+def _unknown_contribution(ledger: Ledger, r: Holder, target_id: str) -> Problem:
+    known = [c.id for c in ledger.contributions]
+    return _unknown(
+        "R007",
+        "contribution",
+        target_id,
+        known,
+        ledger,
+        r,
+        "contribution",
+        hint=_("contributions are the files of ledger/contributions/: fix the id"),
+    )
+
+
+def _once(ledger: Ledger) -> Iterator[Problem]:
+    """L015 for a receipt of a contribution that another receipt, not reversed, confirms."""
+    first: dict[str, Receipt] = {}
+    for r in sorted(ledger.receipts, key=lambda r: (r.date, r.id)):
+        if r.id in ledger.reversal_of:
+            continue
+        earlier = first.setdefault(r.contribution, r)
+        if earlier is not r:
+            yield Problem(
+                "L015",
+                _("contribution '{target}' is already confirmed by {path}").format(
+                    target=r.contribution, path=earlier.source.path
+                ),
+                ledger.locate(r, "contribution"),
+                _(
+                    "a contribution is confirmed once: remove this receipt, or reverse "
+                    "the other one first"
+                ),
+            )
