@@ -125,6 +125,7 @@ OBLIGATIONS = table("""
 match  pilote-2025          etat-demo            communecter  8000.00 5000.00  3000.00 2026-03-01 true
 match  pilote-2025          etat-demo            loot         4600.00    0.00  4600.00 2026-03-01 true
 pledge cantine-movilab-2026 la-cantine-solidaire movilab      4000.00 2500.00  1500.00 2026-09-30 true
+receipt 2026-11-24-tilleuls-dokos dokos-sas        dokos        1200.00    0.00  1200.00 2026-12-31 false
 match  pilote-2026          etat-demo            communecter 10400.00    0.00 10400.00 2027-03-01 false
 match  pilote-2026          etat-demo            dokos       11999.98    0.00 11999.98 2027-03-01 false
 match  pilote-2026          etat-demo            loot         8000.00    0.00  8000.00 2027-03-01 false
@@ -143,6 +144,13 @@ def test_obligations_csv_columns_and_overdue_first():
     assert flags == sorted(flags, key=lambda f: f != "true")  # every overdue row comes first
     # 2026-03-01 → 2026-11-28: 30 + 30 + 31 + 30 + 31 + 31 + 30 + 31 + 27 = 272 days
     assert rows[0]["days_overdue"] == "272"
+    # The one contribution no steward has confirmed, made 2026-11-24: 4 days before 11-28;
+    # due by the end of the programmes that wait for it (both end 2026-12-31).
+    awaited = [r for r in rows if r["type"] == "receipt"]
+    assert [(r["id"], r["age"], r["due"]) for r in awaited] == [
+        ("2026-11-24-tilleuls-dokos", "4", "2026-12-31")
+    ]
+    assert {r["age"] for r in rows if r["type"] != "receipt"} == {""}
 
 
 def test_obligations_all_adds_the_settled_debts():
@@ -236,7 +244,10 @@ def test_programme_filter_and_unknown_programme():
     _, rows = csv_rows(ok("match", "--programme", "region-2026", "--format", "csv").stdout)
     assert pick(rows, *MATCH_KEYS) == MATCH[-2:]
     _, rows = csv_rows(ok("obligations", "-p", "region-2026", "--all", "-f", "csv").stdout)
-    assert {(r["type"], r["id"]) for r in rows} == {("match", "region-2026")}
+    assert {(r["type"], r["id"]) for r in rows} == {
+        ("match", "region-2026"),
+        ("receipt", "2026-11-24-tilleuls-dokos"),  # region-2026 waits for it too
+    }
     for command in (("match",), ("obligations",), ("explain", "2025-06-03-serre-hybride-loot")):
         result = cofi(*command, "--programme", "pilote-2099")
         assert result.exit_code == 2

@@ -226,7 +226,9 @@ def test_an_entry_already_reversed_is_not_reversed_again_by_an_earlier_reversal(
 def test_reversing_an_unknown_entry_cannot_run(root):
     result = new(root, "reversal", "2026-03-14-nulle-part", "--date", "2026-04-01")
     assert result.exit_code == 2
-    assert "no contribution, pledge or disbursement '2026-03-14-nulle-part'" in result.stderr
+    assert (
+        "no contribution, pledge, disbursement or receipt '2026-03-14-nulle-part'" in result.stderr
+    )
 
 
 @pytest.mark.parametrize(

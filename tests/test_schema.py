@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
 KINDS = [
     "settings", "contributor", "common", "programme",
-    "contribution", "pledge", "disbursement", "reversal",
+    "contribution", "pledge", "disbursement", "receipt", "reversal",
 ]  # fmt: skip
 FOLDER_KIND = {
     "commons/": "common",
@@ -33,6 +33,7 @@ FOLDER_KIND = {
     "ledger/contributions/": "contribution",
     "ledger/pledges/": "pledge",
     "ledger/disbursements/": "disbursement",
+    "ledger/receipts/": "receipt",
 }
 MISTAKES = REPO / "tests" / "fixtures" / "twenty-mistakes"
 

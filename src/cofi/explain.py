@@ -206,9 +206,7 @@ def _awaiting(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
             "awaiting a receipt: the programme matches it once a coordinator confirms it "
             "({common} has no steward), by {end} (cofi new receipt {id})"
         )
-    return text.format(
-        common=c.common, stewards=", ".join(stewards), end=fmt.day(p.end), id=c.id
-    )
+    return text.format(common=c.common, stewards=", ".join(stewards), end=fmt.day(p.end), id=c.id)
 
 
 def _step(p: Programme, c: Contribution, s: Step) -> str:

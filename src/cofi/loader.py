@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from cofi.cache import RecordCache
 
 
-
 class NoLedger(Exception):
     """No ledger root was found: the CLI exits 2 with this message."""
 
@@ -80,7 +79,9 @@ def classify(path: str) -> str | Problem | None:
     folder = _folder_of(path)
     if folder is None:
         return _outside(path)
-    if not BY_FOLDER[folder].nested and "/" in path[len(folder) + 1 :]:  # a sub-folder where none is
+    if (
+        not BY_FOLDER[folder].nested and "/" in path[len(folder) + 1 :]
+    ):  # a sub-folder where none is
         return _unexpected(
             path,
             _("this file lies in a sub-folder of {folder}, so cofi does not read it"),

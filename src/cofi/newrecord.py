@@ -11,32 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from cofi.checks import checked
+from cofi.kinds import BY_NAME, KINDS, REVERSAL_FIELDS
 from cofi.loader import FileRef, discover, load_files
 from cofi.problems import Problem
 from cofi.schema import comment
 
-FOLDER = {
-    "contribution": "ledger/contributions",
-    "pledge": "ledger/pledges",
-    "disbursement": "ledger/disbursements",
-}
-# Field order in the written file; values of free-text fields are quoted.
-ORDER = {
-    "contribution": (
-        "date",
-        "contributor",
-        "common",
-        "need",
-        "amount",
-        "kind",
-        "pledge",
-        "reference",
-        "note",
-    ),
-    "pledge": ("date", "contributor", "common", "amount", "due", "reference", "note"),
-    "disbursement": ("date", "programme", "common", "amount", "reference", "note"),
-    "reversal": ("date", "reverses", "note"),
-}
+# Values of free-text fields are quoted.
 _FREE_TEXT = frozenset({"reference", "note"})
 
 
@@ -51,7 +31,7 @@ class Draft:
 def render(kind: str, fields: dict[str, str | None], depth: int) -> str:
     """The file's text: the schema comment, then `key: value` lines in the usual order."""
     lines = [comment(kind, depth)]
-    for key in ORDER[kind]:
+    for key in REVERSAL_FIELDS if kind == "reversal" else BY_NAME[kind].fields:
         value = fields.get(key)
         if value is None or value == "":
             continue
@@ -71,7 +51,7 @@ def slug(*parts: str) -> str:
 def draft(
     root: Path, kind: str, folder: str, fields: dict[str, str | None], stem: str, year: str | None
 ) -> Draft:
-    """Where the new record goes: FOLDER[/year]/<stem>.yaml, with -2, -3 … when taken."""
+    """Where the new record goes: folder[/year]/<stem>.yaml, with -2, -3 … when taken."""
     base = f"{folder}/{year}" if year else folder
     depth = base.count("/") + 1
     candidate = stem
@@ -86,8 +66,9 @@ def draft(
 def _id_taken(root: Path, entry_id: str) -> bool:
     """Entries share one id space across folders and years."""
     return any(
-        (root / folder).is_dir() and any((root / folder).rglob(f"{entry_id}.yaml"))
-        for folder in FOLDER.values()
+        (root / k.folder).is_dir() and any((root / k.folder).rglob(f"{entry_id}.yaml"))
+        for k in KINDS
+        if k.entry
     )
 
 

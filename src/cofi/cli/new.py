@@ -1,4 +1,5 @@
-"""`cofi new contribution|pledge|disbursement|reversal`: a valid entry at its usual path.
+"""`cofi new contribution|pledge|disbursement|receipt|reversal`: a valid entry at its usual
+path.
 
 Flags give the fields; on a terminal, what is missing is asked for, with the
 choices taken from the ledger. Nothing is written unless `cofi check` would
@@ -137,13 +138,16 @@ def _day(answer: str) -> object:
     return parse_date(answer)
 
 
-def _write(
-    root: Path, kind: str, folder: str, fields: dict[str, str | None], stem: str, year: str | None
-) -> None:
+def _write(root: Path, kind: str, fields: dict[str, str | None], stem: str, of: str = "") -> None:
+    """Write an entry of `kind` (or a reversal of an entry of kind `of`) where that kind
+    lives, under the year of its date where that kind is filed by year."""
     from cofi import render
+    from cofi.kinds import BY_NAME
     from cofi.newrecord import draft, problems_with
 
-    new = draft(root, kind, folder, fields, stem, year)
+    home = BY_NAME[of or kind]
+    year = (fields.get("date") or "")[:4] or None if home.by_year else None
+    new = draft(root, kind, home.folder, fields, stem, year)
     problems = problems_with(root, new, date.today())
     if problems:
         typer.echo(render.problems_text(problems), err=True, nl=False)
@@ -235,14 +239,7 @@ def contribution(
         "reference": _ask("reference", reference, required=False),
         "note": note,
     }
-    _write(
-        where,
-        "contribution",
-        "ledger/contributions",
-        fields,
-        _stem(day, who, what),
-        (day or "")[:4] or None,
-    )
+    _write(where, "contribution", fields, _stem(day, who, what))
 
 
 PLEDGE_HELP = N_(
@@ -287,14 +284,7 @@ def pledge(
         "reference": reference,
         "note": note,
     }
-    _write(
-        where,
-        "pledge",
-        "ledger/pledges",
-        fields,
-        slug(who or "", what or "", (day or "")[:4]),
-        None,
-    )
+    _write(where, "pledge", fields, slug(who or "", what or "", (day or "")[:4]))
 
 
 DISBURSEMENT_HELP = N_(
@@ -330,14 +320,7 @@ def disbursement(
         "reference": _ask("reference", reference, required=False),
         "note": note,
     }
-    _write(
-        where,
-        "disbursement",
-        "ledger/disbursements",
-        fields,
-        _stem(day, prog, what),
-        (day or "")[:4] or None,
-    )
+    _write(where, "disbursement", fields, _stem(day, prog, what))
 
 
 REVERSAL_HELP = N_(
@@ -359,26 +342,50 @@ def reversal(
         ),
     ] = None,
 ) -> None:
-    from cofi.model import Contribution, Disbursement, Pledge
-    from cofi.newrecord import FOLDER, slug
+    from cofi.kinds import KIND_OF
+    from cofi.newrecord import slug
 
     where = resolve_root(root)
     target = _ledger(where).entry.get(entry)
-    kinds = {Contribution: "contribution", Pledge: "pledge", Disbursement: "disbursement"}
-    kind = kinds.get(type(target)) if target is not None else None
-    if kind is None:
-        text = _("no contribution, pledge or disbursement '{entry}' in this ledger")
+    kind = KIND_OF[type(target)] if target is not None else "reversal"
+    if kind == "reversal":
+        text = _("no contribution, pledge, disbursement or receipt '{entry}' in this ledger")
         raise fail(text.format(entry=entry))
     day = _ask("date", when, default=date.today().isoformat(), valid=_day)
     fields = {"date": day, "reverses": entry, "note": _ask("note", note, required=False)}
-    _write(
-        where,
-        "reversal",
-        FOLDER[kind],
-        fields,
-        slug(day or "", "reverses", entry),
-        (day or "")[:4] if kind != "pledge" else None,
-    )
+    _write(where, "reversal", fields, slug(day or "", "reverses", entry), of=kind)
+
+
+RECEIPT_HELP = N_(
+    """Confirm, as a steward of its common, that a contribution was received.
+
+A programme with requires_receipt: true matches a contribution only once it is
+confirmed. The pull request must come from an identity of one of the common's
+stewards (or a coordinator).
+
+Example: cofi new receipt 2026-01-15-fabrique-du-coin-dokos --note "virement reçu le 18 mars\""""
+)
+
+
+@app.command("receipt", help=_(RECEIPT_HELP), cls=Command)
+def receipt(
+    contribution: Annotated[
+        str, typer.Argument(help=_("The id of the contribution received."), metavar=_("ID"))
+    ],
+    root: Root = None,
+    when: Date = None,
+    note: Note = None,
+) -> None:
+    from cofi.model import Contribution
+
+    where = resolve_root(root)
+    target = _ledger(where).entry.get(contribution)
+    if not isinstance(target, Contribution):
+        text = _("no contribution '{entry}' in this ledger; a receipt confirms a contribution")
+        raise fail(text.format(entry=contribution))
+    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
+    fields = {"date": day, "contribution": contribution, "note": _ask("note", note, required=False)}
+    _write(where, "receipt", fields, _stem(day, "receipt", contribution))
 
 
 def _stem(day: str | None, *parts: str | None) -> str:
