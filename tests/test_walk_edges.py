@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 import cofi.listing
 from cofi.cli import app
-from cofi.listing import walk
 from cofi.kinds import BY_FOLDER as FOLDERS
+from cofi.listing import walk
 from conftest import TODAY, validate, write_ledger
 
 C1 = "ledger/contributions/2026/c1.yaml"

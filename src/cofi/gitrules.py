@@ -13,8 +13,8 @@ from datetime import date
 from typing import Literal
 
 from cofi.i18n import N_, _
-from cofi.ledger import Ledger
 from cofi.kinds import BY_FOLDER, SETTINGS
+from cofi.ledger import Ledger
 from cofi.loader import classify
 from cofi.model import Contribution, Disbursement, Pledge, Programme, Record, Reversal
 from cofi.problems import Problem, Source
