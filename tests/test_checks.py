@@ -283,6 +283,7 @@ def test_f003_broken_link_and_pipe_are_reported_not_skipped(ledger_dir):
 def test_every_y_f_s_r_l_code_has_a_test():
     tested = {c[0] for c in CASES} | {"Y001", "Y002", "Y009", "F003"}
     tested |= {"F004", "F005"}  # tests/test_walk_edges.py
+    tested |= {"R007", "L013", "L014", "L015"}  # tests/test_receipts.py
     assert tested == {c for c in CODES if c[0] in "YFSRL"}
 
 
