@@ -145,8 +145,14 @@ def test_a_contribution_is_confirmed_once_unless_the_first_receipt_is_reversed(l
         ("L015", f"{R}/2026/r-b2.yaml", 2)
     ]
     assert f"{R}/2026/r-b.yaml" in problems[0].message
+    # r-b reversed on 03-04, before r-b2 (03-05): r-b2 confirms c-b from 03-05 on.
     files[f"{R}/2026/r-b-annule.yaml"] = "date: 2026-03-04\nreverses: r-b\n"
     assert validate(ledger_dir(files), TODAY).problems == []
+    # Reversed only on 03-06, r-b still confirmed c-b when r-b2 (03-05) was dated: a
+    # contribution confirmed twice over, and from 03-05 after the reversal. Refused.
+    files[f"{R}/2026/r-b-annule.yaml"] = "date: 2026-03-06\nreverses: r-b\n"
+    problems = validate(ledger_dir(files), TODAY).problems
+    assert [(p.code, p.source.path) for p in problems] == [("L015", f"{R}/2026/r-b2.yaml")]
 
 
 def test_a_receipt_is_an_entry_its_id_shared_with_contributions(ledger_dir):
@@ -227,7 +233,9 @@ def test_new_receipt_writes_a_checked_file(ledger_dir):
     assert again.exit_code == 1 and "L015" in again.stderr
     assert not (root / R / "2026" / "2026-03-21-receipt-c-a.yaml").exists()
     wrong = CliRunner().invoke(app, ["new", "receipt", "r-b", "--root", str(root)])
-    assert wrong.exit_code == 2 and "no contribution 'r-b'" in wrong.stderr
+    assert wrong.exit_code == 2 and "'r-b' is a receipt" in wrong.stderr
+    none = CliRunner().invoke(app, ["new", "receipt", "c-z", "--root", str(root)])
+    assert none.exit_code == 2 and "no contribution 'c-z'" in none.stderr
 
 
 # ---- a late confirmation never lowers one made before it ------------------------------------

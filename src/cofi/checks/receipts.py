@@ -13,7 +13,7 @@ from cofi.model import Contribution, Receipt
 from cofi.problems import Problem
 
 # L013: what a receipt names instead of a contribution, one whole sentence each.
-_NOT_A_CONTRIBUTION = {
+NOT_A_CONTRIBUTION = {
     "pledge": N_("'{target}' is a pledge, and a receipt confirms a contribution"),
     "disbursement": N_("'{target}' is a disbursement, and a receipt confirms a contribution"),
     "receipt": N_("'{target}' is a receipt, and a receipt confirms a contribution"),
@@ -30,7 +30,7 @@ def receipts_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         elif not isinstance(target, Contribution):
             yield Problem(
                 "L013",
-                _(_NOT_A_CONTRIBUTION[KIND_OF[type(target)]]).format(target=target_id),
+                _(NOT_A_CONTRIBUTION[KIND_OF[type(target)]]).format(target=target_id),
                 ledger.locate(r, "contribution"),
                 _("name the contribution's file (without .yaml) in `contribution:`"),
             )
@@ -62,21 +62,24 @@ def _unknown_contribution(ledger: Ledger, r: Holder, target_id: str) -> Problem:
 
 
 def _once(ledger: Ledger) -> Iterator[Problem]:
-    """L015 for a receipt of a contribution that another receipt, not reversed, confirms."""
-    first: dict[str, Receipt] = {}
+    """L015 for a receipt of a contribution that another receipt confirmed on its date: a
+    second receipt is allowed only once the first is reversed, so that a contribution is
+    never confirmed twice over, nor later from an earlier day than it was."""
+    standing: dict[str, Receipt] = {}  # contribution -> the receipt that confirms it last
     for r in sorted(ledger.receipts, key=lambda r: (r.date, r.id)):
-        if r.id in ledger.reversal_of:
+        earlier = standing.get(r.contribution)
+        undone = ledger.reversal_of.get(earlier.id) if earlier is not None else None
+        if earlier is None or (undone is not None and undone.date <= r.date):
+            standing[r.contribution] = r
             continue
-        earlier = first.setdefault(r.contribution, r)
-        if earlier is not r:
-            yield Problem(
-                "L015",
-                _("contribution '{target}' is already confirmed by {path}").format(
-                    target=r.contribution, path=earlier.source.path
-                ),
-                ledger.locate(r, "contribution"),
-                _(
-                    "a contribution is confirmed once: remove this receipt, or reverse "
-                    "the other one first"
-                ),
-            )
+        yield Problem(
+            "L015",
+            _("contribution '{target}' is already confirmed by {path}").format(
+                target=r.contribution, path=earlier.source.path
+            ),
+            ledger.locate(r, "contribution"),
+            _(
+                "a contribution is confirmed once: remove the receipt added last, or date "
+                "it on or after a reversal of the other one"
+            ),
+        )

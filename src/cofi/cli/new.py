@@ -376,13 +376,16 @@ def receipt(
     when: Date = None,
     note: Note = None,
 ) -> None:
-    from cofi.model import Contribution
+    from cofi.checks.receipts import NOT_A_CONTRIBUTION
+    from cofi.kinds import KIND_OF
 
     where = resolve_root(root)
     target = _ledger(where).entry.get(contribution)
-    if not isinstance(target, Contribution):
+    if target is None:
         text = _("no contribution '{entry}' in this ledger; a receipt confirms a contribution")
         raise fail(text.format(entry=contribution))
+    if (kind := KIND_OF[type(target)]) != "contribution":
+        raise fail(_(NOT_A_CONTRIBUTION[kind]).format(target=contribution))
     day = _ask("date", when, default=date.today().isoformat(), valid=_day)
     fields = {"date": day, "contribution": contribution, "note": _ask("note", note, required=False)}
     _write(where, "receipt", fields, _stem(day, "receipt", contribution))
