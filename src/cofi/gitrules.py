@@ -52,35 +52,54 @@ def diff(base: Mapping[str, str], head: Mapping[str, str]) -> list[Change]:
 
 @dataclass(frozen=True, slots=True)
 class Vouchers:
-    """Who speaks for a change: commit author emails and the forge login of CI's actor."""
+    """Who speaks for a change (SPEC §5, "Whose word counts").
+
+    With `actor` (the forge login CI passes, which the forge authenticated), that login
+    alone speaks: commit emails are self-declared and count for nothing. Without it (a
+    local run), the author emails of every commit that touched the file speak, unverified.
+    """
 
     emails: frozenset[str]
-    logins: frozenset[str]
+    actor: str | None
 
     def include(self, identities: Iterable[str]) -> bool:
-        """True when the actor is one of `identities`, or else when every commit
-        that touched the file was authored by one of them: a stranger's later edit
-        of someone's entry is not covered by that someone's first commit."""
-        allowed = {i.strip().lower() for i in identities}
-        if self.logins & allowed:
-            return True
-        return bool(self.emails) and self.emails <= allowed
+        """True when the actor is one of the logins among `identities`; without an actor,
+        when every commit that touched the file was authored by one of the emails among
+        them (a stranger's later edit of someone's entry is not covered by that someone's
+        first commit). An identity with `@` is an email, one without a login: an email
+        field set to a coordinator's login is no login."""
+        logins, emails = _split(identities)
+        if self.actor is not None:
+            return self.actor in logins
+        return bool(self.emails) and self.emails <= emails
 
     def describe(self) -> str:
-        who = sorted(self.emails | self.logins)
+        who = [self.actor] if self.actor is not None else sorted(self.emails)
         # TRANSLATORS: stands for {who} in "this entry ... was added by {who}" (G003, G004).
-        return ", ".join(who) if who else _("nobody known (uncommitted, and no --actor)")
+        return ", ".join(w for w in who if w) or _("nobody known (uncommitted, and no --actor)")
+
+
+def _split(identities: Iterable[str]) -> tuple[set[str], set[str]]:
+    """(logins, emails) among `identities`, trimmed and in lower case."""
+    logins: set[str] = set()
+    emails: set[str] = set()
+    for i in identities:
+        i = i.strip().lower()
+        if i:
+            (emails if "@" in i else logins).add(i)
+    return logins, emails
 
 
 def vouchers(emails: Iterable[str], actor: str | None) -> Vouchers:
-    """Commit author emails, and the forge login of CI's actor.
+    """The commit author emails of a file, and the forge login of CI's actor, which when
+    given (even empty: then nobody) is all that counts.
 
     A login is only ever taken from `actor`, which the forge authenticates: never
     read out of an email (anyone can commit as `1+login@users.noreply.github.com`).
     """
-    mails = frozenset(e.strip().lower() for e in emails if e.strip())
-    logins = frozenset({actor.strip().lower()} if actor else ())
-    return Vouchers(mails, logins)
+    if actor is not None:
+        return Vouchers(frozenset(), actor.strip().lower())
+    return Vouchers(frozenset(e.strip().lower() for e in emails if e.strip()), None)
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,8 @@ class Review:
     base: Ledger
     head: Ledger
     changes: list[Change]
-    authors: Mapping[str, set[str]]  # path -> emails of the commits that added or changed it
-    actor: str | None
+    authors: Mapping[str, set[str]]  # path -> author emails of the commits that touched it
+    actor: str | None  # the forge login CI authenticated: when given, it alone vouches
     today: date
     base_rev: str
 

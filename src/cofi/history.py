@@ -113,7 +113,8 @@ class History:
         return str(found[0].hexsha) if found else base
 
     def authors(self, base: str, head: str) -> dict[str, set[str]]:
-        """Path -> author emails of the commits in base..head that added or changed it."""
+        """Path -> author emails of the commits in base..head that touched it: added,
+        modified, deleted it or changed its type (a file made a link, or back)."""
         out = self.repo.git.log(
             "--format=%x00%ae",
             "--name-status",
@@ -127,7 +128,7 @@ class History:
         for line in out.splitlines():
             if line.startswith("\0"):
                 email = line[1:].strip().lower()
-            elif line and line[0] in "AM" and "\t" in line:
+            elif line and line[0] in "AMDT" and "\t" in line:
                 path = line.rsplit("\t", 1)[1]
                 if path.startswith(self.prefix):
                     touched[path[len(self.prefix) :]].add(email)

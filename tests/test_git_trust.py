@@ -1,0 +1,138 @@
+"""Attacks on the git rules (SPEC §5, "Whose word counts" and "Plain files only"), each
+reproduced on a real git repository and run through the real `cofi check`.
+
+The base ledger and its people are those of tests/test_git_rules.py: the coordination
+commits it on `main`, and each test works on a branch `pr`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cofi.gitrules import vouchers
+from gitrepo import GitRepo
+from test_git_rules import (
+    BASE,
+    COORD,
+    HANGAR,
+    MALLORY,
+    NEW,
+    RUCHE,
+    assert_ok,
+    check,
+    contribution,
+    not_vouched,
+    person,
+    problems,
+)
+
+
+@pytest.fixture
+def repo(tmp_path) -> GitRepo:
+    r = GitRepo(tmp_path / "books")
+    r.commit(COORD, "base ledger", BASE)
+    r.branch("pr")
+    return r
+
+
+def codes(result) -> list[tuple[str, str]]:
+    """(path, code) of each problem the text output reports."""
+    return [(where.split(":")[0], message[:4]) for where, message in problems(result)]
+
+
+def no_traceback(result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+
+
+NOT_AUTHENTICATED = "authorship was not authenticated"
+
+
+# --- 1. whose word counts: with --actor, the login alone ---------------------------------------
+
+
+@pytest.mark.parametrize("forged", [RUCHE, COORD, "coord-login", "laruche"])
+def test_a_forged_commit_email_does_not_speak_for_anyone_when_ci_names_the_actor(repo, forged):
+    """Mallory commits as la-ruche's treasurer (or a coordinator, or with a coordinator's
+    *login* in the email field); CI says the pull request is mallory's."""
+    repo.commit(forged, files={NEW: contribution()})
+    result = check(repo, "--base", "main", "--actor", "mallory")
+    assert result.exit_code == 1
+    assert problems(result) == [(f"{NEW}:2:14", not_vouched("la-ruche", "mallory"))]
+    assert NOT_AUTHENTICATED not in result.stderr  # CI authenticated the actor
+
+
+@pytest.mark.parametrize("forged", [COORD, "coord-login"])
+def test_a_forged_commit_email_does_not_add_a_contributor_when_ci_names_the_actor(repo, forged):
+    path = "ledger/contributors/la-serre.yaml"
+    repo.commit(forged, files={path: person("La Serre", "tiers-lieu", MALLORY)})
+    result = check(repo, "--base", "main", "--actor", "mallory")
+    assert problems(result) == [
+        (
+            f"{path}:1:1",
+            "G004 this contributor was added by mallory; only a coordinator may do that",
+        )
+    ]
+
+
+def test_the_actor_alone_vouches_even_for_commits_of_someone_else(repo):
+    """A coordinator who pushes a tiers-lieu's commits is the one CI names: the commits'
+    emails are neither needed nor counted."""
+    repo.commit(MALLORY, files={NEW: contribution()})
+    assert_ok(check(repo, "--base", "main", "--actor", "laruche"))
+    assert_ok(check(repo, "--base", "main", "--actor", "coord-login"))
+
+
+def test_an_email_set_to_a_login_does_not_match_that_login_in_a_local_run(repo):
+    repo.commit("coord-login", files={NEW: contribution()})
+    result = check(repo, "--base", "main")
+    assert problems(result) == [(f"{NEW}:2:14", not_vouched("la-ruche", "coord-login"))]
+
+
+def test_a_local_run_trusts_every_commit_email_and_says_it_did_not_authenticate(repo):
+    repo.commit(RUCHE, files={NEW: contribution()})
+    result = check(repo, "--base", "main")
+    assert (result.exit_code, result.stdout) == (0, "")  # a clean local run does not fail
+    assert NOT_AUTHENTICATED in result.stderr
+    assert "--actor" in result.stderr
+    repo.commit(HANGAR, files={NEW: contribution(amount="600")})  # a second author
+    result = check(repo, "--base", "main")
+    assert problems(result) == [(f"{NEW}:2:14", not_vouched("la-ruche", f"{HANGAR}, {RUCHE}"))]
+
+
+def test_plain_check_says_nothing_about_authorship(repo):
+    result = check(repo)
+    assert result.exit_code == 0
+    assert NOT_AUTHENTICATED not in result.stderr
+
+
+def test_vouchers_keep_emails_and_logins_apart():
+    emails = [RUCHE, "coord-login", "  Tresorerie@LaRuche.example "]
+    local = vouchers(emails, None)
+    assert not local.include([RUCHE, "coord-login"])  # an email field is never a login
+    assert local.include([RUCHE, "Coord-Login@x", "x"]) is False
+    assert vouchers([RUCHE], None).include([f" {RUCHE.upper()} "])
+    assert not vouchers([], None).include([RUCHE])  # no commit: nobody
+    ci = vouchers([RUCHE, COORD], "Mallory")
+    assert not ci.include([RUCHE, COORD])  # with an actor, emails count for nothing
+    assert ci.include([" MALLORY "])
+    assert ci.describe() == "mallory"
+    # a login matches logins only, even one spelt like an email
+    assert not vouchers([], RUCHE).include([RUCHE])
+
+
+def test_an_empty_actor_cannot_run(repo):
+    """`--actor "$UNSET"` must not quietly fall back to trusting commit emails."""
+    result = check(repo, "--base", "main", "--actor", " ")
+    assert result.exit_code == 2
+    assert "--actor is empty" in result.stderr
+
+
+def test_a_deletion_is_attributed_to_its_author(repo):
+    repo.remove("ledger/programmes/pilote-2027.yaml")  # not started: a coordinator may
+    repo.commit(COORD)
+    assert_ok(check(repo, "--base", "main"))
+    repo.git("reset", "-q", "--hard", "main")
+    repo.remove("ledger/programmes/pilote-2027.yaml")
+    repo.commit(MALLORY)
+    assert codes(check(repo, "--base", "main")) == [("ledger/programmes/pilote-2027.yaml", "G004")]
