@@ -18,6 +18,7 @@ from test_git_rules import (
     MALLORY,
     NEW,
     RUCHE,
+    C,
     assert_ok,
     check,
     contribution,
@@ -136,3 +137,62 @@ def test_a_deletion_is_attributed_to_its_author(repo):
     repo.remove("ledger/programmes/pilote-2027.yaml")
     repo.commit(MALLORY)
     assert codes(check(repo, "--base", "main")) == [("ledger/programmes/pilote-2027.yaml", "G004")]
+
+
+# --- 3. a reversal of itself, or of each other -----------------------------------------------
+
+SELF = C + "2026-04-01-boucle.yaml"
+A, B = C + "2026-04-01-a.yaml", C + "2026-04-02-b.yaml"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {SELF: "date: 2026-04-01\nreverses: 2026-04-01-boucle\n"},
+        {
+            A: "date: 2026-04-01\nreverses: 2026-04-02-b\n",
+            B: "date: 2026-04-02\nreverses: 2026-04-01-a\n",
+        },
+    ],
+    ids=["itself", "each-other"],
+)
+def test_a_reversal_that_loops_is_l005_in_every_mode(repo, files):
+    repo.commit(RUCHE, files=files)
+    for args in ([], ["--base", "main"], ["--base", "main", "--head", "HEAD"]):
+        result = check(repo, *args)
+        no_traceback(result)
+        assert result.exit_code == 1
+        assert {code for _, code in codes(result)} == {"L005"}, result.stdout
+        assert [path for path, _ in codes(result)] == sorted(files)
+
+
+# --- 4. a late reversal -----------------------------------------------------------------------
+
+ANNULE = C + "2026-12-20-annule.yaml"
+LATE = "date: 2026-12-20\nreverses: 2026-03-14-la-ruche-dokos\n"
+
+
+def test_a_reversal_added_after_the_programme_ended_is_a_warning(repo):
+    """It changes the closed programme's figures: under first-come, others' matches go up."""
+    repo.commit(RUCHE, files={ANNULE: LATE})
+    result = check(repo, "--base", "main", as_of="2027-02-10")
+    assert result.exit_code == 0
+    assert problems(result) == [
+        (
+            f"{ANNULE}:2:11",
+            "G006 warning: this reversal cancels contribution '2026-03-14-la-ruche-dokos' of "
+            "programme 'pilote-2026', which ended on 2026-12-31: adding it now changes "
+            "figures already stated",
+        )
+    ]
+    assert codes(check(repo, "--base", "main", "--head", "HEAD", as_of="2027-02-10")) == [
+        (ANNULE, "G006")
+    ]
+    # before the programme's end, the same reversal is ordinary
+    assert_ok(check(repo, "--base", "main", as_of="2026-12-28"))
+    # and a reversal already on main is not reported again
+    repo.checkout("main")
+    repo.merge("pr", email=COORD)
+    repo.checkout("pr")
+    repo.git("reset", "-q", "--hard", "main")
+    assert_ok(check(repo, "--base", "main", as_of="2027-02-10"))

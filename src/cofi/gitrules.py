@@ -295,6 +295,8 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
         return  # the file's own problems are reported by the checks
     if isinstance(entry, Contribution):
         yield from _late(r, entry)
+    elif isinstance(entry, Reversal):
+        yield from _late_reversal(r, entry)
     speaker, field = _speaker(r.head, entry)
     if not speaker:
         return  # it names an unknown entry or programme: the checks say so (R004, R006)
@@ -335,17 +337,48 @@ def _late(r: Review, c: Contribution) -> Iterator[Problem]:
             )
 
 
+def _late_reversal(r: Review, reversal: Reversal) -> Iterator[Problem]:
+    """A warning for a reversal that cancels a contribution of a programme that has already
+    ended: whatever its own date, it changes that programme's figures (under first-come,
+    others' matches go up)."""
+    c = r.head.entry.get(reversal.reverses)
+    if not isinstance(c, Contribution):
+        return
+    for p in sorted(r.base.programmes, key=lambda p: p.id):
+        if p.start <= c.date <= p.end < r.today:
+            yield Problem(
+                "G006",
+                _(
+                    "this reversal cancels contribution '{entry}' of programme '{programme}', "
+                    "which ended on {end}: adding it now changes figures already stated"
+                ).format(entry=c.id, programme=p.id, end=p.end),
+                r.head.locate(reversal, "reverses"),
+                _(
+                    "check that this contribution really is to be cancelled; if so, tell the "
+                    "programme's funder, whose statements change"
+                ),
+                severity="warning",
+            )
+
+
 def _speaker(ledger: Ledger, entry: Record) -> tuple[str, str]:
-    """Whose word an entry is: the contributor, or the funder of a disbursement's programme."""
-    if isinstance(entry, Reversal):
+    """Whose word an entry is: the contributor, or the funder of a disbursement's programme;
+    for a reversal, that of the entry it cancels (nobody for reversals that cancel each
+    other or themselves: L005 reports them)."""
+    field = ""
+    seen: set[str] = set()
+    while isinstance(entry, Reversal):
+        field = "reverses"
         target = ledger.entry.get(entry.reverses)
-        speaker, _field = _speaker(ledger, target) if target else ("", "")
-        return speaker, "reverses"
+        if target is None or entry.id in seen:
+            return "", field
+        seen.add(entry.id)
+        entry = target
     if isinstance(entry, (Contribution, Pledge)):
-        return entry.contributor, "contributor"
+        return entry.contributor, field or "contributor"
     if isinstance(entry, Disbursement):
         programme = ledger.programme.get(entry.programme)
-        return (programme.funder if programme else ""), "programme"
+        return (programme.funder if programme else ""), field or "programme"
     return "", ""
 
 

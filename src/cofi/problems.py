@@ -107,4 +107,5 @@ CODES: dict[str, str] = {
     "G003": "not-vouched",
     "G004": "needs-coordinator",
     "G005": "late-for-programme",
+    "G006": "late-reversal",
 }
