@@ -7,9 +7,14 @@ commits it on `main`, and each test works on a branch `pr`.
 
 from __future__ import annotations
 
-import pytest
+import os
 
+import pytest
+from typer.testing import CliRunner
+
+from cofi.cli import app
 from cofi.gitrules import vouchers
+from cofi.history import History
 from gitrepo import GitRepo
 from test_git_rules import (
     BASE,
@@ -17,6 +22,7 @@ from test_git_rules import (
     HANGAR,
     MALLORY,
     NEW,
+    OLD,
     RUCHE,
     C,
     assert_ok,
@@ -137,6 +143,118 @@ def test_a_deletion_is_attributed_to_its_author(repo):
     repo.remove("ledger/programmes/pilote-2027.yaml")
     repo.commit(MALLORY)
     assert codes(check(repo, "--base", "main")) == [("ledger/programmes/pilote-2027.yaml", "G004")]
+
+
+# --- 2. plain files only --------------------------------------------------------------------
+
+COPY = "archive/copie.yaml"  # outside commons/ and ledger/: never read by cofi
+
+
+def both_modes(repo: GitRepo, *args: str):
+    """`cofi check --base main` on the working tree, then on `--head HEAD`."""
+    return check(repo, "--base", "main", *args), check(
+        repo, "--base", "main", "--head", "HEAD", *args
+    )
+
+
+def test_an_entry_replaced_by_a_link_to_an_identical_copy_is_an_edit_in_every_mode(repo):
+    repo.write({COPY: BASE[OLD]})
+    repo.link(OLD, "../../../" + COPY)
+    assert (repo.path / OLD).read_text() == BASE[OLD]  # git hash-object would follow it
+    repo.commit(MALLORY)
+    for result in both_modes(repo, "--actor", "coord-login"):
+        no_traceback(result)
+        assert codes(result) == [(OLD, "F006"), (OLD, "G001")], result.stdout
+        assert "symbolic link" in result.stdout
+
+
+def test_a_link_merged_on_main_is_an_error_at_that_revision_and_blames_no_later_pr(repo):
+    repo.checkout("main")
+    repo.write({COPY: BASE[OLD]})
+    repo.link(OLD, "../../../" + COPY)
+    repo.commit(COORD, "a link slipped in")
+    repo.checkout("pr")
+    repo.git("reset", "-q", "--hard", "main")
+    repo.commit(RUCHE, files={NEW: contribution()})
+    for result in both_modes(repo, "--actor", "laruche"):
+        assert codes(result) == [(OLD, "F006")], result.stdout  # not G001: nothing changed it
+    at = CliRunner().invoke(app, ["match", "--root", str(repo.path), "--at", "main"])
+    no_traceback(at)
+    assert at.exit_code == 1
+    assert f"{OLD}:1:1: F006" in at.stderr  # the link's text is never read as a record
+    plain = check(repo)
+    assert codes(plain) == [(OLD, "F006")]
+
+
+def test_the_ledger_folder_replaced_by_a_link_to_a_moved_copy_is_an_error(repo):
+    repo.rename("ledger", "archive/ledger")
+    repo.link("ledger", "archive/ledger")
+    repo.commit(COORD)
+    for result in [check(repo), *both_modes(repo, "--actor", "coord-login")]:
+        no_traceback(result)
+        assert result.exit_code == 1
+        assert ("ledger", "F006") in codes(result), result.stdout
+
+
+@pytest.mark.parametrize("top", ["commons", "ledger/contributions/2026"])
+def test_a_folder_replaced_by_a_link_is_an_error_in_every_mode(repo, top):
+    repo.rename(top, "archive/moved")
+    repo.link(top, os.path.relpath(repo.path / "archive/moved", (repo.path / top).parent))
+    repo.commit(COORD)
+    plain, tree, head = check(repo), *both_modes(repo, "--actor", "coord-login")
+    assert (top, "F006") in codes(plain)
+    assert codes(tree) == codes(head)
+    assert (top, "F006") in codes(tree)
+
+
+def test_an_added_entry_that_is_a_link_is_an_error_whoever_adds_it(repo):
+    repo.write({COPY: contribution()})
+    repo.link(NEW, "../../../" + COPY)
+    repo.commit(RUCHE)
+    for result in both_modes(repo, "--actor", "laruche"):
+        assert codes(result) == [(NEW, "F006")]
+    # later, a stranger edits the file the link points to: the link itself stays refused
+    repo.commit(MALLORY, files={COPY: contribution(amount="50000")})
+    for result in both_modes(repo, "--actor", "laruche"):
+        assert codes(result) == [(NEW, "F006")]
+
+
+def test_a_link_in_a_plain_check_is_an_error(repo):
+    repo.write({COPY: contribution()})
+    repo.link(NEW, "../../../" + COPY)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert problems(result) == [
+        (f"{NEW}:1:1", "F006 this is a symbolic link, and cofi reads only plain files and folders")
+    ]
+
+
+def test_a_submodule_is_an_error_in_every_mode(repo):
+    base = repo.git("rev-parse", "main").strip()
+    sub = C + "sous-module"
+    repo.gitlink(sub, base)
+    repo.git("commit", "-q", "-m", "submodule", email=COORD)
+    head = check(repo, "--base", "main", "--head", "HEAD")
+    assert codes(head) == [(sub, "F006")]
+    assert "submodule" in head.stdout
+    at = CliRunner().invoke(app, ["match", "--root", str(repo.path), "--at", "HEAD"])
+    assert at.exit_code == 1 and f"{sub}:1:1: F006" in at.stderr
+    # in the working tree, a submodule is a folder holding another repository
+    GitRepo(repo.path / sub).commit(COORD, files={"x.yaml": contribution()})
+    for result in (check(repo), check(repo, "--base", "main")):
+        assert codes(result) == [(sub, "F006")], result.stdout
+
+
+def test_a_pipe_is_not_a_plain_file(repo):
+    os.mkfifo(repo.path / "commons/pipe.yaml")
+    result = check(repo)
+    assert codes(result) == [("commons/pipe.yaml", "F006")]
+
+
+def test_a_change_of_type_is_attributed_to_its_author(repo):
+    repo.link(OLD, "../../../" + COPY)
+    repo.commit(MALLORY)
+    assert History(repo.path).authors("main", "pr") == {OLD: {MALLORY}}
 
 
 # --- 3. a reversal of itself, or of each other -----------------------------------------------

@@ -113,12 +113,17 @@ class Review:
     actor: str | None  # the forge login CI authenticated: when given, it alone vouches
     today: date
     base_rev: str
+    not_plain: frozenset[str] = frozenset()
+    """Paths of head that are links or submodules (F006): what lay below them is not
+    reported deleted, file by file; the F006 error says what is wrong."""
 
 
 def run(review: Review) -> list[Problem]:
     """Every problem of the pull request's changes (unsorted)."""
     out: list[Problem] = []
     for change in review.changes:
+        if change.status == "deleted" and _below(change.path, review.not_plain):
+            continue
         folder = classify(change.old_path or change.path)
         if isinstance(folder, str):
             out += _rule(review, change, folder)
@@ -390,6 +395,12 @@ def _identities(ledger: Ledger, contributor_id: str) -> list[str]:
     """A contributor's identities as the base revision knew them (never as the PR rewrote them)."""
     c = ledger.contributor.get(contributor_id)
     return list(c.identities) if c else []
+
+
+def _below(path: str, folders: frozenset[str]) -> bool:
+    """Whether `path` lies inside one of `folders`."""
+    parts = path.split("/")
+    return any("/".join(parts[:n]) in folders for n in range(1, len(parts)))
 
 
 def _id_of(path: str) -> str:
