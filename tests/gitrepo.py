@@ -53,6 +53,19 @@ class GitRepo:
     def remove(self, rel: str) -> None:
         (self.path / rel).unlink()
 
+    def link(self, rel: str, target: str) -> None:
+        """Make `rel` a symbolic link to `target` (as written: relative to `rel`'s folder)."""
+        where = self.path / rel
+        where.parent.mkdir(parents=True, exist_ok=True)
+        if where.is_symlink() or where.exists():
+            where.unlink()
+        where.symlink_to(target)
+
+    def gitlink(self, rel: str, commit: str) -> None:
+        """Stage a submodule entry (a gitlink to `commit`) at `rel`, as `git submodule add`
+        records it, without cloning anything."""
+        self.git("update-index", "--add", "--cacheinfo", f"160000,{commit},{rel}")
+
     def rename(self, old: str, new: str) -> None:
         target = self.path / new
         target.parent.mkdir(parents=True, exist_ok=True)

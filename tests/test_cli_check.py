@@ -266,6 +266,9 @@ class _NoStat:
     def __init__(self, e: os.DirEntry) -> None:  # type: ignore[type-arg]
         self.name, self.path, self._e = e.name, e.path, e
 
+    def is_symlink(self) -> bool:
+        return self._e.is_symlink()
+
     def is_dir(self) -> bool:
         return self._e.is_dir()
 

@@ -115,7 +115,7 @@ NOREPLY = "4242+laruche@users.noreply.github.com"  # anyone may commit as this
     ("author", "actor", "by"),
     [
         (HANGAR, None, HANGAR),
-        (HANGAR, "hangar", f"{HANGAR}, hangar"),  # le-hangar's login does not speak for la-ruche
+        (HANGAR, "hangar", "hangar"),  # le-hangar's login does not speak for la-ruche
         (NOREPLY, None, NOREPLY),  # a login is taken from --actor only, never from an email
     ],
 )
@@ -431,17 +431,21 @@ def test_a_modified_file_is_not_a_rename_even_when_its_old_content_is_added_else
 
 
 def test_vouchers_match_emails_and_logins_apart():
-    v = vouchers([" Tresorerie@LaRuche.example", "77+Hangar@users.noreply.github.com", ""], "Coord")
-    assert v.emails == {"tresorerie@laruche.example", "77+hangar@users.noreply.github.com"}
-    assert v.logins == {"coord"}  # only the forge authenticates a login
-    assert not v.include(["hangar"])
-    # without the actor, every commit's author must be allowed, not just one of them
-    assert not v.include(["77+hangar@users.noreply.github.com"])
-    assert not v.include(["TRESORERIE@laruche.example"])
+    noreply = "77+Hangar@users.noreply.github.com"
+    local = vouchers([" Tresorerie@LaRuche.example", noreply, ""], None)
+    assert local.emails == {"tresorerie@laruche.example", "77+hangar@users.noreply.github.com"}
+    assert local.actor is None
+    assert not local.include(["hangar"])  # a login is never read out of an email
+    # every commit's author must be allowed, not just one of them
+    assert not local.include(["77+hangar@users.noreply.github.com"])
+    assert not local.include(["TRESORERIE@laruche.example"])
     both = ["TRESORERIE@laruche.example", "77+hangar@users.noreply.github.com"]
-    assert v.include(both)  # listed as an email, a no-reply address is one
-    assert v.include(["nobody@example.org", "COORD"])
-    assert not v.include(["tresorerie"])  # a login is not an email's local part
+    assert local.include(both)  # listed as an email, a no-reply address is one
+    assert not local.include(["tresorerie"])  # a login is not an email's local part
+    ci = vouchers([" Tresorerie@LaRuche.example"], "Coord")
+    assert (ci.emails, ci.actor) == (frozenset(), "coord")  # the actor alone speaks
+    assert ci.include(["nobody@example.org", "COORD"])
+    assert not ci.include(["tresorerie@laruche.example"])
     assert not vouchers([], "tresorerie").include(["tresorerie@laruche.example"])
     assert vouchers([], None).describe() == "nobody known (uncommitted, and no --actor)"
 

@@ -34,7 +34,7 @@ from cofi import cache as cache_mod
 from cofi import i18n, listing, loader, memo
 from cofi.cli import app
 from cofi.cli.options import WorkingTree
-from cofi.listing import NOT_A_FILE, RACY_NS, walk
+from cofi.listing import LINK, NOT_A_FILE, RACY_NS, walk
 from cofi.memo import KEEP, Memo
 from cofi.table import Column, Table
 from conftest import write_ledger
@@ -842,6 +842,9 @@ class _Gone:
     def __init__(self, folder: str, name: str) -> None:
         self.name, self.path = name, os.path.join(folder, name)
 
+    def is_symlink(self) -> bool:
+        return False
+
     def is_dir(self) -> bool:
         return False
 
@@ -971,12 +974,14 @@ def test_files_cofi_does_not_read_leave_the_digest_alone(tmp_path: Path) -> None
     assert walk(root).digest() == before
 
 
-def test_a_broken_link_is_listed_as_not_a_file(tmp_path: Path) -> None:
-    """A broken link is listed (so the loader reports it), with no stamp."""
+def test_a_broken_link_is_listed_as_a_link(tmp_path: Path) -> None:
+    """A broken link is listed (so the loader reports it, F006), with no stamp; so is a pipe."""
     root = aged_ledger(tmp_path)
     (root / "commons/gone.yaml").symlink_to(root / "nowhere.yaml")
+    os.mkfifo(root / "commons/pipe.yaml")
     found = {f[0]: f for f in walk(root).found}
-    assert found["commons/gone.yaml"] == ("commons/gone.yaml", NOT_A_FILE, 0, 0, 0)
+    assert found["commons/gone.yaml"] == ("commons/gone.yaml", LINK, 0, 0, 0)
+    assert found["commons/pipe.yaml"] == ("commons/pipe.yaml", NOT_A_FILE, 0, 0, 0)
 
 
 def test_settled_only_once_both_times_of_every_file_are_older_than_racy_ns() -> None:

@@ -44,11 +44,12 @@ def settled_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cofi.listing, "clock", lambda: time.time_ns() + 10_000_000_000)
 
 
-# --- F005: links to folders are never followed ----------------------------------------------
+# --- F006: links are never followed ---------------------------------------------------------
 
 LINK_TEXT = (
-    "F005 this folder is a link, and cofi does not follow links to folders\n"
-    "    hint: move the files into the ledger itself, or remove the link\n"
+    "F006 this is a symbolic link, and cofi reads only plain files and folders\n"
+    "    hint: put the file or folder itself here (a copy of what the link points to), "
+    "or remove the link\n"
 )
 
 
@@ -57,7 +58,7 @@ def test_a_link_to_the_folder_above_is_reported_not_walked_round(ledger_dir):
     (root / YEAR / "loop").symlink_to("..")
     loaded = validate(root, TODAY)
     # Followed, every record came back as loop/2026/loop/2026/... until the system gave up.
-    assert where(loaded.problems) == [(f"{YEAR}/loop", 1, 1, "F005")]
+    assert where(loaded.problems) == [(f"{YEAR}/loop", 1, 1, "F006")]
     assert len(loaded.ledger.contributions) == 1
 
 
@@ -74,7 +75,7 @@ def test_two_links_to_the_folder_above_do_not_make_the_walk_endless(ledger_dir, 
 
     monkeypatch.setattr(cofi.listing.os, "scandir", scandir)
     problems = validate(root, TODAY).problems
-    assert where(problems) == [(f"{YEAR}/a", 1, 1, "F005"), (f"{YEAR}/b", 1, 1, "F005")]
+    assert where(problems) == [(f"{YEAR}/a", 1, 1, "F006"), (f"{YEAR}/b", 1, 1, "F006")]
     assert len(opened) == 5  # commons, ledger, contributors, contributions, 2026
 
 
@@ -83,27 +84,53 @@ def test_a_link_out_of_the_ledger_is_not_followed(ledger_dir, tmp_path):
     elsewhere = write_ledger(tmp_path / "elsewhere", {"2025/c9.yaml": GOOD[C1]})
     (root / "ledger/contributions/2025").symlink_to(elsewhere / "2025")
     loaded = validate(root, TODAY)
-    assert where(loaded.problems) == [("ledger/contributions/2025", 1, 1, "F005")]
+    assert where(loaded.problems) == [("ledger/contributions/2025", 1, 1, "F006")]
     assert [c.id for c in loaded.ledger.contributions] == ["c1"]
 
 
-def test_a_top_folder_that_is_a_link_is_followed_but_no_link_below_it(ledger_dir, tmp_path):
-    """`commons -> /srv/.../commons` on a server: read; a link inside it is not followed."""
+def test_a_top_folder_that_is_a_link_is_an_error_and_not_followed(ledger_dir, tmp_path):
+    """`commons -> /srv/.../commons` was followed until SPEC §5 "Plain files only": git
+    stores the link's text, not the files, so `check --base` and `--at` could never see
+    what a plain `check` read. It is now an error (F006), and nothing behind it is read."""
     root = ledger_dir({k: v for k, v in GOOD.items() if not k.startswith("commons/")})
     elsewhere = write_ledger(tmp_path / "elsewhere", {"commons/dokos.yaml": "name: Dokos\n"})
     (elsewhere / "commons" / "loop").symlink_to(elsewhere / "commons")
     (root / "commons").symlink_to(elsewhere / "commons")
-    problems = validate(root, TODAY).problems
-    assert where(problems) == [("commons/loop", 1, 1, "F005")]  # dokos is read: no R002
+    loaded = validate(root, TODAY)
+    assert where(loaded.problems)[0] == ("commons", 1, 1, "F006")
+    assert loaded.ledger.commons == ()
+    assert not any(p.source.path.startswith("commons/") for p in loaded.problems)
 
 
-def test_a_link_to_a_file_is_read_as_that_file(ledger_dir, tmp_path):
+def test_the_ledger_folder_as_a_link_is_an_error(ledger_dir, tmp_path):
+    root = ledger_dir({})
+    elsewhere = write_ledger(tmp_path / "elsewhere", GOOD)
+    (root / "ledger").rmdir()
+    (root / "ledger").symlink_to(elsewhere / "ledger")
+    loaded = validate(root, TODAY)
+    assert where(loaded.problems) == [("ledger", 1, 1, "F006")]
+    assert loaded.ledger.contributions == ()
+
+
+def test_a_link_to_a_file_is_an_error_and_not_read(ledger_dir, tmp_path):
+    """It was read as the file it points to until SPEC §5 "Plain files only": then an entry
+    replaced by a link to an identical copy passed on the working tree but not in git."""
     root = ledger_dir(GOOD)
     elsewhere = write_ledger(tmp_path / "elsewhere", {"c2.yaml": GOOD[C1]})
     (root / YEAR / "c2.yaml").symlink_to(elsewhere / "c2.yaml")
     loaded = validate(root, TODAY)
-    assert loaded.problems == []
-    assert sorted(c.id for c in loaded.ledger.contributions) == ["c1", "c2"]
+    assert where(loaded.problems) == [(f"{YEAR}/c2.yaml", 1, 1, "F006")]
+    assert sorted(c.id for c in loaded.ledger.contributions) == ["c1"]
+
+
+def test_a_folder_holding_another_repository_is_an_error_and_not_walked(ledger_dir):
+    """A submodule checked out: git holds its commit, not its files."""
+    root = ledger_dir({**GOOD, f"{YEAR}/sub/c3.yaml": GOOD[C1]})
+    (root / YEAR / "sub" / ".git").write_text("gitdir: ../../../../.git/modules/sub\n")
+    loaded = validate(root, TODAY)
+    assert where(loaded.problems) == [(f"{YEAR}/sub", 1, 1, "F006")]
+    assert "another git repository (a submodule)" in loaded.problems[0].message
+    assert [c.id for c in loaded.ledger.contributions] == ["c1"]
 
 
 def test_a_walk_with_a_folder_link_vouches_for_nothing(ledger_dir, tmp_path, monkeypatch):
@@ -208,7 +235,7 @@ def test_hidden_files_and_notes_beside_the_record_folders_stay_quiet(ledger_dir)
 )
 def test_the_bundled_ledgers_have_no_stray_file(root: Path):
     """Their records are checked elsewhere, as of their own day: here only where files lie."""
-    stray = [p for p in validate(root, TODAY).problems if p.code in ("F002", "F004", "F005")]
+    stray = [p for p in validate(root, TODAY).problems if p.code in ("F002", "F004", "F006")]
     assert stray == []
 
 

@@ -52,35 +52,54 @@ def diff(base: Mapping[str, str], head: Mapping[str, str]) -> list[Change]:
 
 @dataclass(frozen=True, slots=True)
 class Vouchers:
-    """Who speaks for a change: commit author emails and the forge login of CI's actor."""
+    """Who speaks for a change (SPEC §5, "Whose word counts").
+
+    With `actor` (the forge login CI passes, which the forge authenticated), that login
+    alone speaks: commit emails are self-declared and count for nothing. Without it (a
+    local run), the author emails of every commit that touched the file speak, unverified.
+    """
 
     emails: frozenset[str]
-    logins: frozenset[str]
+    actor: str | None
 
     def include(self, identities: Iterable[str]) -> bool:
-        """True when the actor is one of `identities`, or else when every commit
-        that touched the file was authored by one of them: a stranger's later edit
-        of someone's entry is not covered by that someone's first commit."""
-        allowed = {i.strip().lower() for i in identities}
-        if self.logins & allowed:
-            return True
-        return bool(self.emails) and self.emails <= allowed
+        """True when the actor is one of the logins among `identities`; without an actor,
+        when every commit that touched the file was authored by one of the emails among
+        them (a stranger's later edit of someone's entry is not covered by that someone's
+        first commit). An identity with `@` is an email, one without a login: an email
+        field set to a coordinator's login is no login."""
+        logins, emails = _split(identities)
+        if self.actor is not None:
+            return self.actor in logins
+        return bool(self.emails) and self.emails <= emails
 
     def describe(self) -> str:
-        who = sorted(self.emails | self.logins)
+        who = [self.actor] if self.actor is not None else sorted(self.emails)
         # TRANSLATORS: stands for {who} in "this entry ... was added by {who}" (G003, G004).
-        return ", ".join(who) if who else _("nobody known (uncommitted, and no --actor)")
+        return ", ".join(w for w in who if w) or _("nobody known (uncommitted, and no --actor)")
+
+
+def _split(identities: Iterable[str]) -> tuple[set[str], set[str]]:
+    """(logins, emails) among `identities`, trimmed and in lower case."""
+    logins: set[str] = set()
+    emails: set[str] = set()
+    for i in identities:
+        i = i.strip().lower()
+        if i:
+            (emails if "@" in i else logins).add(i)
+    return logins, emails
 
 
 def vouchers(emails: Iterable[str], actor: str | None) -> Vouchers:
-    """Commit author emails, and the forge login of CI's actor.
+    """The commit author emails of a file, and the forge login of CI's actor, which when
+    given (even empty: then nobody) is all that counts.
 
     A login is only ever taken from `actor`, which the forge authenticates: never
     read out of an email (anyone can commit as `1+login@users.noreply.github.com`).
     """
-    mails = frozenset(e.strip().lower() for e in emails if e.strip())
-    logins = frozenset({actor.strip().lower()} if actor else ())
-    return Vouchers(mails, logins)
+    if actor is not None:
+        return Vouchers(frozenset(), actor.strip().lower())
+    return Vouchers(frozenset(e.strip().lower() for e in emails if e.strip()), None)
 
 
 @dataclass(frozen=True)
@@ -90,16 +109,21 @@ class Review:
     base: Ledger
     head: Ledger
     changes: list[Change]
-    authors: Mapping[str, set[str]]  # path -> emails of the commits that added or changed it
-    actor: str | None
+    authors: Mapping[str, set[str]]  # path -> author emails of the commits that touched it
+    actor: str | None  # the forge login CI authenticated: when given, it alone vouches
     today: date
     base_rev: str
+    not_plain: frozenset[str] = frozenset()
+    """Paths of head that are links or submodules (F006): what lay below them is not
+    reported deleted, file by file; the F006 error says what is wrong."""
 
 
 def run(review: Review) -> list[Problem]:
     """Every problem of the pull request's changes (unsorted)."""
     out: list[Problem] = []
     for change in review.changes:
+        if change.status == "deleted" and _below(change.path, review.not_plain):
+            continue
         folder = classify(change.old_path or change.path)
         if isinstance(folder, str):
             out += _rule(review, change, folder)
@@ -276,6 +300,8 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
         return  # the file's own problems are reported by the checks
     if isinstance(entry, Contribution):
         yield from _late(r, entry)
+    elif isinstance(entry, Reversal):
+        yield from _late_reversal(r, entry)
     speaker, field = _speaker(r.head, entry)
     if not speaker:
         return  # it names an unknown entry or programme: the checks say so (R004, R006)
@@ -316,17 +342,48 @@ def _late(r: Review, c: Contribution) -> Iterator[Problem]:
             )
 
 
+def _late_reversal(r: Review, reversal: Reversal) -> Iterator[Problem]:
+    """A warning for a reversal that cancels a contribution of a programme that has already
+    ended: whatever its own date, it changes that programme's figures (under first-come,
+    others' matches go up)."""
+    c = r.head.entry.get(reversal.reverses)
+    if not isinstance(c, Contribution):
+        return
+    for p in sorted(r.base.programmes, key=lambda p: p.id):
+        if p.start <= c.date <= p.end < r.today:
+            yield Problem(
+                "G006",
+                _(
+                    "this reversal cancels contribution '{entry}' of programme '{programme}', "
+                    "which ended on {end}: adding it now changes figures already stated"
+                ).format(entry=c.id, programme=p.id, end=p.end),
+                r.head.locate(reversal, "reverses"),
+                _(
+                    "check that this contribution really is to be cancelled; if so, tell the "
+                    "programme's funder, whose statements change"
+                ),
+                severity="warning",
+            )
+
+
 def _speaker(ledger: Ledger, entry: Record) -> tuple[str, str]:
-    """Whose word an entry is: the contributor, or the funder of a disbursement's programme."""
-    if isinstance(entry, Reversal):
+    """Whose word an entry is: the contributor, or the funder of a disbursement's programme;
+    for a reversal, that of the entry it cancels (nobody for reversals that cancel each
+    other or themselves: L005 reports them)."""
+    field = ""
+    seen: set[str] = set()
+    while isinstance(entry, Reversal):
+        field = "reverses"
         target = ledger.entry.get(entry.reverses)
-        speaker, _field = _speaker(ledger, target) if target else ("", "")
-        return speaker, "reverses"
+        if target is None or entry.id in seen:
+            return "", field
+        seen.add(entry.id)
+        entry = target
     if isinstance(entry, (Contribution, Pledge)):
-        return entry.contributor, "contributor"
+        return entry.contributor, field or "contributor"
     if isinstance(entry, Disbursement):
         programme = ledger.programme.get(entry.programme)
-        return (programme.funder if programme else ""), "programme"
+        return (programme.funder if programme else ""), field or "programme"
     return "", ""
 
 
@@ -338,6 +395,12 @@ def _identities(ledger: Ledger, contributor_id: str) -> list[str]:
     """A contributor's identities as the base revision knew them (never as the PR rewrote them)."""
     c = ledger.contributor.get(contributor_id)
     return list(c.identities) if c else []
+
+
+def _below(path: str, folders: frozenset[str]) -> bool:
+    """Whether `path` lies inside one of `folders`."""
+    parts = path.split("/")
+    return any("/".join(parts[:n]) in folders for n in range(1, len(parts)))
 
 
 def _id_of(path: str) -> str:

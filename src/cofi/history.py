@@ -11,14 +11,15 @@ import hashlib
 import os
 import subprocess
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from cofi.i18n import _
 from cofi.loader import FileRef
 
 _TOPS = ("commons/", "ledger/")
+_LINK = 0o120000  # the git mode of a symbolic link's blob (its text is the link's target)
 
 
 class GitError(Exception):
@@ -27,10 +28,15 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Tree:
-    """A ledger's files at one revision (or in the working tree), by path from the ledger root."""
+    """A ledger's files at one revision, by path from the ledger root.
+
+    `others` are what lies under commons/ or ledger/ but is no plain file: "link" for a
+    symbolic link, "repository" for a submodule. `shas` has a blob id for each file and,
+    marked with `link_id`, for each link: a file made a link (or back) has changed."""
 
     files: dict[str, FileRef]
     shas: dict[str, str]
+    others: dict[str, Literal["link", "repository"]] = field(default_factory=dict)
 
 
 class History:
@@ -65,21 +71,28 @@ class History:
     def tree(self, rev: str) -> Tree:
         """The ledger files of commit `rev`, read lazily from the object database."""
         commit = self.repo.commit(self.resolve(rev))
-        files: dict[str, FileRef] = {}
-        shas: dict[str, str] = {}
+        tree = Tree({}, {}, {})
         try:
             top = commit.tree / self.prefix.rstrip("/") if self.prefix else commit.tree
         except KeyError:
-            return Tree(files, shas)
+            return tree
+        if top.type != "tree":  # the ledger's own folder is a link or a submodule there
+            return tree
         for item in top.traverse():
-            if item.type != "blob":
-                continue
             path = item.path[len(self.prefix) :]
-            if not path.startswith(_TOPS) or "/." in path:
+            if (not path.startswith(_TOPS) and f"{path}/" not in _TOPS) or "/." in path:
                 continue
-            files[path] = FileRef(path, item.size, _BlobReader(item))
-            shas[path] = item.hexsha
-        return Tree(files, shas)
+            if item.type == "submodule":
+                tree.others[path] = "repository"
+            elif item.type != "blob":
+                continue
+            elif item.mode & 0o170000 == _LINK:
+                tree.others[path] = "link"
+                tree.shas[path] = link_id(item.hexsha)
+            else:
+                tree.files[path] = FileRef(path, item.size, _BlobReader(item))
+                tree.shas[path] = item.hexsha
+        return tree
 
     def working_tree(self, files: list[FileRef]) -> dict[str, str]:
         """Path -> the blob id each of these files on disk would have if committed now.
@@ -106,6 +119,33 @@ class History:
             raise GitError(_("git hash-object failed: {error}").format(error=error))
         return {**found, **{f.path: sha for f, sha in zip(batch, shas, strict=True)}}
 
+    def working_links(self, paths: list[str]) -> dict[str, str]:
+        """Path -> the `link_id` each of these symbolic links on disk would have if
+        committed now (git stores a link as a blob of its target's text)."""
+        found: dict[str, str] = {}
+        for path in paths:
+            try:
+                target = os.readlink(os.path.join(self.root, path))
+            except OSError:  # gone since the walk: as if never there
+                continue
+            found[path] = link_id(_sha1_blob(os.fsencode(target)))
+        return found
+
+    def staged_submodules(self) -> list[str]:
+        """The submodules under commons/ and ledger/ that the index holds, checked out or
+        not (a submodule not checked out is an empty folder the walk cannot tell apart)."""
+        out = self.repo.git.ls_files(
+            "--stage", "-z", "--", *(self.prefix + t.rstrip("/") for t in _TOPS)
+        )
+        found = []
+        for entry in out.split("\0"):
+            info, _tab, path = entry.partition("\t")
+            if info.startswith("160000 ") and path.startswith(self.prefix):
+                path = path[len(self.prefix) :]
+                if "/." not in path:
+                    found.append(path)
+        return found
+
     def merge_base(self, base: str, head: str) -> str:
         """Where the change forked from `base`: entries that `base` gained since are not
         the change's doing."""
@@ -113,7 +153,8 @@ class History:
         return str(found[0].hexsha) if found else base
 
     def authors(self, base: str, head: str) -> dict[str, set[str]]:
-        """Path -> author emails of the commits in base..head that added or changed it."""
+        """Path -> author emails of the commits in base..head that touched it: added,
+        modified, deleted it or changed its type (a file made a link, or back)."""
         out = self.repo.git.log(
             "--format=%x00%ae",
             "--name-status",
@@ -127,11 +168,17 @@ class History:
         for line in out.splitlines():
             if line.startswith("\0"):
                 email = line[1:].strip().lower()
-            elif line and line[0] in "AM" and "\t" in line:
+            elif line and line[0] in "AMDT" and "\t" in line:
                 path = line.rsplit("\t", 1)[1]
                 if path.startswith(self.prefix):
                     touched[path[len(self.prefix) :]].add(email)
         return dict(touched)
+
+
+def link_id(blob: str) -> str:
+    """What stands for a symbolic link among blob ids: never equal to a file's, even one
+    holding the same bytes as the link's target, so that a change of type is a change."""
+    return f"link:{blob}"
 
 
 def _blob_id(f: FileRef) -> str:
@@ -141,6 +188,10 @@ def _blob_id(f: FileRef) -> str:
         data = f.read()
     except OSError:
         return ""
+    return _sha1_blob(data)
+
+
+def _sha1_blob(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 

@@ -40,10 +40,11 @@ def racy(mtime_ns: int, ctime_ns: int, started_ns: int) -> bool:
 
 Found = tuple[str, int, int, int, int]
 """(path from the root, size, modification time in ns, inode, status change time in ns);
-the size is NOT_A_FILE for what is neither a file nor a folder (a broken link, a pipe),
-NO_STAT for a file whose status could not be read (a folder that may be listed but not
-entered), UNREADABLE_FOLDER for a folder that could not be listed (its path then
-ends in "/"), and FOLDER_LINK for a link to a folder, which the walk does not follow.
+the size is NOT_A_FILE for what is neither a plain file nor a folder (a pipe, a socket, a
+device), LINK for a symbolic link (to a file, a folder or nothing: never followed),
+REPOSITORY for a folder holding another git repository (a submodule: not walked), NO_STAT
+for a file whose status could not be read (a folder that may be listed but not entered),
+and UNREADABLE_FOLDER for a folder that could not be listed (its path then ends in "/").
 With any of them the walk vouches for nothing: see `settled`.
 
 Like git's index, the status change time is there for a file edited in place whose
@@ -51,7 +52,8 @@ modification time was then put back (`touch -d`, `cp -p`): that sets it to now."
 NOT_A_FILE = -1
 UNREADABLE_FOLDER = -2
 NO_STAT = -3
-FOLDER_LINK = -4
+LINK = -4
+REPOSITORY = -5
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +90,23 @@ def walk(root: Path) -> Listing:
 def _top(full: str, top: str, found: list[Found]) -> None:
     """What `_entry` does, for one of TOPS: the root is not listed (it may hold much else,
     and may be entered without being listable), so one stat says what the top is. A top
-    that is a link to a folder is followed (`ledger -> /srv/books/ledger` on a server):
-    the walk below it follows no link, so it cannot loop."""
+    that is a link is reported like any other link, never followed: git would store the
+    link, not the files it points to, so `cofi check --base` could not see them."""
     try:
-        mode = os.stat(full).st_mode
+        st = os.lstat(full)
+        mode = st.st_mode
     except FileNotFoundError:
         return
     except OSError:  # the root cannot be entered: _walk reports the folder unreadable
-        mode = stat.S_IFDIR
+        _walk(full, top, found)
+        return
     if stat.S_ISDIR(mode):
         _walk(full, top, found)
-    else:  # a file where a folder should be: the loader reports it (F002), whatever it is
+    elif stat.S_ISLNK(mode):
+        found.append((top, LINK, 0, 0, 0))
+    elif stat.S_ISREG(mode):  # a file where a folder should be: the loader reports it (F002)
+        found.append((top, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    else:
         found.append((top, NOT_A_FILE, 0, 0, 0))
 
 
@@ -111,13 +119,22 @@ def _walk(folder: str, rel: str, found: list[Found]) -> None:
     except OSError:  # there but not listable: what it holds would go unchecked, unseen
         found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
         return
+    listed: list[os.DirEntry[str]] = []
+    broken = False
     with entries:
         try:
             for e in entries:
+                if e.name == ".git":  # another repository (a submodule): not the ledger's
+                    found.append((rel, REPOSITORY, 0, 0, 0))
+                    return
                 if not e.name.startswith("."):
-                    _entry(e, f"{rel}/{e.name}", found, folders)
+                    listed.append(e)
         except OSError:  # the listing broke off (a network disk): the rest is unseen
-            found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
+            broken = True
+    for e in listed:
+        _entry(e, f"{rel}/{e.name}", found, folders)
+    if broken:
+        found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
     for full, path in folders:
         _walk(full, path, found)
 
@@ -126,16 +143,16 @@ def _entry(
     e: os.DirEntry[str], path: str, found: list[Found], folders: list[tuple[str, str]]
 ) -> None:
     try:
-        if e.is_dir():  # the listing's file type; a stat only for a link
-            # Never into a link to a folder: two links to ".." make the walk endless, and one
-            # reads every record twice. (A link to a file is read: what it points to is
-            # checked like any record, and refused unless it is one.)
-            if e.is_symlink():
-                found.append((path, FOLDER_LINK, 0, 0, 0))
-            else:
-                folders.append((e.path, path))
+        # Never through a link, to a folder or to a file: two links to ".." make the walk
+        # endless, and git stores a link's text, not what it points to (SPEC §5, "Plain
+        # files only"). The listing's file type says what it is; a stat only for a file.
+        if e.is_symlink():
+            found.append((path, LINK, 0, 0, 0))
             return
-        if e.is_file():  # a link to a file is read as that file
+        if e.is_dir():
+            folders.append((e.path, path))
+            return
+        if e.is_file():
             st = e.stat()
             found.append((path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
             return

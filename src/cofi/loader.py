@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,9 +24,10 @@ from cofi.i18n import N_, _
 from cofi.kinds import BY_FOLDER, ENTRY_KINDS, KIND_OF, KINDS, SETTINGS, Kind, id_of
 from cofi.ledger import KeyPath, Ledger, Locator, Partial
 from cofi.listing import (
-    FOLDER_LINK,
+    LINK,
     NO_STAT,
     NOT_A_FILE,
+    REPOSITORY,
     UNREADABLE_FOLDER,
     Listing,
     walk,
@@ -168,16 +169,14 @@ def discover(root: Path, listing: Listing | None = None) -> tuple[list[FileRef],
         if size == UNREADABLE_FOLDER:
             problems.append(_unreadable_folder(rel))
             continue
-        if size == FOLDER_LINK:
-            problems.append(_folder_link(rel))
+        if size in _NOT_PLAIN_SIZES:
+            problems.append(not_plain(rel, _NOT_PLAIN_SIZES[size]))
             continue
         where = classify(rel)
         if isinstance(where, Problem):
             problems.append(where)
         elif where is None:
             continue
-        elif size == NOT_A_FILE:
-            found.append(FileRef(rel, 0, _not_a_file, None, where))
         elif size == NO_STAT:  # no stamp: read, never cached (the OS says what went wrong)
             found.append(FileRef(rel, 0, partial(_read_bytes, root, rel), None, where))
         else:
@@ -196,18 +195,44 @@ def _unreadable_folder(rel: str) -> Problem:
     )
 
 
-def _folder_link(rel: str) -> Problem:
-    """F005 for a link to a folder, which the walk did not follow."""
-    return Problem(
-        "F005",
-        _("this folder is a link, and cofi does not follow links to folders"),
-        Source(rel),
-        _("move the files into the ledger itself, or remove the link"),
-    )
+NotPlain = Literal["link", "repository", "special"]
+_NOT_PLAIN_SIZES: dict[int, NotPlain] = {
+    LINK: "link",
+    REPOSITORY: "repository",
+    NOT_A_FILE: "special",
+}
+# F006: what is there instead of a plain file or folder -> (message, hint).
+_NOT_PLAIN = {
+    "link": (
+        N_("this is a symbolic link, and cofi reads only plain files and folders"),
+        N_(
+            "put the file or folder itself here (a copy of what the link points to), "
+            "or remove the link"
+        ),
+    ),
+    "repository": (
+        N_(
+            "this folder is another git repository (a submodule), and cofi reads only "
+            "plain files and folders"
+        ),
+        N_("remove the submodule, and commit its files into the ledger itself"),
+    ),
+    "special": (
+        N_(
+            "this is not a plain file (a pipe, a socket or a device), and cofi reads only "
+            "plain files and folders"
+        ),
+        N_("remove it, and write the record here as a plain file"),
+    ),
+}
 
 
-def _not_a_file() -> bytes:
-    raise OSError(_("not a regular file (a broken link, or a pipe)"))
+def not_plain(path: str, what: NotPlain) -> Problem:
+    """F006 for a link, a submodule or a special file under commons/ or ledger/: git stores
+    a link's text and a submodule's commit, not the files they lead to, so what cofi would
+    read on disk is not what the repository holds (SPEC §5, "Plain files only")."""
+    message, hint = _NOT_PLAIN[what]
+    return Problem("F006", _(message), Source(path), _(hint))
 
 
 def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:

@@ -70,7 +70,8 @@ CODES: dict[str, str] = {
     "F002": "unexpected-file",
     "F003": "unreadable-file",
     "F004": "not-read",
-    "F005": "folder-link",
+    "F005": "folder-link",  # retired: see RETIRED
+    "F006": "not-a-plain-file",
     "S001": "unknown-key",
     "S002": "missing-key",
     "S003": "bad-amount",
@@ -111,4 +112,10 @@ CODES: dict[str, str] = {
     "G003": "not-vouched",
     "G004": "needs-coordinator",
     "G005": "late-for-programme",
+    "G006": "late-reversal",
 }
+
+RETIRED = frozenset({"F005"})
+"""Codes cofi no longer reports, kept in the catalogue so that they are never reused.
+F005 (a link to a folder) became F006 when links of every kind, and submodules, were
+refused under commons/ and ledger/ (SPEC §5, "Plain files only")."""

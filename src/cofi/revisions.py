@@ -8,7 +8,9 @@ from pathlib import Path
 from cofi import gitrules
 from cofi.checks import checked
 from cofi.history import History, Tree
-from cofi.loader import FileRef, Loaded, discover, load_files, select
+from cofi.listing import LINK, REPOSITORY, walk
+from cofi.loader import FileRef, Loaded, discover, load_files, not_plain, select
+from cofi.problems import Problem
 
 
 def load_at(root: Path, rev: str) -> Loaded:
@@ -18,15 +20,28 @@ def load_at(root: Path, rev: str) -> Loaded:
 
 
 def _load_tree(root: Path, tree: Tree) -> Loaded:
-    files, problems = select(tree.files.values())
+    files, problems = _select(tree)
     return load_files(str(root), files, problems)
 
 
+def _select(tree: Tree) -> tuple[list[FileRef], list[Problem]]:
+    """The record files of a revision, and a problem for each file cofi would not read,
+    links and submodules included (F006)."""
+    files, problems = select(tree.files.values())
+    return files, problems + [not_plain(path, what) for path, what in tree.others.items()]
+
+
+def _shas(tree: Tree, files: list[FileRef]) -> dict[str, str]:
+    """The blob ids of the record files, and of the links: a file made a link has changed."""
+    links = {path: tree.shas[path] for path, what in tree.others.items() if what == "link"}
+    return {**{f.path: tree.shas[f.path] for f in files}, **links}
+
+
 def _records(history: History, rev: str) -> tuple[list[FileRef], dict[str, str]]:
-    """The record files of commit `rev`, and their blob ids."""
+    """The record files of commit `rev`, and their blob ids (and the links')."""
     tree = history.tree(rev)
     files, _ = select(tree.files.values())
-    return files, {f.path: tree.shas[f.path] for f in files}
+    return files, _shas(tree, files)
 
 
 def validate_at(root: Path, rev: str, today: date) -> Loaded:
@@ -47,14 +62,22 @@ def validate_change(
     history = History(root)
     base_rev = history.resolve(base)
     if head is None:
-        head_files, problems = discover(root)
-        head_shas = history.working_tree(head_files)
+        listing = walk(root)
+        head_files, problems = discover(root, listing)
+        links = [path for path, size, *_ in listing.found if size == LINK]
+        head_shas = {**history.working_tree(head_files), **history.working_links(links)}
+        not_plain_paths = [path for path, size, *_ in listing.found if size in (LINK, REPOSITORY)]
+        for path in history.staged_submodules():
+            if path not in not_plain_paths:  # not checked out: an empty folder on disk
+                problems.append(not_plain(path, "repository"))
+                not_plain_paths.append(path)
         head_rev = history.resolve("HEAD")
     else:
         head_rev = history.resolve(head)
         head_tree = history.tree(head_rev)
-        head_files, problems = select(head_tree.files.values())
-        head_shas = {f.path: head_tree.shas[f.path] for f in head_files}
+        head_files, problems = _select(head_tree)
+        head_shas = _shas(head_tree, head_files)
+        not_plain_paths = list(head_tree.others)
     loaded = load_files(str(root), head_files, problems)
     fork = history.merge_base(base_rev, head_rev)
     fork_files, fork_shas = _records(history, fork)
@@ -68,5 +91,6 @@ def validate_change(
         actor=actor,
         today=today,
         base_rev=base,
+        not_plain=frozenset(not_plain_paths),
     )
     return checked(loaded, today, gitrules.run(review))

@@ -88,8 +88,10 @@ def check(
         typer.Option(
             "--actor",
             help=_(
-                "With --base: the forge login that opened the change "
-                "(e.g. $GITHUB_ACTOR); it vouches for what was added."
+                "With --base: the forge login that made the change, as CI knows it "
+                "(e.g. $GITHUB_ACTOR); it alone vouches for what was changed, and commit "
+                "emails count for nothing. Without it, the commits' author emails are "
+                "trusted as written."
             ),
             show_default=False,
             metavar="LOGIN",
@@ -123,6 +125,9 @@ def check(
         from cofi.history import GitError
         from cofi.revisions import validate_change
 
+        if actor is not None and not actor.strip():
+            raise fail(_("--actor is empty: pass the forge login CI knows (e.g. $GITHUB_ACTOR)"))
+
         try:
             problems, files = _found(validate_change(where, today, base, head, actor))
         except GitError as e:
@@ -139,9 +144,18 @@ def check(
         write_file(output, body)
     elif body:
         write_stdout(body)
+    if base is not None and actor is None:
+        typer.echo(_("note: {note}").format(note=_(UNAUTHENTICATED)), err=True)
     typer.echo(render.summary(problems, files), err=True)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
+
+
+UNAUTHENTICATED = N_(
+    "without --actor, authorship was not authenticated: the commits' author emails were "
+    "taken as written, and anyone can commit under any email (CI passes the forge login "
+    "with --actor)"
+)
 
 
 def _found(loaded: Loaded) -> tuple[list[Problem], int]:
