@@ -13,10 +13,18 @@ from datetime import date
 from typing import Literal
 
 from cofi.i18n import N_, _
-from cofi.kinds import BY_FOLDER, SETTINGS
+from cofi.kinds import BY_FOLDER, BY_NAME, KIND_OF, SETTINGS, Voucher
 from cofi.ledger import Ledger
 from cofi.loader import classify
-from cofi.model import Contribution, Disbursement, Pledge, Programme, Record, Reversal
+from cofi.model import (
+    Contribution,
+    Disbursement,
+    Pledge,
+    Programme,
+    Receipt,
+    Record,
+    Reversal,
+)
 from cofi.problems import Problem, Source
 
 Status = Literal["added", "modified", "deleted", "renamed"]
@@ -302,24 +310,58 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
         yield from _late(r, entry)
     elif isinstance(entry, Reversal):
         yield from _late_reversal(r, entry)
-    speaker, field = _speaker(r.head, entry)
-    if not speaker:
+    elif isinstance(entry, Receipt):
+        yield from _late_receipt(r, entry)
+    found = _speakers(r, entry)
+    if found is None:
         return  # it names an unknown entry or programme: the checks say so (R004, R006)
-    allowed = [*r.base.settings.coordinators, *_identities(r.base, speaker)]
+    kind, speakers, field = found
+    allowed = list(r.base.settings.coordinators)
+    for speaker in speakers:
+        allowed += _identities(r.base, speaker)
     who = _vouchers(r, Change(path, "added"))
     if who.include(allowed):
+        return
+    where = r.head.locate(entry, field) if field else entry.source
+    if kind == "steward":
+        yield _not_a_steward(r, entry, speakers, who, where)
         return
     yield Problem(
         "G003",
         _(
             "this entry speaks for '{speaker}' but was added by {who}, "
             "who is neither an identity of {speaker} nor a coordinator"
-        ).format(speaker=speaker, who=who.describe()),
-        r.head.locate(entry, field) if field else entry.source,
+        ).format(speaker=speakers[0], who=who.describe()),
+        where,
         _(
             "add it from an identity listed in ledger/contributors/{speaker}.yaml "
             "(commit email or forge login), or ask a coordinator"
-        ).format(speaker=speaker),
+        ).format(speaker=speakers[0]),
+    )
+
+
+def _not_a_steward(
+    r: Review, entry: Record, stewards: tuple[str, ...], who: Vouchers, where: Source
+) -> Problem:
+    """G003 for a receipt (or its reversal) added by someone who stewards nothing of it."""
+    if stewards:
+        message = _(
+            "this receipt speaks for the stewards of the common ({stewards}) but was added by "
+            "{who}, who is neither an identity of theirs nor a coordinator"
+        )
+    else:
+        message = _(
+            "this receipt confirms a contribution to a common that has no steward, so only a "
+            "coordinator may add it; it was added by {who}"
+        )
+    return Problem(
+        "G003",
+        message.format(stewards=", ".join(stewards), who=who.describe()),
+        where,
+        _(
+            "a steward confirms receiving a contribution from one of the identities listed in "
+            "its file in ledger/contributors/ (commit email or forge login); or ask a coordinator"
+        ),
     )
 
 
@@ -366,25 +408,61 @@ def _late_reversal(r: Review, reversal: Reversal) -> Iterator[Problem]:
             )
 
 
-def _speaker(ledger: Ledger, entry: Record) -> tuple[str, str]:
-    """Whose word an entry is: the contributor, or the funder of a disbursement's programme;
-    for a reversal, that of the entry it cancels (nobody for reversals that cancel each
-    other or themselves: L005 reports them)."""
+def _late_receipt(r: Review, receipt: Receipt) -> Iterator[Problem]:
+    """A warning for a receipt added after the end of a programme that requires receipts,
+    dated so that it still counts for it: the programme's stated figures change."""
+    confirmed = r.head.entry.get(receipt.contribution)
+    if not isinstance(confirmed, Contribution):
+        return
+    for p in sorted(r.base.programmes, key=lambda p: p.id):
+        if (
+            p.requires_receipt
+            and p.start <= confirmed.date <= p.end < r.today
+            and receipt.date <= p.end
+        ):
+            yield Problem(
+                "G007",
+                _(
+                    "this receipt confirms a contribution for programme '{programme}', which "
+                    "ended on {end}: adding it now changes figures already stated"
+                ).format(programme=p.id, end=p.end),
+                r.head.locate(receipt, "date"),
+                _(
+                    "check the date: it is the day the steward confirmed the contribution; "
+                    "tell the programme's funder, whose statements change"
+                ),
+                severity="warning",
+            )
+
+
+def _speakers(r: Review, entry: Record) -> tuple[Voucher, tuple[str, ...], str] | None:
+    """Whose word an entry is, as its kind says (cofi.kinds): the contributor, the funder of
+    a disbursement's programme, or the stewards of a receipt's common as the base knew
+    them (none: coordinators only); for a reversal, that of the entry it cancels. With
+    the field that names them; None when it names nothing known (the checks say so), or
+    for reversals that cancel each other or themselves (L005)."""
     field = ""
     seen: set[str] = set()
     while isinstance(entry, Reversal):
         field = "reverses"
-        target = ledger.entry.get(entry.reverses)
+        target = r.head.entry.get(entry.reverses)
         if target is None or entry.id in seen:
-            return "", field
+            return None
         seen.add(entry.id)
         entry = target
+    kind = BY_NAME[KIND_OF[type(entry)]].vouched_by
     if isinstance(entry, (Contribution, Pledge)):
-        return entry.contributor, field or "contributor"
+        return kind, (entry.contributor,), field or "contributor"
     if isinstance(entry, Disbursement):
-        programme = ledger.programme.get(entry.programme)
-        return (programme.funder if programme else ""), field or "programme"
-    return "", ""
+        programme = r.head.programme.get(entry.programme)
+        return (kind, (programme.funder,), field or "programme") if programme else None
+    if isinstance(entry, Receipt):
+        confirmed = r.head.entry.get(entry.contribution)
+        if not isinstance(confirmed, Contribution):
+            return None
+        common = r.base.common.get(confirmed.common)
+        return kind, tuple(common.stewards) if common else (), field or "contribution"
+    return None
 
 
 def _vouchers(r: Review, change: Change) -> Vouchers:

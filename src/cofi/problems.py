@@ -113,6 +113,7 @@ CODES: dict[str, str] = {
     "G004": "needs-coordinator",
     "G005": "late-for-programme",
     "G006": "late-reversal",
+    "G007": "late-receipt",
 }
 
 RETIRED = frozenset({"F005"})
