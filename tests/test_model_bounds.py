@@ -123,7 +123,7 @@ def test_every_money_field_has_the_same_bound(ledger_dir, path, template, line, 
 
 
 @pytest.mark.parametrize("key", ["ratio", "in_kind_ratio"])
-@pytest.mark.parametrize("written", ["0", "1000", "1000.0", "999.99999999"])
+@pytest.mark.parametrize("written", ["0", "1000", "1000.0", "999.999999", "0.333333", "1.000000"])
 def test_ratios_up_to_1000_are_accepted(ledger_dir, key, written):
     text = programme(ratio=written) if key == "ratio" else programme(f"{key}: {written}\n")
     loaded, problems = check(ledger_dir, {P1: text})
@@ -140,6 +140,44 @@ def test_a_ratio_above_1000_is_refused(ledger_dir, key, written):
     assert problems == [(P1, line, col, "S009")]
     message = f"'{written}' is too large for a ratio: cofi accepts ratios up to 1000"
     assert only(loaded) == ("S009", message)
+
+
+@pytest.mark.parametrize("key", ["ratio", "in_kind_ratio"])
+@pytest.mark.parametrize(
+    ("written", "count"),
+    [("0.3333333", 7), ("1.0000000", 7), ("999.99999999", 8), ("1." + "0" * 4400 + "1", 4401)],
+)
+def test_a_ratio_with_more_than_6_decimals_is_refused(ledger_dir, key, written, count):
+    text = programme(ratio=written) if key == "ratio" else programme(f"{key}: {written}\n")
+    loaded, problems = check(ledger_dir, {P1: text})
+    line, col = (3, 8) if key == "ratio" else (8, 16)
+    assert problems == [(P1, line, col, "S009")]
+    shown = written if len(written) <= 40 else written[:37] + "..."
+    message = (
+        f"'{shown}' has {count} decimals: cofi accepts ratios with at most 6 decimals, "
+        "like 0.333333; round it"
+    )
+    assert only(loaded) == ("S009", message)
+
+
+def test_a_ratio_of_4400_decimals_no_longer_passes_check_to_crash_explain(ledger_dir, tmp_path):
+    """The attack: `ratio: 1.000…0001` passed check and match, then explain and the HTML
+    report died writing its steps (an integer of more than 4300 digits)."""
+    files = {
+        **PEOPLE,
+        P1: programme(ratio="1." + "0" * 4400 + "1"),
+        C1: contribution(),
+    }
+    root = ledger_dir(files)
+    run = CliRunner().invoke
+    common = ["--root", str(root), "--as-of", TODAY.isoformat()]
+    checked = run(app, ["check", *common])
+    assert checked.exit_code == 1, checked.output
+    assert "S009" in checked.stdout and "4401 decimals" in checked.stdout
+    for args in (["explain", "c1"], ["report", "--html", str(tmp_path / "out")], ["match"]):
+        result = run(app, [*args, *common])
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
 
 
 # --- payment_days and dates -------------------------------------------------------------------

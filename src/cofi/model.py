@@ -49,6 +49,10 @@ MONEY_DIGITS = 12
 """At most this many digits before the point: amounts up to 999999999999.99."""
 MAX_RATIO = Decimal(1000)
 """Public euros per euro contributed: matching rates are about 0.5 to 3."""
+RATIO_DECIMALS = 6
+"""At most this many decimals in a ratio: 0.333333 is a third to a millionth. A ratio
+with thousands of decimals would pass the arithmetic but not the printing of its steps
+(Python refuses to write an integer of more than 4300 digits)."""
 MAX_DAYS = 3650
 """Ten years: a longer delay of payment is a typo."""
 # Years before 1900 or after 2999 are typos (`0226` for 2026, `9999` for "never"); and a
@@ -146,6 +150,22 @@ def _ratio(value: object) -> Decimal:
             _("'{value}' is too large for a ratio: cofi accepts ratios up to {largest}"),
             value=_shown(value),
             largest=str(MAX_RATIO),
+        )
+    # The written decimals, trailing zeros included: `1.0000000` is refused like `12.500`
+    # is for an amount, so what passes is exactly what may be written.
+    exponent = ratio.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) else 0
+    if decimals > RATIO_DECIMALS:
+        text = _shown(value) if type(value) is Bare else format(ratio, "f")
+        raise _fail(
+            "number",
+            _(
+                "'{value}' has {count} decimals: cofi accepts ratios with at most {most} "
+                "decimals, like 0.333333; round it"
+            ),
+            value=text if len(text) <= 40 else text[:37] + "...",
+            count=decimals,
+            most=RATIO_DECIMALS,
         )
     return ratio
 
