@@ -132,17 +132,43 @@ def problems_gitlab(problems: list[Problem]) -> str:
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
+# What Markdown (CommonMark, and GitHub's flavour: tables, strikethrough, math, links
+# written as bare addresses, @mentions, #references, emoji :codes:) reads as more than
+# text. Each is written behind a backslash, which any Markdown shows as the character.
+_MARKDOWN = re.compile(r"[\\`*_~\[\]<>&|#!$:@]|(?<![0-9A-Za-z])(?i:www)(?=\.)")
+
+
+def markdown_text(text: str) -> str:
+    """`text` from the ledger (a message quoting a value, a key, a file name) as Markdown that
+    shows it as written, on one line: no link, image, HTML, emphasis or table cell of its
+    own. Escaped, not stripped, so the reader still sees what the file holds."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    # A backslash before each special character; after `www` (before its dot) for a
+    # bare address, which GitHub would make a link.
+    return _MARKDOWN.sub(
+        lambda m: m.group() + "\\" if m.group()[0] in "wW" else "\\" + m.group(), text
+    )
+
+
+def markdown_code(text: str) -> str:
+    """`text` (a file's path and position) as a Markdown code span, inside which nothing is
+    read as Markdown: fenced by more backticks than it holds in a row, its `|` escaped for
+    the table it stands in."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return fence + pad + text.replace("|", "\\|") + pad + fence
+
+
 def problems_markdown(problems: list[Problem], files: int) -> str:
-    """The full report as Markdown, for a CI job's summary page."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
+    """The full report as Markdown, for a CI job's summary page. Every text that may come
+    from the ledger (paths, messages and hints quote it) goes through `markdown_text`."""
     lines = ["### cofi check", "", summary(problems, files), ""]
     if problems:
         lines += [_("| Where | Code | Problem | What to do |"), "| --- | --- | --- | --- |"]
         lines += [
-            f"| `{p.source}` | {p.code} | {cell(p.message)} | {cell(p.hint)} |"
+            f"| {markdown_code(str(p.source))} | {p.code} | {markdown_text(p.message)} "
+            f"| {markdown_text(p.hint)} |"
             for p in _shown(problems)
         ]
     return "\n".join(lines) + "\n"
