@@ -8,6 +8,8 @@ no character of it dropped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -252,3 +254,55 @@ def test_the_html_report_escapes_every_text_it_inserts(tmp_path: Path) -> None:
         "note",
     ):
         assert shown(field) in text, field
+
+
+# ---- CSV for spreadsheets ----------------------------------------------------------------------
+
+# Text a spreadsheet runs as a formula once it has trimmed the spaces before it, or folded a
+# wide sign (fullwidth, small form) to the plain one.
+DISGUISED = [
+    " =1+1",
+    "   +33 1 23",
+    "\u00a0=HYPERLINK(x)",  # no-break space
+    "\u3000@pseudo",  # ideographic space
+    "\uff1d1+1",  # fullwidth =
+    "\uff0b1",  # fullwidth +
+    "\uff0dx",  # fullwidth -
+    "\uff20x",  # fullwidth @
+    "\ufe66SUM(A1)",  # small =
+    " \uff1d1",
+]
+HARMLESS = ["Dokos", "a = b", "1+1", "\u2212 5"]  # U+2212 is a minus sign, not a hyphen
+
+
+@pytest.mark.parametrize("dialect", ["standard", "excel-fr"])
+def test_a_formula_behind_spaces_or_in_wide_signs_is_neutralised_in_csv(
+    tmp_path: Path, dialect: str
+) -> None:
+    titles = [*DISGUISED, *HARMLESS]
+    needs = "".join(
+        f"  - id: n{i}\n    title: {json.dumps(t, ensure_ascii=False)}\n    amount: 100\n"
+        for i, t in enumerate(titles)
+    )
+    root = write_ledger(
+        tmp_path / "l", {**PEOPLE, "commons/dokos.yaml": f"name: D\nneeds:\n{needs}"}
+    )
+    result = CliRunner().invoke(
+        app,
+        ["status", "-f", "csv", "--csv-dialect", dialect, "--root", str(root), "--as-of", AS_OF],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(
+        csv.DictReader(
+            io.StringIO(result.stdout.lstrip("\ufeff")),
+            delimiter=";" if dialect == "excel-fr" else ",",
+        )
+    )
+    written = {r["need"]: r["title"] for r in rows if r["need"]}
+    for i, title in enumerate(titles):
+        expected = "'" + title if title in DISGUISED else title
+        assert written[f"n{i}"] == expected, title  # the text as written, behind a quote
+    # Amounts stay numbers.
+    assert {r["needed"] for r in rows if r["need"]} == {
+        "100.00" if dialect == "standard" else "100,00"
+    }

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -207,10 +208,19 @@ def machine_cell(value: Cell, kind: str, *, decimal_comma: bool = False) -> str:
         return value.isoformat()
     if isinstance(value, int):
         return str(value)
-    if value.startswith(_FORMULA_START):
+    if value.startswith(_FORMULA_START) or _looks_like_formula(value):
         # A spreadsheet would run `=...` as a formula (CSV injection): make it text.
         return "'" + value
     return value
+
+
+def _looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet may read `text` as a formula once it has trimmed the spaces
+    before it (` =1+1`) or folded a wide sign to its plain form (`＝1+1`, `﹢1`): the
+    decision is made on that form, the cell keeps what was written."""
+    if text.isascii():
+        return text.lstrip().startswith(_FORMULA_START)
+    return unicodedata.normalize("NFKC", text).lstrip().startswith(_FORMULA_START)
 
 
 def table_csv(table: Table, dialect: str = "standard") -> str:
