@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchem
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from cofi.chars import FORMAT
 from cofi.i18n import _
 from cofi.problems import Source
 
@@ -65,9 +66,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 # cursor); U+202A-U+202E and U+2066-U+2069 reorder the text around them, so what is
 # shown is not what is written; U+2028 and U+2029 are line breaks to YAML and browsers.
 # Lone surrogates are what Python makes of bytes that are not UTF-8 (command-line
-# arguments): they cannot be written to a file.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# arguments): they cannot be written to a file. Format characters (Unicode's category Cf,
+# see cofi.chars) are invisible: a zero-width space or a direction mark makes a name
+# look like another.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + FORMAT + "]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_FORMAT = re.compile(f"[{FORMAT}]")
 _MULTILINE = frozenset("\n\t")
 """What `LongText` (notes, descriptions) may hold besides printable text."""
 
@@ -267,6 +271,12 @@ def _unsafe(char: str, position: int) -> PydanticCustomError:
         message = _(
             "character {position} of this text is U+{code}, an invisible control that changes "
             "the direction of the text around it; remove it"
+        )
+    elif _FORMAT.match(char):
+        message = _(
+            "character {position} of this text is U+{code}, an invisible formatting character "
+            "(like a zero-width space, a direction mark or a soft hyphen) that makes this text "
+            "look like another; remove it"
         )
     else:
         message = _(

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cofi import fmt
+from cofi import chars, fmt
 from cofi.i18n import _, ngettext
 from cofi.problems import Problem
 from cofi.table import Cell, Table
@@ -25,13 +25,16 @@ _CENT = Decimal("0.01")
 _RATIO_STEP = Decimal("0.0001")
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Controls, line and paragraph separators, bytes that were not UTF-8, and the invisible
+# format characters (direction marks and overrides, zero-width spaces: cofi.chars).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + chars.FORMAT + "]")
 
 
 def _printable(text: str) -> str:
     """`text` (a file name, a value quoted from a file) as it can be printed: a byte that
-    is not UTF-8 as `\\xff`, a control character as `\\n` or `\\x1b`; never acted upon by
-    a terminal, never an encoding error, never a line break inside `PATH:LINE:COL`."""
+    is not UTF-8 as `\\xff`, a control character as `\\n` or `\\x1b`, an invisible one as
+    `\\u200b`; never acted upon by a terminal, never an encoding error, never a line break
+    inside `PATH:LINE:COL`, never a text reordered or made to look like another."""
     if not _UNPRINTABLE.search(text):
         return text
 
