@@ -123,7 +123,7 @@ def test_every_money_field_has_the_same_bound(ledger_dir, path, template, line, 
 
 
 @pytest.mark.parametrize("key", ["ratio", "in_kind_ratio"])
-@pytest.mark.parametrize("written", ["0", "1000", "1000.0", "999.99999999"])
+@pytest.mark.parametrize("written", ["0", "1000", "1000.0", "999.999999", "0.333333", "1.000000"])
 def test_ratios_up_to_1000_are_accepted(ledger_dir, key, written):
     text = programme(ratio=written) if key == "ratio" else programme(f"{key}: {written}\n")
     loaded, problems = check(ledger_dir, {P1: text})
@@ -140,6 +140,44 @@ def test_a_ratio_above_1000_is_refused(ledger_dir, key, written):
     assert problems == [(P1, line, col, "S009")]
     message = f"'{written}' is too large for a ratio: cofi accepts ratios up to 1000"
     assert only(loaded) == ("S009", message)
+
+
+@pytest.mark.parametrize("key", ["ratio", "in_kind_ratio"])
+@pytest.mark.parametrize(
+    ("written", "count"),
+    [("0.3333333", 7), ("1.0000000", 7), ("999.99999999", 8), ("1." + "0" * 4400 + "1", 4401)],
+)
+def test_a_ratio_with_more_than_6_decimals_is_refused(ledger_dir, key, written, count):
+    text = programme(ratio=written) if key == "ratio" else programme(f"{key}: {written}\n")
+    loaded, problems = check(ledger_dir, {P1: text})
+    line, col = (3, 8) if key == "ratio" else (8, 16)
+    assert problems == [(P1, line, col, "S009")]
+    shown = written if len(written) <= 40 else written[:37] + "..."
+    message = (
+        f"'{shown}' has {count} decimals: cofi accepts ratios with at most 6 decimals, "
+        "like 0.333333; round it"
+    )
+    assert only(loaded) == ("S009", message)
+
+
+def test_a_ratio_of_4400_decimals_no_longer_passes_check_to_crash_explain(ledger_dir, tmp_path):
+    """The attack: `ratio: 1.000…0001` passed check and match, then explain and the HTML
+    report died writing its steps (an integer of more than 4300 digits)."""
+    files = {
+        **PEOPLE,
+        P1: programme(ratio="1." + "0" * 4400 + "1"),
+        C1: contribution(),
+    }
+    root = ledger_dir(files)
+    run = CliRunner().invoke
+    common = ["--root", str(root), "--as-of", TODAY.isoformat()]
+    checked = run(app, ["check", *common])
+    assert checked.exit_code == 1, checked.output
+    assert "S009" in checked.stdout and "4401 decimals" in checked.stdout
+    for args in (["explain", "c1"], ["report", "--html", str(tmp_path / "out")], ["match"]):
+        result = run(app, [*args, *common])
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
 
 
 # --- payment_days and dates -------------------------------------------------------------------
@@ -287,12 +325,88 @@ def test_control_characters_in_text_are_refused_by_code_point(ledger_dir, writte
     assert only(loaded) == ("S013", message)
 
 
+# --- invisible format characters ---------------------------------------------------------------
+
+FORMAT = (
+    "an invisible formatting character (like a zero-width space, a direction mark or a soft "
+    "hyphen) that makes this text look like another; remove it"
+)
+INVISIBLE = [
+    "\u200b",  # zero-width space
+    "\u200c",  # zero-width non-joiner
+    "\u200d",  # zero-width joiner
+    "\u200e",  # left-to-right mark
+    "\u200f",  # right-to-left mark
+    "\u061c",  # Arabic letter mark
+    "\ufeff",  # byte-order mark, inside a text
+    "\u00ad",  # soft hyphen
+    "\u2060",  # word joiner
+    "\u2064",  # invisible plus
+    "\u180e",  # Mongolian vowel separator
+    "\u206a",  # inhibit symmetric swapping
+    "\ufff9",  # interlinear annotation anchor
+    "\U000e0041",  # tag letter A
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+@pytest.mark.parametrize("escaped", [False, True])
+def test_invisible_format_characters_in_text_are_refused_by_code_point(ledger_dir, char, escaped):
+    # Raw in the file, as a copy and paste brings it, or as a YAML escape.
+    written = f'"La\\u{ord(char):04x} Ruche"' if escaped and ord(char) < 0x10000 else None
+    written = written or (f'"La\\U{ord(char):08x} Ruche"' if escaped else f"La{char} Ruche")
+    loaded, problems = check(ledger_dir, {"commons/dokos.yaml": f"name: {written}\n"})
+    assert problems == [("commons/dokos.yaml", 1, 7, "S013")]
+    assert only(loaded) == ("S013", f"character 3 of this text is U+{ord(char):04X}, {FORMAT}")
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200e", "\ufeff", "\u00ad"])
+def test_notes_ids_and_keys_with_an_invisible_character(ledger_dir, char):
+    code = f"U+{ord(char):04X}"
+    # A note (it may span lines, not hide characters).
+    loaded, problems = check(ledger_dir, {C1: contribution(extra=f"note: |\n  ok\n  a{char}\n")})
+    assert problems == [(C1, 5, 7, "S013")]
+    assert only(loaded) == ("S013", f"character 5 of this text is {code}, {FORMAT}")
+    # An id that looks like la-ruche: refused, and the message shows the character.
+    loaded, problems = check(
+        ledger_dir, {C1: contribution().replace("la-ruche", f"la-{char}ruche")}
+    )
+    code_, message = only(loaded)
+    assert code_ == "S008" and message.startswith(f"'la-<{code}>ruche' is not an id")
+
+
+def test_an_invisible_character_in_a_key_is_shown_by_its_code(ledger_dir):
+    root = ledger_dir({**PEOPLE, C1: contribution(extra="no\u200bte: x\n\u202ekey: y\n")})
+    result = CliRunner().invoke(app, ["check", "--root", str(root), "--as-of", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert "unknown key 'no\\u200bte'" in result.stdout
+    assert "unknown key '\\u202ekey'" in result.stdout
+    assert "\u200b" not in result.output and "\u202e" not in result.output
+
+
+def test_the_list_of_format_characters_is_unicodes():
+    """cofi.chars.FORMAT is written out for speed; it must hold every character the running
+    Python calls a format character (Cf), and nothing else but unassigned ones."""
+    import re
+    import unicodedata
+
+    from cofi.chars import FORMAT as LISTED
+
+    listed = re.compile(f"[{LISTED}]")
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    cf = {ch for ch in every if unicodedata.category(ch) == "Cf"}
+    matched = {ch for ch in every if listed.match(ch)}
+    assert cf - matched == set(), sorted(f"U+{ord(c):04X}" for c in cf - matched)
+    assert {unicodedata.category(ch) for ch in matched - cf} <= {"Cn"}
+
+
 @pytest.mark.parametrize(
     ("written", "kept"),
     [
         (r'"a b~"', "a b~"),  # U+0020 and U+007E, on each side of the controls
         (r'"\xa0\u202f\xe9"', "\xa0\u202f\xe9"),  # after C1: no-break spaces, é
-        (r'"\u2027\u202f\u2065\u206a"', "\u2027\u202f\u2065\u206a"),  # next to the bidi ones
+        (r'"\u2027\u202f\u2065\u2070"', "\u2027\u202f\u2065\u2070"),  # next to the bidi ones
+        ("a-b ‐ – — ‑", "a-b ‐ – — ‑"),  # hyphens and dashes that show
         ("Communs €—ñ 日本", "Communs €—ñ 日本"),
         # `>` folds the lines into one and ends it with YAML's own line break
         (">\n  Communs des\n  tiers-lieux", "Communs des tiers-lieux"),

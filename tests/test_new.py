@@ -369,3 +369,51 @@ def test_a_write_that_fails_half_way_leaves_no_half_entry(root, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "No space left on device" in result.stderr
     assert entry_files(root) == []
+
+
+# --- invisible characters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200e", "\u061c", "\ufeff", "\u00ad"])
+def test_an_invisible_character_in_a_flag_is_refused_and_nothing_written(root, char):
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", "12", "--reference", f"FAC{char}1")
+    assert result.exit_code == 1, result.output
+    assert f"S013 character 4 of this text is U+{ord(char):04X}, an invisible" in result.stderr
+    assert char not in result.output
+    assert entry_files(root) == []
+
+
+def test_an_invisible_character_typed_at_a_prompt_is_refused_there(root):
+    term = Terminal(
+        "new", "disbursement", "--root", str(root), "--date", "2026-04-01",
+        "--programme", "pilote-2026", "--common", "dokos", "--amount", "100",
+    )  # fmt: skip
+    try:
+        term.expect("reference: ")
+        term.answer("VIR\u200b-42")
+        term.expect("character 4 of this text is U+200B, an invisible formatting character")
+        term.expect("reference: ")
+        term.answer("VIR-42")
+        term.expect("wrote ledger/disbursements/")
+    finally:
+        code = term.close()
+    assert code == 0
+    assert check(root).exit_code == 0
+
+
+def test_an_invisible_character_in_a_reversal_note_is_refused_at_its_prompt(root):
+    assert new(root, "contribution", *RUCHE_DOKOS, "--amount", "12").exit_code == 0
+    term = Terminal(
+        "new", "reversal", "2026-03-14-la-ruche-dokos", "--root", str(root),
+        "--date", "2026-03-20",
+    )  # fmt: skip
+    try:
+        term.expect("note: ")
+        term.answer("wrong\u200famount")
+        term.expect("U+200F, an invisible formatting character")
+        term.expect("note: ")
+        term.answer("wrong amount")
+        term.expect("wrote ")
+    finally:
+        code = term.close()
+    assert code == 0

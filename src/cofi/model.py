@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchem
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from cofi.chars import FORMAT
 from cofi.i18n import _
 from cofi.problems import Source
 
@@ -50,6 +51,10 @@ MONEY_DIGITS = 12
 """At most this many digits before the point: amounts up to 999999999999.99."""
 MAX_RATIO = Decimal(1000)
 """Public euros per euro contributed: matching rates are about 0.5 to 3."""
+RATIO_DECIMALS = 6
+"""At most this many decimals in a ratio: 0.333333 is a third to a millionth. A ratio
+with thousands of decimals would pass the arithmetic but not the printing of its steps
+(Python refuses to write an integer of more than 4300 digits)."""
 MAX_DAYS = 3650
 """Ten years: a longer delay of payment is a typo."""
 # Years before 1900 or after 2999 are typos (`0226` for 2026, `9999` for "never"); and a
@@ -62,9 +67,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 # cursor); U+202A-U+202E and U+2066-U+2069 reorder the text around them, so what is
 # shown is not what is written; U+2028 and U+2029 are line breaks to YAML and browsers.
 # Lone surrogates are what Python makes of bytes that are not UTF-8 (command-line
-# arguments): they cannot be written to a file.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# arguments): they cannot be written to a file. Format characters (Unicode's category Cf,
+# see cofi.chars) are invisible: a zero-width space or a direction mark makes a name
+# look like another.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + FORMAT + "]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_FORMAT = re.compile(f"[{FORMAT}]")
 _MULTILINE = frozenset("\n\t")
 """What `LongText` (notes, descriptions) may hold besides printable text."""
 
@@ -147,6 +155,22 @@ def _ratio(value: object) -> Decimal:
             _("'{value}' is too large for a ratio: cofi accepts ratios up to {largest}"),
             value=_shown(value),
             largest=str(MAX_RATIO),
+        )
+    # The written decimals, trailing zeros included: `1.0000000` is refused like `12.500`
+    # is for an amount, so what passes is exactly what may be written.
+    exponent = ratio.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) else 0
+    if decimals > RATIO_DECIMALS:
+        text = _shown(value) if type(value) is Bare else format(ratio, "f")
+        raise _fail(
+            "number",
+            _(
+                "'{value}' has {count} decimals: cofi accepts ratios with at most {most} "
+                "decimals, like 0.333333; round it"
+            ),
+            value=text if len(text) <= 40 else text[:37] + "...",
+            count=decimals,
+            most=RATIO_DECIMALS,
         )
     return ratio
 
@@ -248,6 +272,12 @@ def _unsafe(char: str, position: int) -> PydanticCustomError:
         message = _(
             "character {position} of this text is U+{code}, an invisible control that changes "
             "the direction of the text around it; remove it"
+        )
+    elif _FORMAT.match(char):
+        message = _(
+            "character {position} of this text is U+{code}, an invisible formatting character "
+            "(like a zero-width space, a direction mark or a soft hyphen) that makes this text "
+            "look like another; remove it"
         )
     else:
         message = _(

@@ -7,12 +7,13 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cofi import fmt
+from cofi import chars, fmt
 from cofi.i18n import _, ngettext
 from cofi.problems import Problem
 from cofi.table import Cell, Table
@@ -24,13 +25,16 @@ _CENT = Decimal("0.01")
 _RATIO_STEP = Decimal("0.0001")
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Controls, line and paragraph separators, bytes that were not UTF-8, and the invisible
+# format characters (direction marks and overrides, zero-width spaces: cofi.chars).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + chars.FORMAT + "]")
 
 
 def _printable(text: str) -> str:
     """`text` (a file name, a value quoted from a file) as it can be printed: a byte that
-    is not UTF-8 as `\\xff`, a control character as `\\n` or `\\x1b`; never acted upon by
-    a terminal, never an encoding error, never a line break inside `PATH:LINE:COL`."""
+    is not UTF-8 as `\\xff`, a control character as `\\n` or `\\x1b`, an invisible one as
+    `\\u200b`; never acted upon by a terminal, never an encoding error, never a line break
+    inside `PATH:LINE:COL`, never a text reordered or made to look like another."""
     if not _UNPRINTABLE.search(text):
         return text
 
@@ -132,17 +136,43 @@ def problems_gitlab(problems: list[Problem]) -> str:
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
+# What Markdown (CommonMark, and GitHub's flavour: tables, strikethrough, math, links
+# written as bare addresses, @mentions, #references, emoji :codes:) reads as more than
+# text. Each is written behind a backslash, which any Markdown shows as the character.
+_MARKDOWN = re.compile(r"[\\`*_~\[\]<>&|#!$:@]|(?<![0-9A-Za-z])(?i:www)(?=\.)")
+
+
+def markdown_text(text: str) -> str:
+    """`text` from the ledger (a message quoting a value, a key, a file name) as Markdown that
+    shows it as written, on one line: no link, image, HTML, emphasis or table cell of its
+    own. Escaped, not stripped, so the reader still sees what the file holds."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    # A backslash before each special character; after `www` (before its dot) for a
+    # bare address, which GitHub would make a link.
+    return _MARKDOWN.sub(
+        lambda m: m.group() + "\\" if m.group()[0] in "wW" else "\\" + m.group(), text
+    )
+
+
+def markdown_code(text: str) -> str:
+    """`text` (a file's path and position) as a Markdown code span, inside which nothing is
+    read as Markdown: fenced by more backticks than it holds in a row, its `|` escaped for
+    the table it stands in."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return fence + pad + text.replace("|", "\\|") + pad + fence
+
+
 def problems_markdown(problems: list[Problem], files: int) -> str:
-    """The full report as Markdown, for a CI job's summary page."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
+    """The full report as Markdown, for a CI job's summary page. Every text that may come
+    from the ledger (paths, messages and hints quote it) goes through `markdown_text`."""
     lines = ["### cofi check", "", summary(problems, files), ""]
     if problems:
         lines += [_("| Where | Code | Problem | What to do |"), "| --- | --- | --- | --- |"]
         lines += [
-            f"| `{p.source}` | {p.code} | {cell(p.message)} | {cell(p.hint)} |"
+            f"| {markdown_code(str(p.source))} | {p.code} | {markdown_text(p.message)} "
+            f"| {markdown_text(p.hint)} |"
             for p in _shown(problems)
         ]
     return "\n".join(lines) + "\n"
@@ -181,10 +211,19 @@ def machine_cell(value: Cell, kind: str, *, decimal_comma: bool = False) -> str:
         return value.isoformat()
     if isinstance(value, int):
         return str(value)
-    if value.startswith(_FORMULA_START):
+    if value.startswith(_FORMULA_START) or _looks_like_formula(value):
         # A spreadsheet would run `=...` as a formula (CSV injection): make it text.
         return "'" + value
     return value
+
+
+def _looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet may read `text` as a formula once it has trimmed the spaces
+    before it (` =1+1`) or folded a wide sign to its plain form (`＝1+1`, `﹢1`): the
+    decision is made on that form, the cell keeps what was written."""
+    if text.isascii():
+        return text.lstrip().startswith(_FORMULA_START)
+    return unicodedata.normalize("NFKC", text).lstrip().startswith(_FORMULA_START)
 
 
 def table_csv(table: Table, dialect: str = "standard") -> str:

@@ -118,10 +118,14 @@ def _ask(
 
 def _refusal(valid: Callable[[str], object] | None, answer: str) -> str | None:
     """Why `valid` refuses `answer`, or None."""
+    from pydantic import ValidationError
+
     try:
         if valid is not None:
             valid(answer)
         return None
+    except ValidationError as e:  # from a TypeAdapter: its first error says it all
+        return str(e.errors()[0]["msg"])
     except ValueError as e:  # PydanticCustomError is one
         return str(e)
 
@@ -136,6 +140,24 @@ def _day(answer: str) -> object:
     from cofi.model import parse_date
 
     return parse_date(answer)
+
+
+def _line(answer: str) -> object:
+    """A reference: text on one line, without control or invisible characters."""
+    from pydantic import TypeAdapter
+
+    from cofi.model import Text
+
+    return TypeAdapter(Text).validate_python(answer)
+
+
+def _lines(answer: str) -> object:
+    """A note: like a reference, but it may hold tabs."""
+    from pydantic import TypeAdapter
+
+    from cofi.model import LongText
+
+    return TypeAdapter(LongText).validate_python(answer)
 
 
 def _write(root: Path, kind: str, fields: dict[str, str | None], stem: str, of: str = "") -> None:
@@ -236,7 +258,7 @@ def contribution(
         "amount": _ask("amount", amount, valid=_amount),
         "kind": kind,
         "pledge": pledge,
-        "reference": _ask("reference", reference, required=False),
+        "reference": _ask("reference", reference, required=False, valid=_line),
         "note": note,
     }
     _write(where, "contribution", fields, _stem(day, who, what))
@@ -317,7 +339,7 @@ def disbursement(
         "programme": prog,
         "common": what,
         "amount": _ask("amount", amount, valid=_amount),
-        "reference": _ask("reference", reference, required=False),
+        "reference": _ask("reference", reference, required=False, valid=_line),
         "note": note,
     }
     _write(where, "disbursement", fields, _stem(day, prog, what))
@@ -352,7 +374,11 @@ def reversal(
         text = _("no contribution, pledge, disbursement or receipt '{entry}' in this ledger")
         raise fail(text.format(entry=entry))
     day = _ask("date", when, default=date.today().isoformat(), valid=_day)
-    fields = {"date": day, "reverses": entry, "note": _ask("note", note, required=False)}
+    fields = {
+        "date": day,
+        "reverses": entry,
+        "note": _ask("note", note, required=False, valid=_lines),
+    }
     _write(where, "reversal", fields, slug(day or "", "reverses", entry), of=kind)
 
 
@@ -387,7 +413,11 @@ def receipt(
     if (kind := KIND_OF[type(target)]) != "contribution":
         raise fail(_(NOT_A_CONTRIBUTION[kind]).format(target=contribution))
     day = _ask("date", when, default=date.today().isoformat(), valid=_day)
-    fields = {"date": day, "contribution": contribution, "note": _ask("note", note, required=False)}
+    fields = {
+        "date": day,
+        "contribution": contribution,
+        "note": _ask("note", note, required=False, valid=_lines),
+    }
     _write(where, "receipt", fields, _stem(day, "receipt", contribution))
 
 
