@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -240,7 +241,13 @@ def load(path: Path, fingerprint: str) -> list[Any] | None:
     """The parts `store` put in a cache file with this fingerprint, else None."""
     header = _MAGIC + fingerprint.encode() + b"\n"
     try:
-        with open(path, "rb") as f:
+        # A regular file only, never through a link, and never waiting: a pipe put there
+        # under a cache file's name would block the read for ever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        with os.fdopen(fd, "rb") as f:
             if f.read(len(header)) != header:  # another cofi's: not worth unpickling
                 return None
             count = pickle.load(f)
