@@ -43,6 +43,10 @@ COMMANDS: list[tuple[str, ...]] = [
 ]
 
 
+MISTAKES = Path(__file__).parent / "fixtures" / "twenty-mistakes"
+CHECKS = [("check",), *(("check", "--format", f) for f in ("json", "github", "gitlab"))]
+
+
 def _contributions(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "ledger" / "contributions").rglob("*.yaml"))
 
@@ -53,6 +57,8 @@ def _cases() -> list[tuple[str, str, tuple[str, ...]]]:
         for lang in ("en", "fr"):
             cases += [(name, lang, c) for c in COMMANDS]
             cases += [(name, lang, ("explain", c)) for c in _contributions(root)]
+    for lang in ("en", "fr"):
+        cases += [("mistakes", lang, c) for c in CHECKS]
     return cases
 
 
@@ -65,7 +71,8 @@ def test_output_is_as_recorded(name: str, lang: str, command: tuple[str, ...]) -
     i18n.use(lang)
     try:
         result = CliRunner().invoke(
-            app, [*command, "--root", str(LEDGERS[name]), "--as-of", AS_OF, "--no-cache"]
+            app,
+            [*command, "--root", str(LEDGERS.get(name, MISTAKES)), "--as-of", AS_OF, "--no-cache"],
         )
     finally:
         i18n.use("en")
