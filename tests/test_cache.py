@@ -420,3 +420,14 @@ def test_a_new_cache_forgets_the_stale_ones_beside_it(tmp_path: Path) -> None:
     run(root, folder)  # writes this root's first cache
     assert not stale.exists()
     assert cache_file(folder, root).exists()
+
+
+def test_the_record_cache_does_not_depend_on_the_language_and_the_memo_does(french) -> None:
+    """Problems are kept as written in the code and put into words when printed: the
+    record cache serves every language; the memo keeps tables already in words."""
+    from cofi import cache, i18n, memo
+
+    records, tables = cache.fingerprint(), memo.fingerprint()
+    i18n.use("en")
+    assert cache.fingerprint() == records
+    assert memo.fingerprint() != tables

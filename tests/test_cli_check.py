@@ -343,3 +343,33 @@ def test_a_file_without_status_is_never_cached_nor_memoised(ledger_dir, monkeypa
     second = cofi_check(root)
     assert second.exit_code == 1 and "S003" in second.stdout
     assert not list((root.parent / "cache").glob("memo-*"))
+
+
+def test_gitlab_fingerprints_name_the_field_not_the_words_or_the_line(ledger_dir):
+    """A fingerprint is code + file + the field's key path: the same in every language,
+    the same when lines move around the field, and another for another field."""
+    from cofi import i18n
+
+    two = {
+        **GOOD,
+        "ledger/contributions/c1.yaml": "date: 2026-03-14\ncontributor: la-ruche\n"
+        "common: dokos\namount: 0\nreference: x\nnote: y\nwhat: 1\nwho: 2\n",
+    }
+    root = ledger_dir(two)
+    english = json.loads(cofi_check(root, "--format", "gitlab").stdout)
+    i18n.use("fr")
+    try:
+        french = json.loads(cofi_check(root, "--format", "gitlab").stdout)
+    finally:
+        i18n.use("en")
+    assert [r["fingerprint"] for r in english] == [r["fingerprint"] for r in french]
+    assert [r["description"] for r in english] != [r["description"] for r in french]
+    # S003 on `amount`, two S001 on `what` and `who`: three fingerprints, all distinct
+    assert len({r["fingerprint"] for r in english}) == len(english) == 3
+    path = root / "ledger/contributions/c1.yaml"
+    path.write_text("# a comment that moves every line\n" + path.read_text(encoding="utf-8"))
+    moved = json.loads(cofi_check(root, "--format", "gitlab").stdout)
+    assert [r["fingerprint"] for r in moved] == [r["fingerprint"] for r in english]
+    assert [r["location"]["lines"]["begin"] for r in moved] != [
+        r["location"]["lines"]["begin"] for r in english
+    ]

@@ -447,7 +447,7 @@ def test_vouchers_match_emails_and_logins_apart():
     assert ci.include(["nobody@example.org", "COORD"])
     assert not ci.include(["tresorerie@laruche.example"])
     assert not vouchers([], "tresorerie").include(["tresorerie@laruche.example"])
-    assert vouchers([], None).describe() == "nobody known (uncommitted, and no --actor)"
+    assert str(vouchers([], None).describe()) == "nobody known (uncommitted, and no --actor)"
 
 
 # --- review follow-ups -------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_every_message_has_a_french_translation() -> None:
 TEXT_ARGS = {
     "Problem": (1, 3),  # Problem(code, message, source, hint)
     "problem": (1, 3),  # yamlsrc.Document.problem(code, message, mark, hint)
-    "_fail": (1,),  # model._fail(kind, message, **ctx)
+    "_fail": (1,),  # model._fail(kind, message, **ctx): marked with N_, put into words later
     "GitError": (0,),
     "NoLedger": (0,),
     "fail": (0,),  # cli.options.fail(message)
@@ -114,6 +114,8 @@ TEXT_ARGS = {
 }
 TEXT_KEYWORDS = {"message", "hint"}
 TRANSLATORS = {"_", "ngettext"}
+LAZY = {"_fail"}
+"""Callables whose text is kept as written (marked with N_) and put into words when printed."""
 
 
 def _name(func: ast.expr) -> str:
@@ -157,9 +159,11 @@ class _Scope:
         return self._assigned(self.module, name, top_only=True), True
 
 
-def untranslated(expr: ast.expr, scope: _Scope, depth: int = 0) -> str | None:
-    """Why `expr`, shown to a user, may not have gone through `_`; None if it did (or if
-    it comes from somewhere this simple reading cannot follow, like a parameter)."""
+def untranslated(expr: ast.expr, scope: _Scope, depth: int = 0, lazy: bool = False) -> str | None:
+    """Why `expr`, shown to a user, may not have gone through `_` (or, `lazy`, not be marked
+    with N_ to be put into words when printed); None if it did (or if it comes from
+    somewhere this simple reading cannot follow, like a parameter). `msg(N_(...), ...)` is
+    a message put into words when printed."""
     if depth > 5:
         return None
     if isinstance(expr, ast.Constant):
@@ -167,17 +171,27 @@ def untranslated(expr: ast.expr, scope: _Scope, depth: int = 0) -> str | None:
     if isinstance(expr, ast.JoinedStr):
         return "f-string"
     if isinstance(expr, ast.BinOp):
-        return untranslated(expr.left, scope, depth + 1) or untranslated(
-            expr.right, scope, depth + 1
+        return untranslated(expr.left, scope, depth + 1, lazy) or untranslated(
+            expr.right, scope, depth + 1, lazy
         )
     if isinstance(expr, ast.IfExp):
-        return untranslated(expr.body, scope, depth + 1) or untranslated(
-            expr.orelse, scope, depth + 1
+        return untranslated(expr.body, scope, depth + 1, lazy) or untranslated(
+            expr.orelse, scope, depth + 1, lazy
         )
     if isinstance(expr, ast.Call):
         name = _name(expr.func)
+        if lazy:
+            if name == "N_":
+                return None
+            if name in TRANSLATORS:
+                return "translated too early: mark it with N_(), it is put into words when printed"
         if name in TRANSLATORS:
             return None
+        if name == "msg":
+            first = expr.args[0] if expr.args else None
+            if first is None:
+                return "msg() without a message"
+            return untranslated(first, scope, depth + 1, lazy=True)
         if name == "N_":
             return "N_() only marks a message: translate it with _() where it is used"
         if name == "format" and isinstance(expr.func, ast.Attribute):
@@ -190,7 +204,7 @@ def untranslated(expr: ast.expr, scope: _Scope, depth: int = 0) -> str | None:
     if isinstance(expr, ast.Name):
         values, module_level = scope.values(expr.id)
         for value in values:
-            why = untranslated(value, scope, depth + 1)
+            why = untranslated(value, scope, depth + 1, lazy)
             if why:
                 where = "module constant" if module_level else "variable"
                 return f"{where} {expr.id}: {why}"
@@ -217,7 +231,7 @@ def unwrapped_messages(source: str, filename: str = "<source>") -> Iterator[str]
         for text in texts:
             if isinstance(text, ast.Starred):
                 continue
-            why = untranslated(text, scope)
+            why = untranslated(text, scope, lazy=name in LAZY)
             if why:
                 yield f"{filename}:{text.lineno}: {name}(): {why}"
 
@@ -234,9 +248,11 @@ def f(x):
     raise _fail("amount", "not an amount {value}", value=x)
     fail(_("ok") if x else "not ok")
     _unknown("R001", x, hint=f"hint {x}")
+    raise _fail("amount", _("translated too early {value}"), value=x)
+    Problem("S001", msg("a bare string"), where, msg(f"hint {x}"))
 """
     found = list(unwrapped_messages(bad))
-    assert len(found) == 9, "\n".join(found)
+    assert len(found) == 12, "\n".join(found)
     good = """
 HINT = N_("a hint")
 def f(x, given):
@@ -245,7 +261,8 @@ def f(x, given):
     doc.problem("Y001", text.format(x=x), mark, _(HINT))
     doc.problem("Y001", given, mark, given.format(x=x))
     raise GitError(ngettext("{n} file", "{n} files", x).format(n=x))
-    raise _fail("amount", _("not an amount {value}"), value=x)
+    raise _fail("amount", N_("not an amount {value}"), value=x)
+    Problem("S001", msg(N_("unknown key '{x}'"), x=x), where, msg(HINT))
     fail(_("ok") if x else _("not ok"))
     fail(str(x))
     Problem("S001", message, where, "")
@@ -277,18 +294,21 @@ class _Marked(gettext.NullTranslations):
 
 def test_the_problems_of_a_ledger_come_out_translated(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fixture's ~40 kinds of problem, in a language that brackets what it translates:
-    each message and hint is translated as a whole (at the time it is built, not at
-    import), and reads the same in English once the brackets are gone."""
+    each message and hint is translated as a whole when it is printed, not when it is
+    found, and reads the same in English once the brackets are gone. What is found does
+    not depend on the language at all (so caches and fingerprints do not)."""
     today = date(2026, 11, 28)
-    english = validate(FIXTURE, today).problems
+    found = validate(FIXTURE, today).problems
+    english = [(p.message, p.hint) for p in found]
     monkeypatch.setattr(i18n, "_translation", _Marked())
-    marked = validate(FIXTURE, today).problems
+    assert validate(FIXTURE, today).problems == found
+    marked = [(p.message, p.hint) for p in found]
     assert len(marked) == len(english) > 30
-    for m, e in zip(marked, english, strict=True):
-        for text, original in ((m.message, e.message), (m.hint, e.hint)):
+    for p, m, e in zip(found, marked, english, strict=True):
+        for text, original in zip(m, e, strict=True):
             if original:
-                assert text.startswith("⟦") and text.endswith("⟧"), (m.code, text)
-            assert text.replace("⟦", "").replace("⟧", "") == original, (m.code, text)
+                assert text.startswith("⟦") and text.endswith("⟧"), (p.code, text)
+            assert text.replace("⟦", "").replace("⟧", "") == original, (p.code, text)
 
 
 # --- The language ----------------------------------------------------------------------

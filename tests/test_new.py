@@ -417,3 +417,22 @@ def test_an_invisible_character_in_a_reversal_note_is_refused_at_its_prompt(root
     finally:
         code = term.close()
     assert code == 0
+
+
+def test_a_refusal_at_a_prompt_is_in_the_users_language(root):
+    """The model's refusal is kept as written in the code and put into words when shown:
+    in French at a French prompt."""
+    term = Terminal(
+        "--lang", "fr", "new", "disbursement", "--root", str(root), "--date", "2026-04-01",
+        "--programme", "pilote-2026", "--common", "dokos", "--reference", "VIR-42",
+    )  # fmt: skip
+    try:
+        term.expect("amount: ")
+        term.answer("12,5x")
+        term.expect("12,5x\u00a0» n'est pas un montant")
+        term.expect("amount: ")
+        term.answer("100")
+        term.expect("ledger/disbursements/2026/")
+    finally:
+        code = term.close()
+    assert code == 0

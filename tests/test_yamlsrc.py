@@ -384,6 +384,8 @@ def test_position_of_an_unwritten_path_is_its_nearest_written_parent():
         needs:
           - id: booking-v2
         """)
-    assert doc.at(("needs", 0, "amount")) == doc.at(("needs", 0))
+    missing, parent = doc.at(("needs", 0, "amount")), doc.at(("needs", 0))
+    assert (missing.line, missing.col) == (parent.line, parent.col)
+    assert (missing.key, parent.key) == ("needs.0.amount", "needs.0")  # named as asked
     assert (doc.at(("needs", 0)).line, doc.at(("needs", 0)).col) == (3, 5)
     assert (doc.at(("missing",)).line, doc.at(("missing",)).col) == (1, 1)

@@ -38,7 +38,8 @@ FORMAT = 3
 CHUNK = 8192
 _MAGIC = b"cofi-cache\n"
 _CODE = (
-    *("model.py", "yamlsrc.py", "yamlwords.py", "loader.py", "ledger.py", "problems.py"),
+    *("model.py", "chars.py", "kinds.py", "yamlsrc.py", "yamlwords.py", "loader.py"),
+    *("ledger.py", "problems.py"),
     "cache.py",
 )
 
@@ -50,16 +51,20 @@ file's stamp vouches for it on its own."""
 Entries = dict[str, Entry]
 
 
-def fingerprint(code: Iterable[Path] | None = None) -> str:
+def fingerprint(code: Iterable[Path] | None = None, *, language: bool = False) -> str:
     """Changes whenever the code that turns a file into a record may have changed (cofi's
     modules in `code`, by default those that read files; cofi's version; the versions of
-    Python, pydantic and PyYAML), and with the language: problems are kept with their
-    messages written out."""
+    Python, pydantic and PyYAML); with `language`, also with the language and its
+    catalogue. Problems are kept as written in the code (cofi.problems.Msg), so the record
+    cache does not depend on the language; the memo's tables do."""
     here = Path(__file__).parent
-    h = hashlib.sha256(f"{__version__}|{FORMAT}|{i18n.language()}|{sys.version}".encode())
+    spoken = i18n.language() if language else ""
+    h = hashlib.sha256(f"{__version__}|{FORMAT}|{spoken}|{sys.version}".encode())
     h.update(_dependencies().encode())
-    catalogue = i18n.LOCALE_DIR / i18n.language() / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
-    for path in [*(code or (here / name for name in _CODE)), catalogue]:
+    files = list(code or (here / name for name in _CODE))
+    if language:
+        files.append(i18n.LOCALE_DIR / spoken / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo")
+    for path in files:
         if path.exists():
             h.update(path.name.encode())
             h.update(path.read_bytes())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from cofi.i18n import N_, _
+from cofi.i18n import N_
 from cofi.kinds import BY_FOLDER, BY_NAME, KIND_OF, SETTINGS, Voucher
 from cofi.ledger import Ledger
 from cofi.loader import classify
@@ -25,7 +25,7 @@ from cofi.model import (
     Record,
     Reversal,
 )
-from cofi.problems import Problem, Source
+from cofi.problems import Msg, Problem, Source, msg
 
 Status = Literal["added", "modified", "deleted", "renamed"]
 
@@ -81,10 +81,12 @@ class Vouchers:
             return self.actor in logins
         return bool(self.emails) and self.emails <= emails
 
-    def describe(self) -> str:
+    def describe(self) -> str | Msg:
         who = [self.actor] if self.actor is not None else sorted(self.emails)
         # TRANSLATORS: stands for {who} in "this entry ... was added by {who}" (G003, G004).
-        return ", ".join(w for w in who if w) or _("nobody known (uncommitted, and no --actor)")
+        return ", ".join(w for w in who if w) or msg(
+            N_("nobody known (uncommitted, and no --actor)")
+        )
 
 
 def _split(identities: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -152,13 +154,13 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
         if isinstance(old, Programme) and old.start <= r.today:
             yield Problem(
                 "G002",
-                _(_STARTED[change.status]).format(
-                    programme=old.id, start=old.start, rev=r.base_rev
-                ),
+                msg(_STARTED[change.status], programme=old.id, start=old.start, rev=r.base_rev),
                 Source(change.path),
-                _(
-                    "a running programme's rules are what contributors relied on: restore the "
-                    "file; to change the rules, create a new programme"
+                msg(
+                    N_(
+                        "a running programme's rules are what contributors relied on: restore the "
+                        "file; to change the rules, create a new programme"
+                    )
                 ),
             )
             return
@@ -187,11 +189,13 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
     if not who.include(allowed):
         yield Problem(
             "G004",
-            _(message).format(who=who.describe(), fields=", ".join(guarded)),
+            msg(message, who=who.describe(), fields=", ".join(guarded)),
             Source(change.path),
-            _(
-                "ask a coordinator (ledger/settings.yaml: coordinators) to make or approve "
-                "this change from one of their identities"
+            msg(
+                N_(
+                    "ask a coordinator (ledger/settings.yaml: coordinators) to make or approve "
+                    "this change from one of their identities"
+                )
             ),
         )
 
@@ -280,14 +284,17 @@ def _history_problem(r: Review, change: Change) -> Problem:
     entry_id = _id_of(change.old_path or change.path)
     return Problem(
         "G001",
-        _(_CHANGED_ENTRY[change.status]).format(
-            entry=entry_id, rev=r.base_rev, old_path=change.old_path
+        msg(
+            _CHANGED_ENTRY[change.status], entry=entry_id, rev=r.base_rev, old_path=change.old_path
         ),
         Source(change.path),
-        _(
-            "restore the file as it was; to correct it, add a new entry with "
-            "`reverses: {entry}` and, if needed, the right entry"
-        ).format(entry=entry_id),
+        msg(
+            N_(
+                "restore the file as it was; to correct it, add a new entry with "
+                "`reverses: {entry}` and, if needed, the right entry"
+            ),
+            entry=entry_id,
+        ),
     )
 
 
@@ -328,15 +335,22 @@ def _vouched_entry(r: Review, path: str) -> Iterator[Problem]:
         return
     yield Problem(
         "G003",
-        _(
-            "this entry speaks for '{speaker}' but was added by {who}, "
-            "who is neither an identity of {speaker} nor a coordinator"
-        ).format(speaker=speakers[0], who=who.describe()),
+        msg(
+            N_(
+                "this entry speaks for '{speaker}' but was added by {who}, "
+                "who is neither an identity of {speaker} nor a coordinator"
+            ),
+            speaker=speakers[0],
+            who=who.describe(),
+        ),
         where,
-        _(
-            "add it from an identity listed in ledger/contributors/{speaker}.yaml "
-            "(commit email or forge login), or ask a coordinator"
-        ).format(speaker=speakers[0]),
+        msg(
+            N_(
+                "add it from an identity listed in ledger/contributors/{speaker}.yaml "
+                "(commit email or forge login), or ask a coordinator"
+            ),
+            speaker=speakers[0],
+        ),
     )
 
 
@@ -345,22 +359,25 @@ def _not_a_steward(
 ) -> Problem:
     """G003 for a receipt (or its reversal) added by someone who stewards nothing of it."""
     if stewards:
-        message = _(
+        message = N_(
             "this receipt speaks for the stewards of the common ({stewards}) but was added by "
             "{who}, who is neither an identity of theirs nor a coordinator"
         )
     else:
-        message = _(
+        message = N_(
             "this receipt confirms a contribution to a common that has no steward, so only a "
             "coordinator may add it; it was added by {who}"
         )
     return Problem(
         "G003",
-        message.format(stewards=", ".join(stewards), who=who.describe()),
+        msg(message, stewards=", ".join(stewards), who=who.describe()),
         where,
-        _(
-            "a steward confirms receiving a contribution from one of the identities listed in "
-            "its file in ledger/contributors/ (commit email or forge login); or ask a coordinator"
+        msg(
+            N_(
+                "a steward confirms receiving a contribution from one of the identities listed in "
+                "its file in ledger/contributors/ (commit email or forge login); "
+                "or ask a coordinator"
+            )
         ),
     )
 
@@ -371,14 +388,20 @@ def _late(r: Review, c: Contribution) -> Iterator[Problem]:
         if p.start <= c.date <= p.end < r.today:
             yield Problem(
                 "G005",
-                _(
-                    "this contribution falls in programme '{programme}', which ended on {end}: "
-                    "adding it now changes figures already stated"
-                ).format(programme=p.id, end=p.end),
+                msg(
+                    N_(
+                        "this contribution falls in programme '{programme}', which ended on {end}: "
+                        "adding it now changes figures already stated"
+                    ),
+                    programme=p.id,
+                    end=p.end,
+                ),
                 r.head.locate(c, "date"),
-                _(
-                    "check the date; if the payment really was made then, tell the programme's "
-                    "funder, whose statements change"
+                msg(
+                    N_(
+                        "check the date; if the payment really was made then, tell the programme's "
+                        "funder, whose statements change"
+                    )
                 ),
                 severity="warning",
             )
@@ -395,14 +418,21 @@ def _late_reversal(r: Review, reversal: Reversal) -> Iterator[Problem]:
         if p.start <= c.date <= p.end < r.today:
             yield Problem(
                 "G006",
-                _(
-                    "this reversal cancels contribution '{entry}' of programme '{programme}', "
-                    "which ended on {end}: adding it now changes figures already stated"
-                ).format(entry=c.id, programme=p.id, end=p.end),
+                msg(
+                    N_(
+                        "this reversal cancels contribution '{entry}' of programme '{programme}', "
+                        "which ended on {end}: adding it now changes figures already stated"
+                    ),
+                    entry=c.id,
+                    programme=p.id,
+                    end=p.end,
+                ),
                 r.head.locate(reversal, "reverses"),
-                _(
-                    "check that this contribution really is to be cancelled; if so, tell the "
-                    "programme's funder, whose statements change"
+                msg(
+                    N_(
+                        "check that this contribution really is to be cancelled; if so, tell the "
+                        "programme's funder, whose statements change"
+                    )
                 ),
                 severity="warning",
             )
@@ -422,14 +452,20 @@ def _late_receipt(r: Review, receipt: Receipt) -> Iterator[Problem]:
         ):
             yield Problem(
                 "G007",
-                _(
-                    "this receipt confirms a contribution for programme '{programme}', which "
-                    "ended on {end}: adding it now changes figures already stated"
-                ).format(programme=p.id, end=p.end),
+                msg(
+                    N_(
+                        "this receipt confirms a contribution for programme '{programme}', which "
+                        "ended on {end}: adding it now changes figures already stated"
+                    ),
+                    programme=p.id,
+                    end=p.end,
+                ),
                 r.head.locate(receipt, "date"),
-                _(
-                    "check the date: it is the day the steward confirmed the contribution; "
-                    "tell the programme's funder, whose statements change"
+                msg(
+                    N_(
+                        "check the date: it is the day the steward confirmed the contribution; "
+                        "tell the programme's funder, whose statements change"
+                    )
                 ),
                 severity="warning",
             )

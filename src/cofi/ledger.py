@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import TypeVar
@@ -143,5 +143,8 @@ class Ledger:
         return out
 
     def locate(self, record: Record | Partial, *path: str | int, key: bool = False) -> Source:
-        """Where a field of a record was written (the record's file when unknown)."""
-        return self.locator(record.source, path, key)
+        """Where a field of a record was written (the record's file when unknown), named
+        by its key path."""
+        found = self.locator(record.source, path, key)
+        named = ".".join(map(str, path))
+        return found if found.key == named else replace(found, key=named)

@@ -32,8 +32,8 @@ from cofi.listing import (
     Listing,
     walk,
 )
-from cofi.model import ID, LOADER_KEYS, Record, Reversal, Settings
-from cofi.problems import Problem, Source
+from cofi.model import ID, LOADER_KEYS, TEMPLATE, Record, Reversal, Settings
+from cofi.problems import Msg, Problem, Source, msg
 
 if TYPE_CHECKING:
     from cofi.cache import RecordCache
@@ -85,8 +85,8 @@ def classify(path: str) -> str | Problem | None:
     ):  # a sub-folder where none is
         return _unexpected(
             path,
-            _("this file lies in a sub-folder of {folder}, so cofi does not read it"),
-            _("move it to {folder}"),
+            msg(N_("this file lies in a sub-folder of {folder}, so cofi does not read it")),
+            msg(N_("move it to {folder}")),
             folder=f"{folder}/",
         )
     return folder
@@ -104,8 +104,8 @@ def _not_read(path: str) -> Problem | None:
     if path in BY_FOLDER:  # with it a file, its records are missing, and nothing would say so
         return _unexpected(
             path,
-            _("this should be a folder of records, but it is a file"),
-            _("remove or rename this file, and keep the records in the folder {folder}"),
+            msg(N_("this should be a folder of records, but it is a file")),
+            msg(N_("remove or rename this file, and keep the records in the folder {folder}")),
             folder=f"{path}/",
         )
     almost = _ALMOST_YAML.match(name)
@@ -115,10 +115,11 @@ def _not_read(path: str) -> Problem | None:
             return None  # a README beside the record folders, say: not cofi's to judge
         return Problem(
             "F004",
-            _("cofi does not read this file: only .yaml files are records"),
+            msg(N_("cofi does not read this file: only .yaml files are records")),
             Source(path),
-            _("rename it to .yaml if it is a record, or move it out of {folder}").format(
-                folder=f"{folder}/"
+            msg(
+                N_("rename it to .yaml if it is a record, or move it out of {folder}"),
+                folder=f"{folder}/",
             ),
             severity="warning",
         )
@@ -127,13 +128,13 @@ def _not_read(path: str) -> Problem | None:
     if almost["ext"] == ".yml":  # the common case, said as simply as it can be
         return _unexpected(
             path,
-            _("this file has the extension .yml, so cofi does not read it"),
-            _("rename it to .yaml"),
+            msg(N_("this file has the extension .yml, so cofi does not read it")),
+            msg(N_("rename it to .yaml")),
         )
     return _unexpected(
         path,
-        _("this file's name ends in '{ext}', not '.yaml', so cofi does not read it"),
-        _("rename it to {name}"),
+        msg(N_("this file's name ends in '{ext}', not '.yaml', so cofi does not read it")),
+        msg(N_("rename it to {name}")),
         ext=almost["ext"],
         name=f"{almost['stem']}.yaml",
     )
@@ -153,9 +154,10 @@ def _outside(path: str) -> Problem | None:
         return None
     return _unexpected(
         path,
-        _("this file is not in a folder cofi reads, so cofi does not read it"),
-        _("records go in {folders}, and commons in commons/").format(
-            folders=", ".join(k.folder for k in KINDS if k.folder.startswith("ledger/"))
+        msg(N_("this file is not in a folder cofi reads, so cofi does not read it")),
+        msg(
+            N_("records go in {folders}, and commons in commons/"),
+            folders=", ".join(k.folder for k in KINDS if k.folder.startswith("ledger/")),
         ),
     )
 
@@ -189,9 +191,9 @@ def _unreadable_folder(rel: str) -> Problem:
     """F003 for a folder the walk could not list."""
     return Problem(
         "F003",
-        _("cannot read this folder, so none of the files in it are checked"),
+        msg(N_("cannot read this folder, so none of the files in it are checked")),
         Source(rel),
-        _("check that you may read the folder (its permissions) and run cofi again"),
+        msg(N_("check that you may read the folder (its permissions) and run cofi again")),
     )
 
 
@@ -232,7 +234,7 @@ def not_plain(path: str, what: NotPlain) -> Problem:
     a link's text and a submodule's commit, not the files they lead to, so what cofi would
     read on disk is not what the repository holds (SPEC §5, "Plain files only")."""
     message, hint = _NOT_PLAIN[what]
-    return Problem("F006", _(message), Source(path), _(hint))
+    return Problem("F006", msg(message), Source(path), msg(hint))
 
 
 def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
@@ -253,9 +255,11 @@ def _read_bytes(root: str | Path, rel: str) -> bytes:
         return f.read()
 
 
-def _unexpected(path: str, message: str, hint: str, **values: str) -> Problem:
-    """F002, from a translated `message` and `hint` filled with `values`."""
-    return Problem("F002", message.format(**values), Source(path), hint.format(**values))
+def _unexpected(path: str, message: Msg, hint: Msg, **values: str) -> Problem:
+    """F002, its `message` and `hint` filled with `values`."""
+    return Problem(
+        "F002", msg(message.template, **values), Source(path), msg(hint.template, **values)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,9 +365,9 @@ def _parse(f: FileRef, problems: list[Problem]) -> yamlsrc.Document | None:
         problems.append(
             Problem(
                 "F003",
-                _("cannot read this file: {error}").format(error=e.strerror or e),
+                msg(N_("cannot read this file: {error}"), error=str(e.strerror or e)),
                 Source(f.path),
-                _("check that the file exists and that you may read it"),
+                msg(N_("check that the file exists and that you may read it")),
             )
         )
         return None
@@ -397,13 +401,19 @@ def _load_record(f: FileRef, kind: Kind, problems: list[Problem]) -> Any:
         problems.append(
             Problem(
                 "F001",
-                _(
-                    "'{name}' is not a valid file name for a record: the name is the record's id"
-                ).format(name=record_id),
+                msg(
+                    N_(
+                        "'{name}' is not a valid file name for a record: "
+                        "the name is the record's id"
+                    ),
+                    name=record_id,
+                ),
                 Source(f.path),
-                _(
-                    "use lowercase letters, digits and hyphens, at most 64 characters, "
-                    "like 2026-03-14-la-ruche-dokos.yaml"
+                msg(
+                    N_(
+                        "use lowercase letters, digits and hyphens, at most 64 characters, "
+                        "like 2026-03-14-la-ruche-dokos.yaml"
+                    )
                 ),
             )
         )
@@ -411,11 +421,11 @@ def _load_record(f: FileRef, kind: Kind, problems: list[Problem]) -> Any:
         problems.append(
             Problem(
                 "S001",
-                _("unknown key '{name}'").format(name=key),
+                msg(N_("unknown key '{name}'"), name=key),
                 doc.at((key,), key=True),
-                _("the id is the file's name; remove this line")
+                msg(N_("the id is the file's name; remove this line"))
                 if key == "id"
-                else _("remove this line"),
+                else msg(N_("remove this line")),
             )
         )
     data = {k: v for k, v in data.items() if k not in LOADER_KEYS}
@@ -479,12 +489,12 @@ def _validation_problems(
             valid = _field_names(model, loc[:-1])
             close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
             if close:
-                message = _("unknown key '{name}': did you mean '{close}'?").format(
-                    name=name, close=close[0]
+                message = msg(
+                    N_("unknown key '{name}': did you mean '{close}'?"), name=name, close=close[0]
                 )
             else:
-                message = _("unknown key '{name}'").format(name=name)
-            hint = _("keys are: {keys}").format(keys=", ".join(valid))
+                message = msg(N_("unknown key '{name}'"), name=name)
+            hint = msg(N_("keys are: {keys}"), keys=", ".join(valid))
             out.append(Problem("S001", message, doc.at(loc, key=True), hint))
             if close:
                 suggested.add((*loc[:-1], close[0]))
@@ -498,14 +508,14 @@ def _validation_problems(
             out.append(
                 Problem(
                     "S002",
-                    _("missing key '{name}'").format(name=name),
+                    msg(N_("missing key '{name}'"), name=name),
                     doc.at(loc[:-1]),
-                    _("add a line `{name}: ...` to this record").format(name=name),
+                    msg(N_("add a line `{name}: ...` to this record"), name=name),
                 )
             )
         else:
-            code, message, hint = _describe(kind, e)
-            out.append(Problem(code, message, doc.at(loc), hint))
+            code, what, fix = _describe(kind, e)
+            out.append(Problem(code, what, doc.at(loc), fix))
     return out
 
 
@@ -531,45 +541,48 @@ _CUSTOM = {
 }
 
 
-def _describe(kind: str, e: Any) -> tuple[str, str, str]:
+def _describe(kind: str, e: Any) -> tuple[str, Msg | str, Msg | str]:
     if kind in _CUSTOM:
         code, hint = _CUSTOM[kind]
-        return code, str(e["msg"]), _(hint)
+        ctx = dict(e.get("ctx") or {})
+        return code, msg(ctx.pop(TEMPLATE), **ctx), msg(hint)
     if kind == "literal_error":
         expected = str(e.get("ctx", {}).get("expected", "")).replace("'", "")
         return (
             "S006",
-            _("'{value}' is not one of: {expected}").format(
-                value=_short(e["input"]), expected=expected
+            msg(
+                N_("'{value}' is not one of: {expected}"),
+                value=_short(e["input"]),
+                expected=expected,
             ),
-            _("write one of: {expected}").format(expected=expected),
+            msg(N_("write one of: {expected}"), expected=expected),
         )
     if kind in ("list_type", "tuple_type"):
         return (
             "S005",
-            _("expected a list, found {value}").format(value=_short(e["input"])),
-            _("write a list like [a, b]"),
+            msg(N_("expected a list, found {value}"), value=_short(e["input"])),
+            msg(N_("write a list like [a, b]")),
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return (
             "S005",
-            _("expected a mapping of fields, found {value}").format(value=_short(e["input"])),
-            _("write the fields indented below this key"),
+            msg(N_("expected a mapping of fields, found {value}"), value=_short(e["input"])),
+            msg(N_("write the fields indented below this key")),
         )
     # pydantic's own message, in English: the custom types above cover what users write.
     return "S005", str(e["msg"]), ""
 
 
-def _short(value: object) -> str:
+def _short(value: object) -> str | Msg:
     if value is None:
         # TRANSLATORS: {value} in "expected a list, found {value}" and the like: no value.
-        return _("nothing")
+        return msg(N_("nothing"))
     if isinstance(value, list):
         # TRANSLATORS: {value} in "expected text, found {value}" and the like.
-        return _("a list")
+        return msg(N_("a list"))
     if isinstance(value, dict):
         # TRANSLATORS: {value} in "expected text, found {value}" and the like.
-        return _("a mapping")
+        return msg(N_("a mapping"))
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

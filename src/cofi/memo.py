@@ -36,7 +36,7 @@ KEEP = 16
 def fingerprint() -> str:
     """Changes with any module of cofi, its version, the language of its messages and the
     versions of Python, pydantic and PyYAML."""
-    return cache.fingerprint(sorted(Path(__file__).parent.rglob("*.py")))
+    return cache.fingerprint(sorted(Path(__file__).parent.rglob("*.py")), language=True)
 
 
 class Memo:

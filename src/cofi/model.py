@@ -20,8 +20,8 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from cofi.chars import FORMAT
-from cofi.i18n import _
-from cofi.problems import Source
+from cofi.i18n import N_
+from cofi.problems import Msg, Source, msg
 
 
 class Bare(str):
@@ -77,19 +77,24 @@ _MULTILINE = frozenset("\n\t")
 """What `LongText` (notes, descriptions) may hold besides printable text."""
 
 
+TEMPLATE = "cofi_template"
+"""The key under which a validation error's context keeps its message as written in the code,
+so that the loader can make it a Msg, put into words when printed."""
+
+
 def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
-    """A validation error; `message` is a translated template that pydantic fills from `ctx`."""
-    return PydanticCustomError(f"cofi_{kind}", message, ctx)
+    """A validation error; `message` is a template marked with N_ that `ctx` fills."""
+    return PydanticCustomError(f"cofi_{kind}", message, {**ctx, TEMPLATE: message})
 
 
-def _shown(value: object) -> str:
+def _shown(value: object) -> str | Msg:
     if isinstance(value, str):
         return _visible(value)
     if isinstance(value, list):
-        return _("a list")
+        return msg(N_("a list"))
     if isinstance(value, dict):
-        return _("a mapping")
-    return _("nothing") if value is None else str(value)
+        return msg(N_("a mapping"))
+    return msg(N_("nothing")) if value is None else str(value)
 
 
 def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
@@ -101,17 +106,17 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
     elif isinstance(value, str):
         raise _fail(
             "amount",
-            _("amount '{value}' is written in quotes; write it as a plain number like 1200.50"),
+            N_("amount '{value}' is written in quotes; write it as a plain number like 1200.50"),
             value=_shown(value),
         )
     else:
         raise _fail(
-            "amount", _("expected an amount like 1200.50, found {value}"), value=_shown(value)
+            "amount", N_("expected an amount like 1200.50, found {value}"), value=_shown(value)
         )
     if not _MONEY.match(text):
         raise _fail(
             "amount",
-            _(
+            N_(
                 "'{value}' is not an amount: write digits with a dot and at most 2 decimals, "
                 "like 1200 or 1200.50 (no spaces, commas, signs, exponents or leading zeros)"
             ),
@@ -120,7 +125,7 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
     if len(text.partition(".")[0]) > MONEY_DIGITS:
         raise _fail(
             "amount",
-            _(
+            N_(
                 "'{value}' is too large: cofi accepts amounts of at most {digits} digits "
                 "before the point, up to {largest}"
             ),
@@ -130,7 +135,7 @@ def parse_money(value: object, *, allow_zero: bool = False) -> Decimal:
         )
     amount = Decimal(text)
     if amount == 0 and not allow_zero:
-        raise _fail("amount", _("amount must be greater than 0, found {value}"), value=text)
+        raise _fail("amount", N_("amount must be greater than 0, found {value}"), value=text)
     return amount
 
 
@@ -146,13 +151,13 @@ def _ratio(value: object) -> Decimal:
     else:
         raise _fail(
             "number",
-            _("'{value}' is not a ratio: write a number of 0 or more like 1 or 0.5"),
+            N_("'{value}' is not a ratio: write a number of 0 or more like 1 or 0.5"),
             value=_shown(value),
         )
     if ratio > MAX_RATIO:
         raise _fail(
             "number",
-            _("'{value}' is too large for a ratio: cofi accepts ratios up to {largest}"),
+            N_("'{value}' is too large for a ratio: cofi accepts ratios up to {largest}"),
             value=_shown(value),
             largest=str(MAX_RATIO),
         )
@@ -161,10 +166,10 @@ def _ratio(value: object) -> Decimal:
     exponent = ratio.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) else 0
     if decimals > RATIO_DECIMALS:
-        text = _shown(value) if type(value) is Bare else format(ratio, "f")
+        text = _visible(value) if type(value) is Bare else format(ratio, "f")
         raise _fail(
             "number",
-            _(
+            N_(
                 "'{value}' has {count} decimals: cofi accepts ratios with at most {most} "
                 "decimals, like 0.333333; round it"
             ),
@@ -183,12 +188,12 @@ def _count(value: object) -> int:
         days = int(value) if len(value) <= len(str(MAX_DAYS)) else MAX_DAYS + 1
     else:
         raise _fail(
-            "number", _("'{value}' is not a whole number of days like 60"), value=_shown(value)
+            "number", N_("'{value}' is not a whole number of days like 60"), value=_shown(value)
         )
     if days > MAX_DAYS:
         raise _fail(
             "number",
-            _("'{value}' is too many days: cofi accepts at most {largest} (ten years)"),
+            N_("'{value}' is too many days: cofi accepts at most {largest} (ten years)"),
             value=_shown(value),
             largest=MAX_DAYS,
         )
@@ -204,18 +209,18 @@ def parse_date(value: object) -> date:
             day = date.fromisoformat(value)
         except ValueError:
             raise _fail(
-                "date", _("{value} is not a day of the calendar"), value=str(value)
+                "date", N_("{value} is not a day of the calendar"), value=str(value)
             ) from None
     else:
         raise _fail(
             "date",
-            _("'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14"),
+            N_("'{value}' is not a date: write it as YYYY-MM-DD, like 2026-03-14"),
             value=_shown(value),
         )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise _fail(
             "date",
-            _("{value} is out of range: cofi accepts dates from year {first} to year {last}"),
+            N_("{value} is out of range: cofi accepts dates from year {first} to year {last}"),
             value=day.isoformat(),
             first=FIRST_YEAR,
             last=LAST_YEAR,
@@ -230,7 +235,7 @@ def _boolean(value: object) -> bool:
         return True
     if type(value) is Bare and value in _FALSE:
         return False
-    raise _fail("boolean", _("'{value}' is not true or false"), value=_shown(value))
+    raise _fail("boolean", N_("'{value}' is not true or false"), value=_shown(value))
 
 
 def _text(value: object, *, multiline: bool = False) -> str:
@@ -245,9 +250,9 @@ def _text(value: object, *, multiline: bool = False) -> str:
             if not (multiline and bad.group() in _MULTILINE):
                 raise _unsafe(bad.group(), bad.start() + 1)
         if not value.strip():
-            raise _fail("empty", _("this text is empty"))
+            raise _fail("empty", N_("this text is empty"))
         return str(value)
-    raise _fail("text", _("expected text, found {value}"), value=_shown(value))
+    raise _fail("text", N_("expected text, found {value}"), value=_shown(value))
 
 
 def _long_text(value: object) -> str:
@@ -259,28 +264,28 @@ def _unsafe(char: str, position: int) -> PydanticCustomError:
     as U+XXXX, never writes it: it would do on the terminal what it was refused for."""
     code = f"{ord(char):04X}"
     if "\ud800" <= char <= "\udfff":
-        message = _(
+        message = N_(
             "this is not valid UTF-8 text: character {position} (U+{code}) is a byte of "
             "another encoding, like Latin-1; retype it, or save the text as UTF-8"
         )
     elif char in _MULTILINE:
-        message = _(
+        message = N_(
             "this text must be on one line: character {position} is a line break or a tab "
             "(U+{code}); replace it with a space"
         )
     elif _BIDI.match(char):
-        message = _(
+        message = N_(
             "character {position} of this text is U+{code}, an invisible control that changes "
             "the direction of the text around it; remove it"
         )
     elif _FORMAT.match(char):
-        message = _(
+        message = N_(
             "character {position} of this text is U+{code}, an invisible formatting character "
             "(like a zero-width space, a direction mark or a soft hyphen) that makes this text "
             "look like another; remove it"
         )
     else:
-        message = _(
+        message = N_(
             "character {position} of this text is U+{code}, an invisible control character "
             "that terminals act upon; remove it"
         )
@@ -298,7 +303,7 @@ def _id(value: object) -> str:
         return sys.intern(str(value))
     raise _fail(
         "id",
-        _(
+        N_(
             "'{value}' is not an id: use lowercase letters, digits and hyphens, "
             "starting with a letter or digit, at most 64 characters"
         ),
@@ -313,7 +318,7 @@ def _commons_choice(value: object) -> str | tuple[str, ...]:
         return tuple(_id(v) for v in value)
     raise _fail(
         "choice",
-        _("expected `all` or a list of common ids like [dokos, movilab], found {value}"),
+        N_("expected `all` or a list of common ids like [dokos, movilab], found {value}"),
         value=_shown(value),
     )
 
@@ -321,7 +326,7 @@ def _commons_choice(value: object) -> str | tuple[str, ...]:
 def _currency(value: object) -> str:
     if isinstance(value, str) and _CURRENCY.match(value):
         return str(value)
-    raise _fail("currency", _("'{value}' is not a currency code like EUR"), value=_shown(value))
+    raise _fail("currency", N_("'{value}' is not a currency code like EUR"), value=_shown(value))
 
 
 def siret_is_valid(digits: str) -> bool:
@@ -341,11 +346,11 @@ def siret_is_valid(digits: str) -> bool:
 
 
 def _siret(value: object) -> str:
-    text = value if isinstance(value, str) else _shown(value)
+    text = value if isinstance(value, str) else str(_shown(value))
     if not siret_is_valid(text):
         raise _fail(
             "siret",
-            _(
+            N_(
                 "'{value}' is not a valid SIRET: it must be 14 digits and pass the Luhn check; "
                 "copy it from the INSEE directory (annuaire-entreprises.data.gouv.fr)"
             ),

@@ -7,24 +7,32 @@ never renumbered; docs/errors.md documents each one with an example.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from cofi.i18n import _
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
-    """Where something was written: a path relative to the ledger root, 1-based line and column."""
+    """Where something was written: a path relative to the ledger root, 1-based line and
+    column, and the key path of the field in its record (dotted; "" for the whole file),
+    which names the place whatever lines move around it."""
 
     path: str
     line: int = 1
     col: int = 1
+    key: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 
-    def __reduce__(self) -> tuple[type[Source], tuple[str, int, int]]:
+    def __reduce__(self) -> tuple[type[Source], tuple[str, int, int] | tuple[str, int, int, str]]:
         # Pickled as a call rather than as dataclass state: twice as fast both ways, and
         # the record cache holds one per record.
+        if self.key:
+            return (Source, (self.path, self.line, self.col, self.key))
         return (Source, (self.path, self.line, self.col))
 
 
@@ -32,20 +40,63 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
+class Msg:
+    """A message as written in the code (an English msgid, marked with N_) and the values
+    that fill it: put into words, in the language of the moment, only when printed. So
+    what cofi keeps or compares (caches, fingerprints) never depends on the language."""
+
+    template: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self._said(_(self.template), str)
+
+    def english(self) -> str:
+        """As written in the code, whatever the language of the moment."""
+        return self._said(self.template, Msg.english)
+
+    def _said(self, text: str, say: Callable[[Msg], str]) -> str:
+        if not self.args:
+            return text
+        return text.format(**{k: say(v) if isinstance(v, Msg) else v for k, v in self.args})
+
+    def __reduce__(self) -> tuple[type[Msg], tuple[str, tuple[tuple[str, object], ...]]]:
+        return (Msg, (self.template, self.args))
+
+
+def msg(template: str, **args: object) -> Msg:
+    """`template` (marked with N_) with its `args`, to be put into words when printed."""
+    return Msg(template, tuple(args.items()))
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     code: str
-    message: str
+    what: Msg | str
+    """What is wrong; a plain str only for text that is not cofi's (a tool's own words)."""
     source: Source
-    hint: str = ""
+    fix: Msg | str = ""
+    """What to do about it."""
     severity: Severity = "error"
+
+    @property
+    def message(self) -> str:
+        return str(self.what)
+
+    @property
+    def hint(self) -> str:
+        return str(self.fix)
 
     @property
     def title(self) -> str:
         return CODES[self.code]
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
+        """By place, then code, then the message in English: never by its translation, so
+        that every language lists problems in the same order."""
         s = self.source
-        return (s.path, s.line, s.col, self.code, self.message)
+        what = self.what
+        return (s.path, s.line, s.col, self.code, what.english() if isinstance(what, Msg) else what)
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

@@ -53,8 +53,8 @@ def _shown(problems: list[Problem]) -> list[Problem]:
         replace(
             p,
             source=replace(p.source, path=_printable(p.source.path)),
-            message=_printable(p.message),
-            hint=_printable(p.hint),
+            what=_printable(p.message),
+            fix=_printable(p.hint),
         )
         if _UNPRINTABLE.search(p.source.path + p.message + p.hint)
         else p
@@ -116,12 +116,13 @@ def problems_json(problems: list[Problem]) -> str:
 
 
 def problems_gitlab(problems: list[Problem]) -> str:
-    """A GitLab Code Quality report. Fingerprints leave the line out, so a problem
-    keeps its identity when lines above it move."""
+    """A GitLab Code Quality report. A fingerprint is the code, the file and the field's
+    key path: not the line, nor the words, so a problem keeps its identity when lines
+    around it move and in every language."""
     seen: dict[str, int] = {}
     out = []
-    for p in _shown(problems):
-        key = f"{p.code}|{p.source.path}|{p.message}"
+    for p, original in zip(_shown(problems), problems, strict=True):
+        key = f"{p.code}|{original.source.path}|{p.source.key}"
         seen[key] = seen.get(key, 0) + 1
         digest = hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()
         out.append(

@@ -18,9 +18,9 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cofi.i18n import _
+from cofi.i18n import N_
 from cofi.model import Bare
-from cofi.problems import Problem, Source
+from cofi.problems import Msg, Problem, Source, msg
 from cofi.yamlwords import say
 
 MAX_BYTES = 256 * 1024
@@ -85,18 +85,25 @@ class Document:
         return self._keys
 
     def at(self, path: KeyPath, *, key: bool = False) -> Source:
-        """The position of the value (or key) at `path`, else of its nearest written parent."""
+        """The position of the value (or key) at `path`, else of its nearest written parent;
+        named by `path` either way."""
         table = self.keys if key else self.values
+        named = key_name(path)
         while True:
             mark = table.get(path) or self.values.get(path)
             if mark:
-                return Source(self.path, *mark)
+                return Source(self.path, *mark, named)
             if not path:
-                return Source(self.path, 1, 1)
+                return Source(self.path, 1, 1, named)
             path = path[:-1]
 
-    def problem(self, code: str, message: str, mark: Mark, hint: str = "") -> None:
+    def problem(self, code: str, message: Msg, mark: Mark, hint: Msg | str = "") -> None:
         self.problems.append(Problem(code, message, Source(self.path, *mark), hint))
+
+
+def key_name(path: KeyPath) -> str:
+    """A field's key path as one word: `caps.per_common`, `needs.0.id`."""
+    return ".".join(map(str, path))
 
 
 def parse(path: str, raw: bytes) -> Document:
@@ -109,30 +116,33 @@ def parse(path: str, raw: bytes) -> Document:
     except UnicodeDecodeError as e:
         doc.problem(
             "Y001",
-            _("this file is not valid UTF-8 text"),
+            msg(N_("this file is not valid UTF-8 text")),
             _byte_mark(raw, e.start),
-            _("save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')"),
+            msg(N_("save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')")),
         )
         return doc
     if not text.strip():
         doc.problem(
             "Y003",
-            _("this file is empty"),
+            msg(N_("this file is empty")),
             (1, 1),
-            _("write the record's fields, or remove the file"),
+            msg(N_("write the record's fields, or remove the file")),
         )
         return doc
     bad = _INVISIBLE.search(text)
     if bad:
         doc.problem(
             "Y004",
-            _("invisible character U+{code} is not allowed in a record").format(
-                code=f"{ord(bad.group()):04X}"
+            msg(
+                N_("invisible character U+{code} is not allowed in a record"),
+                code=f"{ord(bad.group()):04X}",
             ),
             _text_mark(text[: bad.start()]),
-            _(
-                "delete it (it often comes with text pasted from another program); "
-                "where it stood for a line break, start a new line"
+            msg(
+                N_(
+                    "delete it (it often comes with text pasted from another program); "
+                    "where it stood for a line break, start a new line"
+                )
             ),
         )
         return doc
@@ -149,15 +159,18 @@ def parse(path: str, raw: bytes) -> Document:
         return doc
     if node is None:
         doc.problem(
-            "Y003", _("this file holds only comments"), (1, 1), _("write the record's fields")
+            "Y003",
+            msg(N_("this file holds only comments")),
+            (1, 1),
+            msg(N_("write the record's fields")),
         )
         return doc
     if not isinstance(node, MappingNode):
         doc.problem(
             "Y005",
-            _("a record file must hold one mapping of `key: value` lines"),
+            msg(N_("a record file must hold one mapping of `key: value` lines")),
             _within(text, _mark(node)),
-            _("write one field per line, like `amount: 1200`"),
+            msg(N_("write one field per line, like `amount: 1200`")),
         )
         return doc
     doc._root = node
@@ -218,11 +231,13 @@ def parse_sized(path: str, size: int, read: Callable[[], bytes]) -> Document:
         doc = Document(path)
         doc.problem(
             "Y002",
-            _("this file is {size} bytes; a record is at most {limit}").format(
-                size=size, limit=MAX_BYTES
+            msg(
+                N_("this file is {size} bytes; a record is at most {limit}"),
+                size=size,
+                limit=MAX_BYTES,
             ),
             (1, 1),
-            _("a record file holds one record of a few lines; split or remove it"),
+            msg(N_("a record file holds one record of a few lines; split or remove it")),
         )
         return doc
     return parse(path, read())
@@ -244,9 +259,9 @@ class _Walker:
         if depth > MAX_DEPTH:
             self.doc.problem(
                 "Y009",
-                _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                msg(N_("nested more than {depth} levels deep"), depth=MAX_DEPTH),
                 _mark(node),
-                _("records are shallow: check the indentation"),
+                msg(N_("records are shallow: check the indentation")),
             )
             return None
         if type(node) is MappingNode:
@@ -265,9 +280,9 @@ class _Walker:
             if type(knode) is not ScalarNode:
                 doc.problem(
                     "Y010",
-                    _("a key must be a single word, not a list or mapping"),
+                    msg(N_("a key must be a single word, not a list or mapping")),
                     _mark(knode),
-                    _("write keys like `amount:`"),
+                    msg(N_("write keys like `amount:`")),
                 )
                 continue
             key = knode.value
@@ -275,11 +290,13 @@ class _Walker:
                 first = next(k for k, _v in node.value if k.value == key).start_mark.line + 1
                 doc.problem(
                     "Y006",
-                    _("key '{key}' is written twice (first on line {line})").format(
-                        key=key, line=first
+                    msg(
+                        N_("key '{key}' is written twice (first on line {line})"),
+                        key=key,
+                        line=first,
                     ),
                     _mark(knode),
-                    _("keep one of the two lines: a record says each thing once"),
+                    msg(N_("keep one of the two lines: a record says each thing once")),
                 )
                 continue
             out[key] = self.value(vnode, (*path, key), depth + 1)
@@ -288,9 +305,9 @@ class _Walker:
     def _tag(self, node: Node) -> None:
         self.doc.problem(
             "Y008",
-            _("explicit tag '{tag}' is not allowed").format(tag=_written(node.tag)),
+            msg(N_("explicit tag '{tag}' is not allowed"), tag=_written(node.tag)),
             _mark(node),
-            _("remove the `!` tag: cofi reads each field by its own rules"),
+            msg(N_("remove the `!` tag: cofi reads each field by its own rules")),
         )
 
 
@@ -335,24 +352,24 @@ def _refuse_anchors_and_tags(doc: Document, text: str) -> bool:
             mark = (m.line + 1, m.column + 1) if m is not None else (1, 1)
             if isinstance(ev, AliasEvent) or ev.anchor:
                 message = (
-                    _("alias '*{name}' is not allowed")
+                    N_("alias '*{name}' is not allowed")
                     if isinstance(ev, AliasEvent)
-                    else _("anchor '&{name}' is not allowed")
+                    else N_("anchor '&{name}' is not allowed")
                 )
                 doc.problem(
                     "Y007",
-                    message.format(name=ev.anchor),
+                    msg(message, name=ev.anchor),
                     mark,
-                    _("write the value out in full: each record must read on its own"),
+                    msg(N_("write the value out in full: each record must read on its own")),
                 )
                 found = True
             tag = ev.tag if isinstance(ev, (ScalarEvent, CollectionStartEvent)) else None
             if tag:
                 doc.problem(
                     "Y008",
-                    _("explicit tag '{tag}' is not allowed").format(tag=_written(tag)),
+                    msg(N_("explicit tag '{tag}' is not allowed"), tag=_written(tag)),
                     mark,
-                    _("remove the `!` tag: cofi reads each field by its own rules"),
+                    msg(N_("remove the `!` tag: cofi reads each field by its own rules")),
                 )
                 found = True
     except yaml.YAMLError:
@@ -367,36 +384,44 @@ def _syntax_problem(doc: Document, e: yaml.YAMLError, text: str) -> None:
     if "expected a single document" in str(e):
         doc.problem(
             "Y004",
-            _("this file holds more than one YAML document"),
+            msg(N_("this file holds more than one YAML document")),
             where,
-            _(
-                "a record file holds one record: remove the `---` line and what follows, "
-                "or move it to its own file"
+            msg(
+                N_(
+                    "a record file holds one record: remove the `---` line and what follows, "
+                    "or move it to its own file"
+                )
             ),
         )
         return
     context = getattr(e, "context", None)
     if context:
         # TRANSLATORS: {problem} and {context} are libyaml's words, translated when known.
-        message = _("YAML syntax error: {problem} ({context})").format(
-            problem=say(problem), context=say(context)
+        message = msg(
+            N_("YAML syntax error: {problem} ({context})"),
+            problem=say(problem),
+            context=say(context),
         )
     else:
         # TRANSLATORS: {problem} is libyaml's words, translated when known.
-        message = _("YAML syntax error: {problem}").format(problem=say(problem))
+        message = msg(N_("YAML syntax error: {problem}"), problem=say(problem))
     lines = text.splitlines()
     line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
     if "\t" in line or "tab" in str(problem):
-        hint = _("YAML does not allow tabs for indentation: indent with spaces")
+        hint = msg(N_("YAML does not allow tabs for indentation: indent with spaces"))
     elif problem == "found unknown escape character":  # a Windows path, most likely
-        hint = _(
-            "between double quotes a backslash starts an escape: write \\\\ for one "
-            "backslash, or put the text between single quotes instead"
+        hint = msg(
+            N_(
+                "between double quotes a backslash starts an escape: write \\\\ for one "
+                "backslash, or put the text between single quotes instead"
+            )
         )
     else:
-        hint = _(
-            "check the indentation and that each line reads `key: value`; "
-            "put quotes around text containing `: ` or starting with a special character"
+        hint = msg(
+            N_(
+                "check the indentation and that each line reads `key: value`; "
+                "put quotes around text containing `: ` or starting with a special character"
+            )
         )
     doc.problem("Y004", message, where, hint)
 

@@ -9,7 +9,8 @@ is a phrase libyaml never says.
 
 from __future__ import annotations
 
-from cofi.i18n import N_, _
+from cofi.i18n import N_
+from cofi.problems import Msg, msg
 
 PHRASES = frozenset(
     {
@@ -57,11 +58,12 @@ PHRASES = frozenset(
 _REWORDED = {"did not find expected ',' or '}'": N_("did not find expected ',' or closing brace")}
 
 
-def say(phrase: str) -> str:
-    """`phrase` in the user's language when it is one of libyaml's known phrases."""
+def say(phrase: str) -> str | Msg:
+    """`phrase`, to be put into the user's language when it is one of libyaml's known
+    phrases (libyaml's own words otherwise)."""
     if phrase in _REWORDED:
-        return _(_REWORDED[phrase])
-    return _(phrase) if phrase in PHRASES else phrase
+        return msg(_REWORDED[phrase])
+    return msg(phrase) if phrase in PHRASES else phrase
 
 
 KNOWN = PHRASES | _REWORDED.keys()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cofi.checks.context import Context
-from cofi.i18n import N_, _
+from cofi.i18n import N_
 from cofi.kinds import BY_NAME, KIND_OF
 from cofi.ledger import Ledger
 from cofi.model import Reversal
-from cofi.problems import Problem
+from cofi.problems import Problem, msg
 
 # (the reversal's kind, the reversed entry's kind) -> L003's message, one whole sentence each.
 _WRONG_KIND = {
@@ -58,49 +58,57 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if target is None:
             yield Problem(
                 "R006",
-                _("unknown entry '{target}'").format(target=r.reverses),
+                msg(N_("unknown entry '{target}'"), target=r.reverses),
                 where,
-                _("`reverses:` names the file (without .yaml) of the entry to cancel"),
+                msg(N_("`reverses:` names the file (without .yaml) of the entry to cancel")),
             )
             continue
         if isinstance(target, Reversal):
             yield Problem(
                 "L005",
-                _("'{target}' is itself a reversal, and a reversal cannot be reversed").format(
-                    target=r.reverses
+                msg(
+                    N_("'{target}' is itself a reversal, and a reversal cannot be reversed"),
+                    target=r.reverses,
                 ),
                 where,
-                _("to restore the entry, add it again as a new entry"),
+                msg(N_("to restore the entry, add it again as a new entry")),
             )
             continue
         kind = KIND_OF[type(target)]
         if kind != r.entry_kind:
             yield Problem(
                 "L003",
-                _(_WRONG_KIND[r.entry_kind, kind]).format(target=r.reverses),
+                msg(_WRONG_KIND[r.entry_kind, kind], target=r.reverses),
                 where,
-                _("put the reversal in {folder}, beside the entry it cancels").format(
-                    folder=f"{BY_NAME[kind].folder}/"
+                msg(
+                    N_("put the reversal in {folder}, beside the entry it cancels"),
+                    folder=f"{BY_NAME[kind].folder}/",
                 ),
             )
         earlier = first.setdefault(r.reverses, r)
         if earlier is not r:
             yield Problem(
                 "L004",
-                _("'{target}' is already reversed by {path}").format(
-                    target=r.reverses, path=earlier.source.path
+                msg(
+                    N_("'{target}' is already reversed by {path}"),
+                    target=r.reverses,
+                    path=earlier.source.path,
                 ),
                 where,
-                _("an entry is reversed once: remove this reversal"),
+                msg(N_("an entry is reversed once: remove this reversal")),
             )
         if r.date < target.date:
             yield Problem(
                 "L010",
-                _(
-                    "this reversal is dated {date}, before the entry it cancels ({target_date})"
-                ).format(date=r.date, target_date=target.date),
+                msg(
+                    N_(
+                        "this reversal is dated {date}, before the entry it cancels ({target_date})"
+                    ),
+                    date=r.date,
+                    target_date=target.date,
+                ),
                 ledger.locate(r, "date"),
-                _("date the reversal on or after the entry"),
+                msg(N_("date the reversal on or after the entry")),
             )
     for p in ledger.partials:  # a reversal file with other mistakes: its target still counts
         target_id = p.refs.get("reverses", "")
@@ -112,9 +120,9 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         ):
             yield Problem(
                 "R006",
-                _("unknown entry '{target}'").format(target=target_id),
+                msg(N_("unknown entry '{target}'"), target=target_id),
                 ledger.locate(p, "reverses"),
-                _("`reverses:` names the file (without .yaml) of the entry to cancel"),
+                msg(N_("`reverses:` names the file (without .yaml) of the entry to cancel")),
             )
 
 
@@ -123,9 +131,9 @@ def not_in_future(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if e.date > ctx.today:
             yield Problem(
                 "L007",
-                _("dated {date}, after today ({today})").format(date=e.date, today=ctx.today),
+                msg(N_("dated {date}, after today ({today})"), date=e.date, today=ctx.today),
                 ledger.locate(e, "date"),
-                _("record an entry once it has happened; a promise is a pledge"),
+                msg(N_("record an entry once it has happened; a promise is a pledge")),
             )
 
 
@@ -134,11 +142,13 @@ def programme_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if p.start > p.end:
             yield Problem(
                 "L008",
-                _("the programme starts on {start}, after it ends ({end})").format(
-                    start=p.start, end=p.end
+                msg(
+                    N_("the programme starts on {start}, after it ends ({end})"),
+                    start=p.start,
+                    end=p.end,
                 ),
                 ledger.locate(p, "end"),
-                _("check the `start:` and `end:` dates"),
+                msg(N_("check the `start:` and `end:` dates")),
             )
 
 
@@ -149,13 +159,17 @@ def pledge_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if p.due < p.date and p.id not in ledger.reversal_of:
             yield Problem(
                 "L012",
-                _("this pledge is due on {due}, before it was made ({date})").format(
-                    due=p.due, date=p.date
+                msg(
+                    N_("this pledge is due on {due}, before it was made ({date})"),
+                    due=p.due,
+                    date=p.date,
                 ),
                 ledger.locate(p, "due"),
-                _(
-                    "fix `date:` (when it was promised) or `due:` (when it is to be paid); "
-                    "once committed, reverse the pledge and add a corrected one"
+                msg(
+                    N_(
+                        "fix `date:` (when it was promised) or `due:` (when it is to be paid); "
+                        "once committed, reverse the pledge and add a corrected one"
+                    )
                 ),
             )
 
@@ -166,9 +180,16 @@ def one_currency(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if e.currency is not None and e.currency != currency:
             yield Problem(
                 "L011",
-                _("this entry is in {currency} but the ledger is in {ledger_currency}").format(
-                    currency=e.currency, ledger_currency=currency
+                msg(
+                    N_("this entry is in {currency} but the ledger is in {ledger_currency}"),
+                    currency=e.currency,
+                    ledger_currency=currency,
                 ),
                 ledger.locate(e, "currency"),
-                _("a ledger has one currency: convert the amount, or remove the `currency:` line"),
+                msg(
+                    N_(
+                        "a ledger has one currency: convert the amount, "
+                        "or remove the `currency:` line"
+                    )
+                ),
             )

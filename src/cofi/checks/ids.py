@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from cofi.checks.context import Context
-from cofi.i18n import N_, _
+from cofi.i18n import N_
 from cofi.ledger import Ledger
 from cofi.model import Record
-from cofi.problems import Problem
+from cofi.problems import Problem, msg
 
 
 def _repeated(records: Iterable[Record], message: str) -> Iterator[Problem]:
@@ -19,9 +19,9 @@ def _repeated(records: Iterable[Record], message: str) -> Iterator[Problem]:
         if seen is not r:
             yield Problem(
                 "L001",
-                _(message).format(id=r.id, path=seen.source.path),
+                msg(message, id=r.id, path=seen.source.path),
                 r.source,
-                _("ids are file names and must be unique: rename this file"),
+                msg(N_("ids are file names and must be unique: rename this file")),
             )
 
 
@@ -39,8 +39,8 @@ def unique_needs(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
             if need.id in seen:
                 yield Problem(
                     "L009",
-                    _("need id '{id}' appears twice in this common").format(id=need.id),
+                    msg(N_("need id '{id}' appears twice in this common"), id=need.id),
                     ledger.locate(common, "needs", i, "id"),
-                    _("give each need of a common its own id"),
+                    msg(N_("give each need of a common its own id")),
                 )
             seen.add(need.id)

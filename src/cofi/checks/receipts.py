@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from cofi.checks.context import Context
 from cofi.checks.references import Holder, _refs, _unknown
-from cofi.i18n import N_, _
+from cofi.i18n import N_
 from cofi.kinds import KIND_OF
 from cofi.ledger import Ledger
 from cofi.model import Contribution, Receipt
-from cofi.problems import Problem
+from cofi.problems import Problem, msg
 
 # L013: what a receipt names instead of a contribution, one whole sentence each.
 NOT_A_CONTRIBUTION = {
@@ -30,19 +30,23 @@ def receipts_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         elif not isinstance(target, Contribution):
             yield Problem(
                 "L013",
-                _(NOT_A_CONTRIBUTION[KIND_OF[type(target)]]).format(target=target_id),
+                msg(NOT_A_CONTRIBUTION[KIND_OF[type(target)]], target=target_id),
                 ledger.locate(r, "contribution"),
-                _("name the contribution's file (without .yaml) in `contribution:`"),
+                msg(N_("name the contribution's file (without .yaml) in `contribution:`")),
             )
         elif isinstance(r, Receipt) and r.date < target.date:
             yield Problem(
                 "L014",
-                _(
-                    "this receipt is dated {date}, before the contribution it confirms "
-                    "({target_date})"
-                ).format(date=r.date, target_date=target.date),
+                msg(
+                    N_(
+                        "this receipt is dated {date}, before the contribution it confirms "
+                        "({target_date})"
+                    ),
+                    date=r.date,
+                    target_date=target.date,
+                ),
                 ledger.locate(r, "date"),
-                _("date the receipt on the day you confirm it, on or after the contribution"),
+                msg(N_("date the receipt on the day you confirm it, on or after the contribution")),
             )
     yield from _once(ledger)
 
@@ -57,7 +61,7 @@ def _unknown_contribution(ledger: Ledger, r: Holder, target_id: str) -> Problem:
         ledger,
         r,
         "contribution",
-        hint=_("contributions are the files of ledger/contributions/: fix the id"),
+        hint=msg(N_("contributions are the files of ledger/contributions/: fix the id")),
     )
 
 
@@ -74,12 +78,16 @@ def _once(ledger: Ledger) -> Iterator[Problem]:
             continue
         yield Problem(
             "L015",
-            _("contribution '{target}' is already confirmed by {path}").format(
-                target=r.contribution, path=earlier.source.path
+            msg(
+                N_("contribution '{target}' is already confirmed by {path}"),
+                target=r.contribution,
+                path=earlier.source.path,
             ),
             ledger.locate(r, "contribution"),
-            _(
-                "a contribution is confirmed once: remove the receipt added last, or date "
-                "it on or after a reversal of the other one"
+            msg(
+                N_(
+                    "a contribution is confirmed once: remove the receipt added last, or date "
+                    "it on or after a reversal of the other one"
+                )
             ),
         )

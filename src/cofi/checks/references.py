@@ -7,10 +7,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from cofi.checks.context import Context
-from cofi.i18n import N_, _
+from cofi.i18n import N_
 from cofi.ledger import Ledger, Partial
 from cofi.model import Record
-from cofi.problems import Problem
+from cofi.problems import Msg, Problem, msg
 
 # what is unknown -> (message, message with a suggestion): whole sentences, as N_ templates
 # filled with the unknown `value`, the suggestion `close` and the need's `common`.
@@ -50,15 +50,17 @@ def _unknown(
     ledger: Ledger,
     record: Holder,
     *path: str | int,
-    hint: str,
+    hint: Msg,
     common: str = "",
 ) -> Problem:
-    """Unknown `value` (a `what` of _UNKNOWN), with the nearest known id suggested;
-    `hint` is already translated."""
+    """Unknown `value` (a `what` of _UNKNOWN), with the nearest known id suggested."""
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
     plain, suggesting = _UNKNOWN[what]
-    template = _(suggesting) if close else _(plain)
-    message = template.format(value=value, close=close[0] if close else "", common=common)
+    message = (
+        msg(suggesting, value=value, close=close[0], common=common)
+        if close
+        else msg(plain, value=value, common=common)
+    )
     return Problem(code, message, ledger.locate(record, *path), hint)
 
 
@@ -110,7 +112,7 @@ def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 r,
                 "contributor",
-                hint=_(_CONTRIBUTOR_HINT),
+                hint=msg(_CONTRIBUTOR_HINT),
             )
     for p, funder in _refs(ledger, ledger.programmes, "funder", "programme"):
         if missing(funder):
@@ -122,7 +124,7 @@ def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 p,
                 "funder",
-                hint=_(_CONTRIBUTOR_HINT),
+                hint=msg(_CONTRIBUTOR_HINT),
             )
     for c in ledger.commons:
         for i, steward in enumerate(c.stewards):
@@ -136,7 +138,7 @@ def contributors_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                     c,
                     "stewards",
                     i,
-                    hint=_(_CONTRIBUTOR_HINT),
+                    hint=msg(_CONTRIBUTOR_HINT),
                 )
 
 
@@ -147,7 +149,7 @@ def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     for r, value in entries:
         if missing(value):
             yield _unknown(
-                "R002", "common", value, known, ledger, r, "common", hint=_(_COMMON_HINT)
+                "R002", "common", value, known, ledger, r, "common", hint=msg(_COMMON_HINT)
             )
     for p in ledger.programmes:
         if p.eligible.commons != "all":
@@ -163,7 +165,7 @@ def commons_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                         "eligible",
                         "commons",
                         i,
-                        hint=_(_COMMON_HINT),
+                        hint=msg(_COMMON_HINT),
                     )
 
 
@@ -176,13 +178,16 @@ def needs_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         needs = [n.id for n in common.needs]
         if need not in needs:
             if needs:
-                hint = _(
-                    "the needs of {common} are: {needs}; fix the id or remove the `need:` line"
-                ).format(common=named, needs=", ".join(needs))
+                hint = msg(
+                    N_("the needs of {common} are: {needs}; fix the id or remove the `need:` line"),
+                    common=named,
+                    needs=", ".join(needs),
+                )
             else:
-                hint = _(
-                    "the needs of {common} are: none; fix the id or remove the `need:` line"
-                ).format(common=named)
+                hint = msg(
+                    N_("the needs of {common} are: none; fix the id or remove the `need:` line"),
+                    common=named,
+                )
             yield _unknown("R003", "need", need, needs, ledger, c, "need", hint=hint, common=named)
 
 
@@ -199,7 +204,7 @@ def programmes_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 d,
                 "programme",
-                hint=_("programmes are the files of ledger/programmes/"),
+                hint=msg(N_("programmes are the files of ledger/programmes/")),
             )
 
 
@@ -215,9 +220,11 @@ def pledges_exist(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ledger,
                 c,
                 "pledge",
-                hint=_(
-                    "pledges are the files of ledger/pledges/: fix the id "
-                    "or remove the `pledge:` line"
+                hint=msg(
+                    N_(
+                        "pledges are the files of ledger/pledges/: fix the id "
+                        "or remove the `pledge:` line"
+                    )
                 ),
             )
 
@@ -228,11 +235,13 @@ def funders_are_public(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         if funder is not None and funder.kind != "public":
             yield Problem(
                 "L002",
-                _("the funder '{funder}' is of kind '{kind}', not 'public'").format(
-                    funder=p.funder, kind=funder.kind
+                msg(
+                    N_("the funder '{funder}' is of kind '{kind}', not 'public'"),
+                    funder=p.funder,
+                    kind=funder.kind,
                 ),
                 ledger.locate(p, "funder"),
-                _("a programme's funder is a public body: name a contributor of kind public"),
+                msg(N_("a programme's funder is a public body: name a contributor of kind public")),
             )
 
 
@@ -261,7 +270,12 @@ def pledge_payments_match(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
             if mine != theirs:
                 yield Problem(
                     "L006",
-                    _(message).format(mine=mine, pledge=pledge.id, theirs=theirs),
+                    msg(message, mine=mine, pledge=pledge.id, theirs=theirs),
                     ledger.locate(c, name),
-                    _("a contribution honours a pledge of its own contributor to the same common"),
+                    msg(
+                        N_(
+                            "a contribution honours a pledge of its own contributor "
+                            "to the same common"
+                        )
+                    ),
                 )

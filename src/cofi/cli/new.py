@@ -125,9 +125,21 @@ def _refusal(valid: Callable[[str], object] | None, answer: str) -> str | None:
             valid(answer)
         return None
     except ValidationError as e:  # from a TypeAdapter: its first error says it all
-        return str(e.errors()[0]["msg"])
+        first = e.errors()[0]
+        return _said(first.get("ctx"), str(first["msg"]))
     except ValueError as e:  # PydanticCustomError is one
-        return str(e)
+        return _said(getattr(e, "context", None), str(e))
+
+
+def _said(context: dict[str, object] | None, fallback: str) -> str:
+    """A refusal of cofi's model in the user's language (its context keeps the message as
+    written in the code); `fallback` for any other."""
+    from cofi.model import TEMPLATE
+    from cofi.problems import msg
+
+    if not context or not isinstance(template := context.get(TEMPLATE), str):
+        return fallback
+    return str(msg(template, **{k: v for k, v in context.items() if k != TEMPLATE}))
 
 
 def _amount(answer: str) -> object:
