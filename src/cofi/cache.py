@@ -15,6 +15,7 @@ whole caches.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import pickle
@@ -24,7 +25,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cofi import __version__, i18n, listing
 from cofi.bulk import bulk
@@ -246,19 +247,37 @@ def load(path: Path, fingerprint: str) -> list[Any] | None:
     """The parts `store` put in a cache file with this fingerprint, else None."""
     header = _MAGIC + fingerprint.encode() + b"\n"
     try:
-        # A regular file only, never through a link, and never waiting: a pipe put there
-        # under a cache file's name would block the read for ever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return None
-        with os.fdopen(fd, "rb") as f:
+        with _open_regular(path) as f:
             if f.read(len(header)) != header:  # another cofi's: not worth unpickling
                 return None
             count = pickle.load(f)
             return [pickle.load(f) for _ in range(count)]
-    except Exception:  # missing, truncated, foreign: start afresh
+    except Exception:  # missing, truncated, foreign, not a file: start afresh
         return None
+
+
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` open for reading if it is a regular file, else OSError: never a FIFO (opening
+    one waits for a writer for ever), a device, a folder, or a symbolic link (cofi writes
+    none, so one was put there by someone else). Opened without blocking, then looked at,
+    so that nothing can be swapped in between."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def store(path: Path, fingerprint: str, *parts: object) -> bool:
