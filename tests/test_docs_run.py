@@ -153,6 +153,11 @@ def _link(root: Path, rel: str) -> None:
     where.symlink_to("../../../archive/2026-04-02-la-ruche-dokos.yaml")
 
 
+def _repository(root: Path, rel: str) -> None:
+    (root / rel).mkdir(parents=True)
+    GitRepo(root / rel)
+
+
 CONTRIBUTION = "ledger/contributions/2026/2026-04-02-la-ruche-dokos.yaml"
 RECIPES: dict[tuple[str, int], Callable[[Path], None]] = {
     ("Y001", 0): lambda root: _latin1(root, CONTRIBUTION),
@@ -160,6 +165,8 @@ RECIPES: dict[tuple[str, int], Callable[[Path], None]] = {
     ("F003", 0): lambda root: _unreadable(root, CONTRIBUTION),
     ("F003", 1): lambda root: _unreadable_folder(root, "ledger/contributions/2026"),
     ("F006", 0): lambda root: _link(root, CONTRIBUTION),
+    ("F006", 1): lambda root: os.mkfifo(root / CONTRIBUTION),
+    ("F006", 2): lambda root: _repository(root, "commons/outils"),
 }
 NEEDS_NON_ROOT = {"F003"}  # root reads any file, whatever its permissions
 
