@@ -33,9 +33,9 @@ from typer.testing import CliRunner
 from cofi.cli import app
 from cofi.problems import CODES
 from gitrepo import GitRepo
+from test_docs_errors import DOC, HEADING
+from test_docs_errors import sections as name_and_body
 
-DOC = Path(__file__).parents[1] / "docs" / "errors.md"
-HEADING = re.compile(r"^## (\S+) (\S+)\s*$", re.MULTILINE)
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 PATH_LINE = re.compile(r"`((?:ledger|commons)/[^`\s]+)`[^`\n]*:$")
 AUTHOR = re.compile(r"`([^`\s]+@[^`\s]+)`")
@@ -87,12 +87,8 @@ def base_ledger() -> dict[str, str]:
 
 
 def sections() -> dict[str, str]:
-    text = _text()
-    found = list(HEADING.finditer(text))
-    return {
-        m[1]: text[m.end() : nxt.start() if nxt else len(text)]
-        for m, nxt in zip(found, [*found[1:], None], strict=True)
-    }
+    """code -> body of its `## CODE name` section."""
+    return {code: body for code, (_, body) in name_and_body().items()}
 
 
 def runs() -> list[Run]:
