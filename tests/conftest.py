@@ -36,6 +36,55 @@ def ledger_dir(tmp_path: Path):
     return make
 
 
+# The small ledger most tests start from: a tiers-lieu and a public funder, two commons, one
+# programme. A test adds the entries it is about, and replaces (or, with None, removes) what
+# it needs otherwise; a file whose lines and columns a test asserts stays in that test.
+PILOTE_2026 = "ledger/programmes/pilote-2026.yaml"
+DOKOS_NEEDS = "needs:\n  - id: booking-v2\n    title: Module de réservation v2\n    amount: 40000\n"
+BASE_LEDGER: dict[str, str] = {
+    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
+    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
+    "commons/dokos.yaml": "name: Dokos\n" + DOKOS_NEEDS,
+    "commons/movilab.yaml": "name: Movilab\n",
+}
+# Add it to give dokos a steward, the company dokos-sas.
+STEWARD = {
+    "ledger/contributors/dokos-sas.yaml": "name: Dokos SAS\nkind: private\n",
+    "commons/dokos.yaml": "name: Dokos\nstewards: [dokos-sas]\n" + DOKOS_NEEDS,
+}
+
+
+def programme(
+    *,
+    name: str = "Pilote 2026",
+    funder: str = "etat",
+    ratio: str = "1",
+    start: str = "2026-01-01",
+    end: str = "2026-12-31",
+    envelope: str = "100000",
+    allocation: str = "pro-rata",
+    more: str = "",
+) -> str:
+    """A programme's file: name on line 1, funder 2, ratio 3, start 4, end 5, envelope 6,
+    allocation 7; `more` lines start on line 8."""
+    return (
+        f"name: {name}\nfunder: {funder}\nratio: {ratio}\nstart: {start}\nend: {end}\n"
+        f"envelope: {envelope}\nallocation: {allocation}\n{more}"
+    )
+
+
+def base_ledger(files: dict[str, str | None] | None = None, **fields: str) -> dict[str, str]:
+    """{path: YAML} of the base ledger and its programme `pilote-2026` (with `fields`, as
+    `programme()` takes them), then `files`: a text adds or replaces, None removes."""
+    out = {**BASE_LEDGER, PILOTE_2026: programme(**fields)}
+    for path, text in (files or {}).items():
+        if text is None:
+            out.pop(path, None)
+        else:
+            out[path] = text
+    return out
+
+
 def load_ok(root: Path) -> Loaded:
     """Load and check a ledger that must have no problem at all."""
     loaded = validate(root, TODAY)
@@ -45,7 +94,18 @@ def load_ok(root: Path) -> Loaded:
     return loaded
 
 
-__all__ = ["TODAY", "load", "load_ok", "validate", "write_ledger"]
+__all__ = [
+    "BASE_LEDGER",
+    "PILOTE_2026",
+    "STEWARD",
+    "TODAY",
+    "base_ledger",
+    "load",
+    "load_ok",
+    "programme",
+    "validate",
+    "write_ledger",
+]
 
 
 @pytest.fixture(autouse=True)

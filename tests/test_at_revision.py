@@ -13,31 +13,22 @@ import pytest
 from typer.testing import CliRunner
 
 from cofi.cli import app
-from conftest import write_ledger
+from conftest import base_ledger, write_ledger
 from gitrepo import GitRepo
 
 C = "ledger/contributions/2026/"
-JUNE = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": "name: Dokos\n",
-    "ledger/programmes/pilote-2026.yaml": """
-        name: Pilote 2026
-        funder: etat
-        ratio: 1
-        start: 2026-01-01
-        end: 2026-12-31
-        envelope: 1000
-        allocation: pro-rata
-        """,
-    C + "2026-03-14-la-ruche-dokos.yaml": """
-        date: 2026-03-14
-        contributor: la-ruche
-        common: dokos
-        amount: 300
-        """,
-}
+JUNE = base_ledger(
+    {
+        "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
+        C + "2026-03-14-la-ruche-dokos.yaml": """
+            date: 2026-03-14
+            contributor: la-ruche
+            common: dokos
+            amount: 300
+            """,
+    },
+    envelope="1000",
+)
 NOVEMBER = {
     C + "2026-05-02-le-hangar-dokos.yaml": """
         date: 2026-05-02

@@ -21,20 +21,17 @@ import pytest
 
 from cofi.cache import cache_file
 from cofi.listing import RACY_NS
-from conftest import write_ledger
+from conftest import base_ledger, write_ledger
 
-LEDGER = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": "name: Dokos\n",
-    "ledger/programmes/p.yaml": (
-        "name: P\nfunder: etat\nratio: 1\nstart: 2026-01-01\nend: 2026-12-31\n"
-        "envelope: 1000\nallocation: first-come\n"
-    ),
-    "ledger/contributions/a.yaml": (
-        "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\namount: 120\n"
-    ),
-}
+LEDGER = base_ledger(
+    {
+        "ledger/contributions/a.yaml": (
+            "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\namount: 120\n"
+        )
+    },
+    envelope="1000",
+    allocation="first-come",
+)
 COMMANDS = (("check",), ("match", "--format", "csv"))
 KINDS = ("fifo", "link-to-fifo", "dangling-link", "link-to-a-copy", "folder")
 

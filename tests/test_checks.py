@@ -12,27 +12,14 @@ import pytest
 
 import cofi.loader
 from cofi.problems import CODES, RETIRED
-from conftest import TODAY, validate
+from conftest import PILOTE_2026, STEWARD, TODAY, base_ledger, programme, validate
 
-BASE = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "ledger/contributors/dokos-sas.yaml": "name: Dokos SAS\nkind: private\n",
-    "commons/dokos.yaml": """
-        name: Dokos
-        stewards: [dokos-sas]
-        needs:
-          - id: booking-v2
-            title: Réservation v2
-            amount: 40000
-        """,
-}
+# The base ledger with a steward for dokos, without movilab (an unknown common here) and
+# without its programme: a test adds PROG when it needs one.
+BASE = base_ledger({**STEWARD, "commons/movilab.yaml": None, PILOTE_2026: None})
 
 # Programme: line 2 funder (value column 9), 4 start, 5 end (value column 6).
-P = (
-    "name: Pilote\nfunder: etat\nratio: 1\nstart: 2026-01-01\nend: 2026-12-31\n"
-    "envelope: 100000\nallocation: pro-rata\n"
-)
+P = programme(name="Pilote")
 PROG = "ledger/programmes/pilote.yaml"
 
 

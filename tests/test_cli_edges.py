@@ -27,41 +27,30 @@ from typer.testing import CliRunner
 from cofi import listing
 from cofi.cli import app
 from cofi.cli.options import WorkingTree
-from conftest import write_ledger
+from conftest import base_ledger, write_ledger
 
 AS_OF = "2026-11-28"
 NNBSP, NBSP = "\u202f", "\u00a0"
 FULL = Path("/dev/full")
 needs_dev_full = pytest.mark.skipif(not FULL.exists(), reason="no /dev/full here")
-LEDGER = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": """
-        name: Dokos
-        needs:
-          - id: hosting
-            title: Hosting
-            amount: 175000
-        """,
-    "ledger/programmes/pilote-2026.yaml": """
-        name: Pilote 2026
-        funder: etat
-        ratio: 1
-        start: 2026-01-01
-        end: 2026-12-31
-        envelope: 50000
-        allocation: first-come
-        """,
-    "ledger/contributions/2026/a.yaml": (
-        "date: 2026-03-01\ncontributor: la-ruche\ncommon: dokos\namount: 1000\n"
-    ),
-    "ledger/pledges/p.yaml": (
-        "date: 2026-02-01\ncontributor: la-ruche\ncommon: dokos\namount: 500\ndue: 2026-12-31\n"
-    ),
-    "ledger/disbursements/2026/d.yaml": (
-        "date: 2026-04-01\nprogramme: pilote-2026\ncommon: dokos\namount: 1000\n"
-    ),
-}
+HOSTING = "name: Dokos\nneeds:\n  - id: hosting\n    title: Hosting\n    amount: 175000\n"
+LEDGER = base_ledger(
+    {
+        "commons/dokos.yaml": HOSTING,
+        "commons/movilab.yaml": None,
+        "ledger/contributions/2026/a.yaml": (
+            "date: 2026-03-01\ncontributor: la-ruche\ncommon: dokos\namount: 1000\n"
+        ),
+        "ledger/pledges/p.yaml": (
+            "date: 2026-02-01\ncontributor: la-ruche\ncommon: dokos\namount: 500\ndue: 2026-12-31\n"
+        ),
+        "ledger/disbursements/2026/d.yaml": (
+            "date: 2026-04-01\nprogramme: pilote-2026\ncommon: dokos\namount: 1000\n"
+        ),
+    },
+    envelope="50000",
+    allocation="first-come",
+)
 
 
 @pytest.fixture

@@ -37,45 +37,37 @@ from cofi.cli.options import WorkingTree
 from cofi.listing import LINK, NOT_A_FILE, RACY_NS, walk
 from cofi.memo import KEEP, Memo
 from cofi.table import Column, Table
-from conftest import write_ledger
+from conftest import base_ledger, programme, write_ledger
 
 AS_OF = "2026-11-28"
 C = "ledger/contributions/"
-LEDGER = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "ledger/contributors/region.yaml": "name: Région\nkind: public\n",
-    "commons/dokos.yaml": """
-        name: Dokos
-        needs:
-          - id: booking
-            title: Booking
-            amount: 5000
-            due: 2026-12-31
-        """,
-    "ledger/programmes/pilote-2026.yaml": """
-        name: Pilote 2026
-        funder: etat
-        ratio: 1
-        start: 2026-01-01
-        end: 2026-12-31
-        envelope: 10000
-        allocation: first-come
-        """,
-    "ledger/programmes/region-2026.yaml": """
-        name: Région 2026
-        funder: region
-        ratio: 0.5
-        start: 2026-01-01
-        end: 2026-12-31
-        envelope: 10000
-        allocation: first-come
-        """,
-    C + "2026/a.yaml": "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\namount: 1200\n",
-    C + "2026/b.yaml": "date: 2026-06-01\ncontributor: le-hangar\ncommon: dokos\namount: 300\n",
-    C + "2025/z.yaml": "date: 2025-12-01\ncontributor: la-ruche\ncommon: dokos\namount: 100\n",
-}
+LEDGER = base_ledger(
+    {
+        "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
+        "ledger/contributors/region.yaml": "name: Région\nkind: public\n",
+        "commons/dokos.yaml": """
+            name: Dokos
+            needs:
+              - id: booking
+                title: Booking
+                amount: 5000
+                due: 2026-12-31
+            """,
+        "commons/movilab.yaml": None,
+        "ledger/programmes/region-2026.yaml": programme(
+            name="Région 2026",
+            funder="region",
+            ratio="0.5",
+            envelope="10000",
+            allocation="first-come",
+        ),
+        C + "2026/a.yaml": "date: 2026-03-14\ncontributor: la-ruche\ncommon: dokos\namount: 1200\n",
+        C + "2026/b.yaml": "date: 2026-06-01\ncontributor: le-hangar\ncommon: dokos\namount: 300\n",
+        C + "2025/z.yaml": "date: 2025-12-01\ncontributor: la-ruche\ncommon: dokos\namount: 100\n",
+    },
+    envelope="10000",
+    allocation="first-come",
+)
 FILES = len(LEDGER)  # 10 files, all checked
 A = C + "2026/a.yaml"
 B = C + "2026/b.yaml"

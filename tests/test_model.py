@@ -7,13 +7,9 @@ from decimal import Decimal
 import pytest
 
 from cofi.model import siret_is_valid
-from conftest import TODAY, validate
+from conftest import PILOTE_2026, TODAY, base_ledger, validate
 
-PEOPLE = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": "name: Dokos\n",
-}
+PEOPLE = base_ledger({PILOTE_2026: None})  # each test writes its own programme, if any
 
 PROGRAMME = """\
 name: Pilote

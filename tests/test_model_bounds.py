@@ -17,13 +17,9 @@ from typer.testing import CliRunner
 from cofi.cli import app
 from cofi.model import Contribution
 from cofi.problems import Source
-from conftest import TODAY, validate
+from conftest import PILOTE_2026, TODAY, base_ledger, validate
 
-PEOPLE = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": "name: Dokos\n",
-}
+PEOPLE = base_ledger({PILOTE_2026: None})  # each test writes its own programme, if any
 C1 = "ledger/contributions/c1.yaml"
 P1 = "ledger/programmes/p1.yaml"
 LARGEST = "999999999999.99"

@@ -16,29 +16,9 @@ from typer.testing import CliRunner
 
 from cofi.cli import app
 from cofi.loader import load
+from conftest import base_ledger
 
-LEDGER = {
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": """
-        name: Dokos
-        needs:
-          - id: booking-v2
-            title: Module de réservation v2
-            amount: 40000
-        """,
-    "commons/movilab.yaml": "name: Movilab\n",
-    "ledger/programmes/pilote-2026.yaml": """
-        name: Pilote 2026
-        funder: etat
-        ratio: 1
-        start: 2026-01-01
-        end: 2026-12-31
-        envelope: 100000
-        allocation: pro-rata
-        """,
-}
+LEDGER = base_ledger({"ledger/contributors/le-hangar.yaml": "name: Le Hangar\nkind: tiers-lieu\n"})
 C = "ledger/contributions/2026/"
 RUCHE_DOKOS = ["--date", "2026-03-14", "--contributor", "la-ruche", "--common", "dokos"]
 

@@ -59,3 +59,76 @@ def test_help_names_what_each_option_takes_and_nothing_beside_flags() -> None:
     assert rows["--amount"] == "AMOUNT"
     assert rows["--date"] == "YYYY-MM-DD"
     assert rows["--kind"] == "money|in-kind"
+
+
+# Every `cofi ...` the README and the docs show uses a command and options that exist.
+DOCS = [
+    REPO / "README.md",
+    *sorted((REPO / "docs").rglob("*.md")),
+    REPO / "benchmarks" / "README.md",
+]
+RUNS_COFI = re.compile(r"^(?:[A-Z_]+=\S*\s+)*(?:\S*/)?cofi(\s.*|)$")
+GLOBAL = {"--lang", "--help", "--version", "--install-completion", "--show-completion"}
+
+
+def _options() -> dict[tuple[str, ...], set[str]]:
+    """(command words) -> the options it takes, for every command and sub-command."""
+    import typer
+
+    found: dict[tuple[str, ...], set[str]] = {}
+
+    def walk(command: object, words: tuple[str, ...]) -> None:
+        found[words] = {o for p in command.params for o in p.opts if o.startswith("-")}  # type: ignore[attr-defined]
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*words, name))
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+def _command_lines(text: str) -> list[str]:
+    """`cofi ...` in inline code, and lines of code blocks that run cofi."""
+    lines = re.findall(r"`(cofi [^`]+)`", text)
+    for block in re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.S | re.M):
+        for line in block.splitlines():
+            for part in re.split(r"&&|\||;", line.removeprefix("$ ").split(" #")[0]):
+                if m := RUNS_COFI.match(part.strip()):
+                    lines.append("cofi" + m[1])
+    return lines
+
+
+def test_every_command_line_in_the_docs_exists() -> None:
+    options = _options()
+    wrong: list[str] = []
+    for doc in DOCS:
+        for line in _command_lines(doc.read_text(encoding="utf-8")):
+            words = line.split()[1:]
+            while words[:1] == ["--lang"]:  # the one option that goes before the command
+                words = words[2:]
+            command: tuple[str, ...] = ()
+            while words and (*command, words[0]) in options:
+                command, words = (*command, words[0]), words[1:]
+            given = {w.split("=")[0] for w in words if w.startswith("--")}
+            unknown = given - options[command] - GLOBAL
+            if unknown:
+                wrong.append(f"{doc.relative_to(REPO)}: `{line}`: {sorted(unknown)}")
+    assert wrong == []
+
+
+def test_the_options_the_readme_says_each_command_takes() -> None:
+    """What the README's paragraphs under the command table say, command by command."""
+    found = _options()
+    leaves = {c: o for c, o in found.items() if c and not any(d[:-1] == c for d in found)}
+
+    def taking(option: str) -> set[str]:
+        return {" ".join(c) for c, o in leaves.items() if option in o}
+
+    everything = {" ".join(c) for c in leaves}
+    new = {c for c in everything if c.startswith("new ")}
+    assert taking("--root") == everything - {"schema"}
+    assert taking("--as-of") == everything - {"schema"} - new
+    computing = {"match", "obligations", "status"}
+    for option in ("--programme", "--format", "--output", "--csv-dialect"):
+        assert computing <= taking(option), option
+    assert "explain" in taking("--programme")
+    assert taking("--at") == computing | {"explain", "report"}

@@ -28,7 +28,7 @@ from cofi.matching import match_all
 from cofi.obligations import match_obligations, pledge_obligations
 from cofi.report import status_table
 from cofi.table import Column, Table
-from conftest import TODAY, load_ok, write_ledger
+from conftest import TODAY, base_ledger, load_ok, write_ledger
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 ODD = ("Dokos [/bold] x", "Dokos [beta]", "[link=http://evil]x[/link]", ":smile: [bold]b[/]")
@@ -106,30 +106,19 @@ def test_english_amounts_name_no_currency() -> None:
         assert fmt.exact(Fraction(8000, 3)) == "2,666.6666…"
 
 
-USD_LEDGER = {
-    "ledger/settings.yaml": "currency: USD\n",
-    "ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n",
-    "ledger/contributors/etat.yaml": "name: État\nkind: public\n",
-    "commons/dokos.yaml": """
-        name: Dokos
-        needs:
-          - id: hosting
-            title: Hosting
-            amount: 175000
-        """,
-    "ledger/programmes/pilote-2026.yaml": """
-        name: Pilote 2026
-        funder: etat
-        ratio: 1
-        start: 2026-01-01
-        end: 2026-12-31
-        envelope: 50000
-        allocation: first-come
-        """,
-    "ledger/contributions/2026/2026-03-01-a.yaml": (
-        "date: 2026-03-01\ncontributor: la-ruche\ncommon: dokos\namount: 1000\n"
-    ),
-}
+HOSTING = "name: Dokos\nneeds:\n  - id: hosting\n    title: Hosting\n    amount: 175000\n"
+USD_LEDGER = base_ledger(
+    {
+        "ledger/settings.yaml": "currency: USD\n",
+        "commons/dokos.yaml": HOSTING,
+        "commons/movilab.yaml": None,
+        "ledger/contributions/2026/2026-03-01-a.yaml": (
+            "date: 2026-03-01\ncontributor: la-ruche\ncommon: dokos\namount: 1000\n"
+        ),
+    },
+    envelope="50000",
+    allocation="first-come",
+)
 
 
 @pytest.fixture
