@@ -482,3 +482,29 @@ def test_export_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["export", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Example: cofi export hledger" in result.output
+
+
+# ---- docs/fr/comptabilite.md shows what the commands print ----------------------------------
+
+DOC = MAIN / "docs" / "fr" / "comptabilite.md"
+
+
+def blocks(kind: str) -> list[str]:
+    return re.findall(rf"^```{kind}\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.M | re.S)
+
+
+def test_the_accountants_page_quotes_the_real_journal(tmp_path: Path) -> None:
+    journal = written("hledger", tmp_path)
+    text = journal.read_text()
+    quoted = blocks("journal")
+    assert len(quoted) == 2
+    for block in quoted:
+        for line in block.splitlines():
+            assert line in text.splitlines(), line
+    done = run(tool("hledger"), "-f", str(journal), "bal", "assets:receivable", "-N", "--tree")
+    assert blocks("text") == [done.stdout]
+
+
+def test_the_accountants_page_quotes_the_real_refusal() -> None:
+    [refusal] = [b.strip() for b in blocks("console")]
+    assert refusal in export("scdl").stderr.splitlines()
