@@ -27,7 +27,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from cofi.export.books import money
@@ -159,9 +159,8 @@ def _payments(ledger: Ledger, p: Programme, o: Obligation) -> dict[str, str]:
 
 def _percentage(o: Obligation) -> str:
     share = Fraction(o.owed) / Fraction(o.owed + o.contributed)
-    value = (Decimal(share.numerator) / Decimal(share.denominator)).quantize(
-        HUNDREDTH, rounding=ROUND_HALF_EVEN
-    )
+    # round() of a Fraction is exact, halves to even
+    value = Decimal(round(share * 100)).scaleb(-2)
     return format(max(value, HUNDREDTH), "f")
 
 
