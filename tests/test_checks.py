@@ -115,6 +115,12 @@ CASES = [
         "expected text, found a list",
     ),
     (
+        "S014",
+        {"ledger/contributors/x.yaml": 'name: X\nkind: network\nrna: "W12345678"\n'},
+        ("ledger/contributors/x.yaml", 3, 6),
+        "is not an RNA number",
+    ),
+    (
         "R001",
         {C1: C(who="la-ruch")},
         (C1, 2, 14),

@@ -23,6 +23,7 @@ CORE = {
     "cofi.obligations",
     "cofi.history",
     "cofi.report",
+    "cofi.export",
 }
 UI = ("typer", "rich", "click")
 

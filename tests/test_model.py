@@ -163,6 +163,24 @@ def test_invalid_sirets(ledger_dir, siret):
     assert "14 digits and pass the Luhn check" in loaded.problems[0].message
 
 
+def test_an_rna_number_is_w_and_nine_digits(ledger_dir):
+    text = 'name: X\nkind: network\nrna: "W751234567"\n'
+    loaded, problems = check(ledger_dir, {"ledger/contributors/x.yaml": text})
+    assert problems == []
+    assert loaded.ledger.contributor["x"].rna == "W751234567"
+
+
+@pytest.mark.parametrize(
+    "rna", ["W75123456", "w751234567", "W7512345678", "751234567", "W75123456X"]
+)
+def test_invalid_rna_numbers(ledger_dir, rna):
+    text = f'name: X\nkind: network\nrna: "{rna}"\n'
+    loaded, problems = check(ledger_dir, {"ledger/contributors/x.yaml": text})
+    # 'rna: ' is 5 characters: the quoted value starts in column 6 of line 3.
+    assert problems == [("ledger/contributors/x.yaml", 3, 6, "S014")]
+    assert "W followed by 9 digits" in loaded.problems[0].message
+
+
 # --- ids, choices, booleans -------------------------------------------------------------------
 
 

@@ -537,6 +537,7 @@ _CUSTOM = {
     "cofi_id": ("S008", N_("ids are file names without .yaml, like la-ruche")),
     "cofi_currency": ("S010", N_("the ledger's currency, like EUR")),
     "cofi_siret": ("S007", N_('a SIRET has 14 digits; write it in quotes, like "73282932000074"')),
+    "cofi_rna": ("S014", N_("an RNA number is W and 9 digits; write it like W751234567")),
     "cofi_choice": ("S006", N_("write `all`, or a list of common ids like [dokos, movilab]")),
 }
 

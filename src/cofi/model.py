@@ -39,6 +39,7 @@ _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _INTEGER = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
+_RNA = re.compile(r"W[0-9]{9}\Z")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 
@@ -359,6 +360,19 @@ def _siret(value: object) -> str:
     return str(text)
 
 
+def _rna(value: object) -> str:
+    if isinstance(value, str) and _RNA.match(value):
+        return str(value)
+    raise _fail(
+        "rna",
+        N_(
+            "'{value}' is not an RNA number: it is W followed by 9 digits, like W751234567; "
+            "copy it from the directory of associations (annuaire-entreprises.data.gouv.fr)"
+        ),
+        value=_shown(value),
+    )
+
+
 # No `multipleOf: 0.01`: validators test it in binary floating point, where
 # 1200.5 is not a multiple of 0.01. cofi itself checks the written decimals.
 _MONEY_SCHEMA = {
@@ -406,6 +420,9 @@ Currency = Annotated[
 Siret = Annotated[
     str, PlainValidator(_siret), WithJsonSchema({"type": "string", "pattern": "^[0-9]{14}$"})
 ]
+Rna = Annotated[
+    str, PlainValidator(_rna), WithJsonSchema({"type": "string", "pattern": "^W[0-9]{9}$"})
+]
 
 CommonsChoice = Annotated[
     str | tuple[str, ...],
@@ -447,6 +464,8 @@ class Contributor(Record):
     name: Text
     kind: ContributorKind
     siret: Siret | None = None
+    rna: Rna | None = None
+    """An association's number in the Répertoire national des associations (SCDL export)."""
     region: Text | None = None
     identities: list[Text] = []
 
@@ -494,6 +513,10 @@ class Programme(Record):
     payment_days: Days = 60
     requires_receipt: Flag = False
     """Match a contribution only once a steward of its common has confirmed receiving it."""
+    convention_date: Day | None = None
+    """The day the funder signed the programme's convention (SCDL; default: `start`)."""
+    decision: Text | None = None
+    """The reference of the funder's decision (deliberation, order) granting it (SCDL)."""
 
 
 class Entry(Record):

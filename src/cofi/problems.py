@@ -136,6 +136,7 @@ CODES: dict[str, str] = {
     "S011": "bad-boolean",
     "S012": "empty-value",
     "S013": "bad-text",
+    "S014": "bad-rna",
     "R001": "unknown-contributor",
     "R002": "unknown-common",
     "R003": "unknown-need",

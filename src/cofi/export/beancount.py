@@ -1,0 +1,62 @@
+"""The books as a beancount journal that `bean-check` accepts.
+
+Account components are capitalised (`la-ruche` becomes `La-ruche`: ids are lowercase, so
+no two ids meet), every account is opened on the first day of the books, metadata keys
+are lower-case and each entry is linked by its id (`^ID`). Beancount checks a `balance`
+at the start of its day: cofi's figures as of A are asserted on the day after A, with no
+tolerance (`~ 0.00`: by default beancount lets a balance off by one cent pass).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from cofi.export.books import Account, Books, Transaction, money
+
+
+def account(name: Account) -> str:
+    return ":".join(part[:1].upper() + part[1:] for part in name)
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def journal(b: Books) -> str:
+    """The whole journal, as text."""
+    cur = b.currency
+    lines = [
+        "; cofi export beancount" + (f": {b.title}" if b.title else ""),
+        f"; as of {b.as_of.isoformat()}: entries dated later are left out",
+        "; chart of accounts: docs/fr/comptabilite.md",
+    ]
+    lines += [f"; provisional (pro-rata, not ended): {p}" for p in b.provisional]
+    if b.title:
+        lines.append(f"option {_string('title')} {_string(b.title)}")
+    lines += [f'option "operating_currency" {_string(cur)}', ""]
+    first = min([b.as_of, *(t.date for t in b.transactions)]).isoformat()
+    lines.append(f"{first} commodity {cur}")
+    lines += [f"{first} open {account(a)} {cur}" for a in b.accounts]
+    for t in b.transactions:
+        lines += ["", *_transaction(t, cur)]
+    if b.assertions:
+        day = (b.as_of + timedelta(days=1)).isoformat()
+        lines.append("")
+        lines.append(f"; cofi's figures as of {b.as_of.isoformat()}, checked at the start of {day}")
+        for a in b.assertions:
+            # `~ 0.00`: no tolerance. Beancount's own, inferred from two decimals, lets a
+            # balance off by one cent pass.
+            amount = f"{money(a.amount)} ~ 0.00 {cur}"
+            lines.append(f"{day} balance {account(a.account)}  {amount}")
+            lines.append(f"  figure: {_string(a.figure + ' ' + a.of)}")
+    return "\n".join(lines) + "\n"
+
+
+def _transaction(t: Transaction, cur: str) -> list[str]:
+    out = [f"{t.date.isoformat()} * {_string(t.description)} ^{t.code}"]
+    out += [f"  {key}: {_string(value)}" for key, value in t.tags]
+    for p in t.postings:
+        out.append(f"  {account(p.account)}  {money(p.amount)} {cur}")
+        if p.programme:
+            out.append(f"    programme: {_string(p.programme)}")
+    return out
