@@ -130,5 +130,5 @@ def test_the_options_the_readme_says_each_command_takes() -> None:
     computing = {"match", "obligations", "status"}
     for option in ("--programme", "--format", "--output", "--csv-dialect"):
         assert computing <= taking(option), option
-    assert "explain" in taking("--programme")
-    assert taking("--at") == computing | {"explain", "report"}
+    assert {"explain", "export"} <= taking("--programme")
+    assert taking("--at") == computing | {"explain", "export", "report"}
