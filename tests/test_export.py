@@ -224,8 +224,29 @@ def test_every_day_gives_books_both_tools_accept(tmp_path: Path, as_of: str) -> 
     bean_ok(written("beancount", tmp_path, as_of=as_of))
 
 
-def test_scdl_of_the_bundled_ledger_names_every_missing_identifier() -> None:
-    result = export("scdl")
+IDENTIFIED = (
+    *("etat-demo", "region-demo", "dokos-sas", "collectif-loot", "la-serre-hybride"),
+    *("association-movilab", "communecter-asso"),
+)
+"""The bundled ledger's funders and stewards, each given a fictitious SIRET or RNA."""
+
+
+def _without_identifiers(tmp_path: Path) -> Path:
+    """The bundled ledger with the SIRET and RNA of its funders and stewards taken out."""
+    root = tmp_path / "demo"
+    shutil.copytree(MAIN / "ledger", root / "ledger")
+    shutil.copytree(MAIN / "commons", root / "commons")
+    for contributor in IDENTIFIED:
+        path = root / "ledger" / "contributors" / f"{contributor}.yaml"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith(("siret:", "rna:"))]
+        assert len(kept) == len(lines) - 1, contributor
+        path.write_text("".join(kept), encoding="utf-8")
+    return root
+
+
+def test_scdl_names_every_missing_identifier(tmp_path: Path) -> None:
+    result = export("scdl", _without_identifiers(tmp_path))
     assert result.exit_code == 2
     assert result.stdout == ""
     err = result.stderr
@@ -239,26 +260,6 @@ def test_scdl_of_the_bundled_ledger_names_every_missing_identifier() -> None:
     for steward in ("collectif-loot", "la-serre-hybride", "dokos-sas", "association-movilab"):
         assert f"ledger/contributors/{steward}.yaml: the steward '{steward}' has neither" in err
     assert "no SCDL file written: 7 values are missing from the ledger." in err
-
-
-def _with_identifiers(tmp_path: Path) -> Path:
-    """The bundled ledger, its funders and stewards given a (fictitious) SIRET or RNA."""
-    root = tmp_path / "demo"
-    shutil.copytree(MAIN / "ledger", root / "ledger")
-    shutil.copytree(MAIN / "commons", root / "commons")
-    ids = {
-        "etat-demo": 'siret: "11000000000007"',
-        "region-demo": 'siret: "22000000000004"',
-        "dokos-sas": 'siret: "33000000000001"',
-        "collectif-loot": 'rna: "W751234567"',
-        "la-serre-hybride": 'siret: "13000000000005"',
-        "association-movilab": 'rna: "W751234568"',
-        "communecter-asso": 'rna: "W751234569"',
-    }
-    for contributor, line in ids.items():
-        path = root / "ledger" / "contributors" / f"{contributor}.yaml"
-        path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
-    return root
 
 
 def scdl_rows(path: Path) -> list[dict[str, str]]:
@@ -280,7 +281,7 @@ def beneficiaries_are_identified(rows: list[dict[str, str]]) -> None:
 
 
 def test_scdl_of_the_bundled_ledger_with_identifiers(tmp_path: Path) -> None:
-    out = written("scdl", tmp_path, _with_identifiers(tmp_path))
+    out = written("scdl", tmp_path)
     assert out.read_bytes().startswith(b"nomAttribuant,idAttribuant,dateConvention,")
     frictionless_ok(out)
     rows = scdl_rows(out)
@@ -315,7 +316,7 @@ def test_scdl_of_the_bundled_ledger_with_identifiers(tmp_path: Path) -> None:
 
 def test_a_bad_value_in_the_scdl_file_fails_the_schema(tmp_path: Path) -> None:
     """The schema bites: a comma decimal in montant is refused by frictionless."""
-    out = written("scdl", tmp_path, _with_identifiers(tmp_path))
+    out = written("scdl", tmp_path)
     rows = scdl_rows(out)
     rows[0]["pourcentageSubvention"] = "1.5"
     buf = io.StringIO()
@@ -505,6 +506,6 @@ def test_the_accountants_page_quotes_the_real_journal(tmp_path: Path) -> None:
     assert blocks("text") == [done.stdout]
 
 
-def test_the_accountants_page_quotes_the_real_refusal() -> None:
+def test_the_accountants_page_quotes_the_real_refusal(tmp_path: Path) -> None:
     [refusal] = [b.strip() for b in blocks("console")]
-    assert refusal in export("scdl").stderr.splitlines()
+    assert refusal in export("scdl", _without_identifiers(tmp_path)).stderr.splitlines()
