@@ -489,7 +489,7 @@ def engine_child(n: int, seed: int, repeat: int) -> None:
     del data
     gc.enable()
     gc.collect()
-    # As cofi's loader leaves them (cofi.bulk): the records frozen out of the collector's
+    # As the `cofi` command leaves them (cofi.bulk.freeze_after_bulk): the records frozen out of the collector's
     # sight, which otherwise walks all of them at each full collection during the run.
     gc.freeze()
     built = time.perf_counter() - started

@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> None:
     gettext.bindtextdomain(i18n.DOMAIN, str(i18n.LOCALE_DIR))
     gettext.textdomain(i18n.DOMAIN)
     os.environ["LANGUAGE"] = chosen
+    from cofi.bulk import freeze_after_bulk
     from cofi.cli import app
+
+    # A command keeps what it loads until it exits: out of the collector's sight.
+    freeze_after_bulk()
 
     app(args=args, prog_name="cofi")
