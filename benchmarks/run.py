@@ -489,8 +489,9 @@ def engine_child(n: int, seed: int, repeat: int) -> None:
     del data
     gc.enable()
     gc.collect()
-    # As the `cofi` command leaves them (cofi.bulk.freeze_after_bulk): the records frozen out of the collector's
-    # sight, which otherwise walks all of them at each full collection during the run.
+    # As the `cofi` command leaves them (cofi.bulk.freeze_after_bulk): the records frozen
+    # out of the collector's sight, which otherwise walks all of them at each full
+    # collection during the run.
     gc.freeze()
     built = time.perf_counter() - started
     times: list[float] = []
