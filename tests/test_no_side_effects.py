@@ -23,3 +23,24 @@ def test_loading_and_matching_twice_change_nothing_in_the_process() -> None:
     assert gc.get_freeze_count() == frozen  # the caller's garbage stays collectable
     assert gc.isenabled() == enabled
     assert i18n.language() == language
+
+
+def test_the_library_api_is_the_one_the_command_uses() -> None:
+    """`cofi.check`, `cofi.match` and `cofi.obligations` give what `cofi obligations`
+    prints: the bundled ledger's first debt is pilote-2025's 3,000.00 to communecter,
+    overdue (8,000 owed, 5,000 paid, due 2026-03-01; see ledger/README.md)."""
+    import cofi
+
+    checked = cofi.check(REPO, TODAY)
+    assert checked.errors == [] and checked.files > 60
+    results = cofi.match(checked.ledger, TODAY)
+    assert [r.programme.id for r in results] == ["pilote-2025", "pilote-2026", "region-2026"]
+    first = cofi.obligations(checked.ledger, results, TODAY)[0]
+    assert (first.kind, first.id, first.common, str(first.unmet), first.overdue) == (
+        "match",
+        "pilote-2025",
+        "communecter",
+        "3000.00",
+        True,
+    )
+    assert "check" in dir(cofi)

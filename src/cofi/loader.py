@@ -270,6 +270,11 @@ class Loaded:
     problems: list[Problem]
     files: int
 
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that are errors, not warnings: nothing is computed while there is one."""
+        return [p for p in self.problems if p.severity == "error"]
+
 
 Progress = Callable[[int, int], None]
 """Told (files done, files in all) now and then during a load, for a progress bar."""

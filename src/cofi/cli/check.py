@@ -122,14 +122,14 @@ def check(
             ("check", today.isoformat()), lambda: _found(tree.validate(today)), _all_read
         )
     else:
+        from cofi.api import check_change
         from cofi.history import GitError
-        from cofi.revisions import validate_change
 
         if actor is not None and not actor.strip():
             raise fail(_("--actor is empty: pass the forge login CI knows (e.g. $GITHUB_ACTOR)"))
 
         try:
-            problems, files = _found(validate_change(where, today, base, head, actor))
+            problems, files = _found(check_change(where, today, base, head=head, actor=actor))
         except GitError as e:
             raise fail(str(e)) from None
     body = {

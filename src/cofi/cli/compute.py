@@ -84,9 +84,9 @@ def _results(
 
 def _matched(ledger: Ledger, when: date, programme: str | None) -> list[ProgrammeResult]:
     """Every programme's matches as of `when`, or only those of `programme`."""
-    from cofi.matching import match_all
+    from cofi.api import match
 
-    return match_all(ledger, when, pick_programmes(ledger, programme))
+    return match(ledger, when, pick_programmes(ledger, programme))
 
 
 Build = Callable[["Ledger", date, "list[ProgrammeResult]"], "Table"]
@@ -220,21 +220,14 @@ def obligations(
     csv_dialect: Dialect = CsvDialect.standard,
 ) -> None:
     def build(ledger: Ledger, when: date, results: list[ProgrammeResult]) -> Table:
-        from cofi import report
-        from cofi.obligations import (
-            by_urgency,
-            honour_rates,
-            match_obligations,
-            pledge_obligations,
-            receipt_obligations,
-        )
+        from cofi import api, report
+        from cofi.obligations import honour_rates
 
-        rows = match_obligations(ledger, results) + receipt_obligations(ledger, results)
-        if programme is None:
-            rows += pledge_obligations(ledger, when)
+        # A programme's figures alone: no pledge, which no programme owes.
+        rows = api.obligations(ledger, results, when, pledges=programme is None)
         if by is ByDebt.debtor:
             return report.honour_table(honour_rates(rows))
-        return report.obligations_table(by_urgency(rows), all=all)
+        return report.obligations_table(rows, all=all)
 
     options = (f"by={by.value}", f"all={all}")
     table = _table(root, as_of, at, no_cache, "obligations", programme, options, build)

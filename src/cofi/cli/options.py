@@ -96,7 +96,7 @@ class WorkingTree:
 
     def validate(self, today: date) -> Loaded:
         """The ledger checked, with a progress bar on long loads."""
-        from cofi.checks import validate
+        from cofi.api import check
         from cofi.cli.progress import LoadProgress
 
         # The load is the walk's last use: let it go with the load, not at the end of the run.
@@ -105,7 +105,7 @@ class WorkingTree:
         assert listing is not None, "a working tree is loaded once"
         cache = open_cache(self.root, self.no_cache)
         with LoadProgress() as progress:
-            return validate(self.root, today, cache, progress, listing)
+            return check(self.root, today, cache=cache, progress=progress, listing=listing)
 
     def remember(
         self,

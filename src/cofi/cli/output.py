@@ -68,11 +68,11 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
     if at is None:
         loaded = WorkingTree(where, no_cache).validate(date.today())
     else:
+        from cofi.api import check_at
         from cofi.history import GitError
-        from cofi.revisions import validate_at
 
         try:
-            loaded = validate_at(where, at, date.today())
+            loaded = check_at(where, at, date.today())
         except GitError as e:
             raise fail(str(e)) from None
     return without_errors(loaded)
@@ -80,7 +80,7 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
 
 def without_errors(loaded: Loaded) -> Ledger:
     """The loaded ledger, refused (exit 1) when `cofi check` would report an error."""
-    errors = [p for p in loaded.problems if p.severity == "error"]
+    errors = loaded.errors
     if errors:
         first = errors[0]
         text = ngettext(
