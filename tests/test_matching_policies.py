@@ -538,3 +538,69 @@ def test_explain_quadratic_gives_the_raw_figure_the_scaling_and_each_round(ledge
     assert "Matched: 10.00" in text
     text = explained(ledger_dir, *spec_example("40"), "a1")
     assert "round 1 of the cap per common of 40.00: ca goes from 60.00 down to 40.00" in text
+
+
+# ---- cofi status and the notes of cofi match ------------------------------------------------
+
+
+def test_status_shows_each_needs_public_share_and_whether_it_is_reached(ledger_dir):
+    from cofi import report
+
+    prog = programme("caps: {per_need_share: 0.4}")
+    entries = {
+        "a": c("03-01", "t1", "dokos", "300", BOOKING),
+        "b": c("03-02", "t2", "dokos", "500", BOOKING),
+    }
+    files = {**PEOPLE, "ledger/programmes/p.yaml": prog}
+    files |= {f"ledger/contributions/{k}.yaml": text for k, text in entries.items()}
+    led = load_ok(ledger_dir(files)).ledger
+    result = match_programme(led, led.programme["p"], AFTER)
+    rows = {(r["common"], r["need"]): r for r in report.status_table(led, [result], AFTER).rows}
+    # ceiling 400: a 300, b 100; public share 400 / 1,000 = 0.4; 800 + 400 ≥ 1,000: reached
+    booking = rows[("dokos", "booking")]
+    assert (booking["matched"], booking["public_share"], booking["reached"]) == (
+        400,
+        Decimal("0.4"),
+        True,
+    )
+    # odd: nothing given, 0 of 1,000.01, not reached
+    odd = rows[("dokos", "odd")]
+    assert (odd["public_share"], odd["reached"]) == (0, False)
+    assert rows[("dokos", "")]["reached"] is None  # a common's row: see its needs
+
+
+def test_match_notes_say_what_missed_targets_leave_unallocated(ledger_dir):
+    from cofi import report
+
+    result = run(
+        ledger_dir,
+        programme("all_or_nothing: true"),
+        {
+            "a": c("03-01", "t1", "dokos", "300", BOOKING),
+            "b": c("03-02", "t2", "dokos", "150", BOOKING),
+        },
+    )
+    notes = report.programme_notes([result])
+    # 300 + 150 of matches that the missed target leaves in the envelope
+    assert (
+        "p: 2 contributions name needs not reached by the programme's end (target-missed): "
+        "the 450.00 they would have had stays unallocated"
+    ) in notes
+    table = report.contributions_table([result], all=True)
+    assert [(r["contribution"], r["matched"], r["reason"]) for r in table.rows] == [
+        ("a", 0, "target-missed"),
+        ("b", 0, "target-missed"),
+    ]
+
+
+def test_only_the_matches_hanging_on_a_need_are_provisional_under_first_come(ledger_dir):
+    from cofi import report
+
+    result = run(
+        ledger_dir,
+        programme("all_or_nothing: true"),
+        {"a": c("03-01", "t1", "dokos", "300", BOOKING), "c": c("03-03", "t3", "movilab", "100")},
+        as_of=DURING,
+    )
+    table = report.contributions_table([result])
+    assert {r["contribution"]: r["provisional"] for r in table.rows} == {"a": True, "c": False}

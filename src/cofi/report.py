@@ -100,13 +100,35 @@ def programme_notes(results: Sequence[ProgrammeResult]) -> list[str]:
             )
         )
         if r.provisional:
-            notes.append(
-                _(
-                    "{programme}: provisional — pro-rata until the programme ends on {end}; "
-                    "later contributions can lower these figures"
-                ).format(programme=p.id, end=fmt.day(p.end))
+            notes.append(_provisional_note(r).format(programme=p.id, end=fmt.day(p.end)))
+        if missed := r.missed:
+            lost = sum((floor_cent(m.steps[-1].before) for m in missed), ZERO)
+            text = ngettext(
+                "{programme}: {n} contribution names a need not reached by the programme's end "
+                "(target-missed): the {amount} it would have had stays unallocated",
+                "{programme}: {n} contributions name needs not reached by the programme's end "
+                "(target-missed): the {amount} they would have had stays unallocated",
+                len(missed),
             )
+            notes.append(text.format(programme=p.id, n=len(missed), amount=fmt.money(lost)))
     return notes
+
+
+def _provisional_note(r: ProgrammeResult) -> str:
+    if r.programme.allocation == "pro-rata":
+        return _(
+            "{programme}: provisional — pro-rata until the programme ends on {end}; "
+            "later contributions can lower these figures"
+        )
+    if r.programme.allocation == "quadratic":
+        return _(
+            "{programme}: provisional — quadratic until the programme ends on {end}; "
+            "later contributions can change these figures"
+        )
+    return _(
+        "{programme}: conditional — the matches on needs are paid only if each need is "
+        "reached by the programme's end on {end} (all or nothing)"
+    )
 
 
 PROGRAMME_COLUMNS = (
@@ -190,7 +212,7 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
                     "binding": m.binding or "",
                     "eligible": m.eligible,
                     "reason": m.reason or "",
-                    "provisional": r.provisional and m.eligible,
+                    "provisional": r.conditional(m),
                 }
             )
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
@@ -296,6 +318,8 @@ STATUS_COLUMNS = (
     Column("matched", N_("Matched"), "money"),
     Column("still_needed", N_("Still needed"), "money"),
     Column("covered", N_("Covered"), "ratio"),
+    Column("public_share", N_("Public share"), "ratio"),
+    Column("reached", N_("Reached"), "bool"),
 )
 
 
@@ -304,6 +328,8 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
 
     A common's row counts every contribution to it, with or without a `need:`;
     a need's row counts those naming it. Matches add up across programmes.
+    `public_share` is matched ÷ needed (what caps.per_need_share bounds, per programme);
+    `reached` (need rows only) whether contributed + matched covers the need.
     """
     contributed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for c in ledger.contributions:
@@ -335,6 +361,8 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
                     "matched": matched[key],
                     "still_needed": max(needed - got, ZERO),
                     "covered": min(got / needed, Decimal(1)) if needed else None,
+                    "public_share": matched[key] / needed if needed else None,
+                    "reached": got >= needed if need else None,
                 }
             )
     common_rows = [r for r in data if r["need"] == ""]
