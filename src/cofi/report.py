@@ -372,6 +372,79 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
     return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals)
 
 
+SIMULATION_COLUMNS = (
+    Column("programme", N_("Programme")),
+    Column("common", N_("Common")),
+    Column("contributed", N_("Contributed"), "money"),
+    Column("matched_today", N_("Matched today"), "money"),
+    Column("matched", N_("Matched under the scenario"), "money"),
+    Column("difference", N_("Difference"), "money"),
+    Column("provisional", N_("Provisional"), "bool"),
+)
+
+
+def simulation_table(today: ProgrammeResult | None, scenario: ProgrammeResult) -> Table:
+    """`cofi simulate`: per common, what the scenario matches beside what the ledger's
+    programme of the same id matches today (None when there is none).
+
+    `contributed` sums the contributions eligible under the scenario.
+    """
+    contributed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    matched: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    provisional: set[str] = set()
+    for m in scenario.eligible:
+        common = m.contribution.common
+        contributed[common] += m.contribution.amount
+        matched[common] += m.matched
+        if scenario.conditional(m):
+            provisional.add(common)
+    now: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for m in today.eligible if today is not None else ():
+        now[m.contribution.common] += m.matched
+    rows: list[dict[str, Cell]] = [
+        {
+            "programme": scenario.programme.id,
+            "common": common,
+            "contributed": contributed[common],
+            "matched_today": None if today is None else now[common],
+            "matched": matched[common],
+            "difference": None if today is None else matched[common] - now[common],
+            "provisional": common in provisional,
+        }
+        for common in sorted(matched.keys() | now.keys())
+    ]
+    summed = ("contributed", "matched") if today is None else (
+        "contributed", "matched_today", "matched", "difference",
+    )  # fmt: skip
+    notes = []
+    if today is not None:
+        text = _("today: envelope {envelope}, allocated {allocated}, left {left}")
+        notes.append(
+            text.format(
+                envelope=fmt.money(today.programme.envelope),
+                allocated=fmt.money(today.allocated),
+                left=fmt.money(today.unallocated),
+            )
+        )
+    text = _("under the scenario: envelope {envelope}, allocated {allocated}, left {left}")
+    notes.append(
+        text.format(
+            envelope=fmt.money(scenario.programme.envelope),
+            allocated=fmt.money(scenario.allocated),
+            left=fmt.money(scenario.unallocated),
+        )
+    )
+    notes += programme_notes([scenario])[1:]  # its provisional and missed-target notes
+    notes.append(_("a simulation: nothing was written to the ledger"))
+    return Table(
+        _("Simulation of programme {programme}").format(programme=scenario.programme.id),
+        SIMULATION_COLUMNS,
+        rows,
+        _totals(rows, summed, ("programme", _("Total"))),
+        notes,
+    )
+
+
 __all__ = [
     "Column",
     "Table",
@@ -380,6 +453,7 @@ __all__ = [
     "match_table",
     "obligations_table",
     "programmes_table",
+    "simulation_table",
     "status_table",
     "total",
 ]
