@@ -715,17 +715,24 @@ def _quadratic(
         for m, (cents, roots, total, squares, raw) in figures.items()
     }
     need_cuts = _quadratic_needs(units, eligible, quads, ceilings)
+    bindings = {m: _quadratic_binding(q) for m, q in quads.items()}
     out = []
     for c, ratio, raw, capped in eligible:
         q = quads[c.common]
-        cut = need_cuts.get(_bound_need(c, ceilings))
+        cut = need_cuts.get(_bound_need(c, ceilings)) if need_cuts else None
         if cut is None or cut.total is None:
             cents_c, _ = q.share_cents(c.contributor, capped)
             cuts: tuple[Cut, ...] = ()
-            binding = _quadratic_binding(q)
+            binding = bindings[c.common]
         else:
-            exact = q.share(c.contributor, capped, units.unit) * cut.limit / cut.total
-            cents_c, cuts, binding = math.floor(exact / per_unit), (cut,), cut.rule
+            # floor(share × limit / total) in cents, with integers: share in units is
+            # final × per_unit × r (S − r) × capped / (spread × base)
+            over = Fraction(cut.total)
+            r, base = q.roots[c.contributor], q.bases[c.contributor]
+            top = q.final * r * (q.total - r) * capped * cut.limit * over.denominator
+            bottom = q.spread * base * over.numerator
+            cents_c = top // bottom if bottom else 0
+            cuts, binding = (cut,), cut.rule
         matched = Decimal(cents_c).scaleb(-2)
         out.append(Match(p.id, c, None, matched, binding, ratio, units.unit, raw, capped, cuts, q))
     return out, run
@@ -746,11 +753,18 @@ def _quadratic_needs(
 ) -> dict[str, Cut]:
     """The needs whose contributions' quadratic shares exceed their ceilings, with the cut
     that scales them down to it."""
-    totals: dict[str, list[Fraction]] = defaultdict(list)
+    if not ceilings:
+        return {}
+    # A contributor's shares on one need add up as their bases do: one fraction per
+    # (common, contributor, need), not one per contribution.
+    bases: dict[tuple[str, str, str], int] = defaultdict(int)
     for c, _, _, capped in eligible:
         need = _bound_need(c, ceilings)
         if need:
-            totals[need].append(quads[c.common].share(c.contributor, capped, units.unit))
+            bases[(c.common, c.contributor, need)] += capped
+    totals: dict[str, list[Fraction]] = defaultdict(list)
+    for (common, contributor, need), capped in bases.items():
+        totals[need].append(quads[common].share(contributor, capped, units.unit))
     return _stage("per_need_share", ceilings, {n: _exact_sum(v) for n, v in totals.items()}).cuts
 
 
