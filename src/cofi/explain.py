@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -114,53 +115,63 @@ def _explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution
     return lines
 
 
+@dataclass(frozen=True)
+class Parts:
+    """One programme's explanation: its heading, the steps of the computation, the result
+    (what is matched, or why nothing is) and notes (provisional, conditional)."""
+
+    heading: str
+    steps: list[str]
+    result: list[str]
+    notes: list[str]
+
+
 def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
+    x = parts(ledger, r, c)
+    return [x.heading, *(f"  {line}" for line in (*x.steps, *x.result, *x.notes))]
+
+
+def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
+    """How `c` fared under `r`'s programme, in sentences (amounts formatted as the caller's
+    fmt.amounts_in says)."""
     p = r.programme
-    lines = [
-        _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
-            id=p.id, name=p.name, allocation=p.allocation, start=fmt.day(p.start),
-            end=fmt.day(p.end),
-        )
-    ]  # fmt: skip
+    heading = _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
+        id=p.id, name=p.name, allocation=p.allocation, start=fmt.day(p.start),
+        end=fmt.day(p.end),
+    )  # fmt: skip
     m = next((m for m in r.matches if m.contribution.id == c.id), None)
     if m is None:
         text = _("not counted: dated after {as_of}, the date of this computation.")
-        return [*lines, "  " + text.format(as_of=fmt.day(r.as_of))]
+        return Parts(heading, [], [text.format(as_of=fmt.day(r.as_of))], [])
     if not m.computed:
         why = _refusal(ledger, r, m)
-        return [*lines, "  " + _("not matched: {why}.").format(why=why)]
-    if p.requires_receipt:
-        lines.append("  " + _confirmation(ledger, r, c))
+        return Parts(heading, [], [_("not matched: {why}.").format(why=why)], [])
+    steps = [_confirmation(ledger, r, c)] if p.requires_receipt else []
     for s in m.steps:
         if s.rule == "target-missed":  # said below, with the target
             continue
         if s.rule == "quadratic" and m.quadratic is not None:
-            lines += [f"  {line}" for line in _quadratic(m.quadratic, m)]
-        lines.append(f"  {_step(ledger, p, c, s)}")
+            steps += _quadratic(m.quadratic, m)
+        steps.append(_step(ledger, p, c, s))
     target = r.targets.get((c.common, c.need)) if c.need else None
     if target is not None:
-        lines.append("  " + _target(ledger, target))
+        steps.append(_target(ledger, target))
     if not m.eligible:
         text = _(
             "Matched: {zero}: the need {need} was not reached by the programme's end on {end}; "
             "the {would} this contribution would have had stays in the envelope."
         )
-        would = m.steps[-1].before
+        would = fmt.exact(m.steps[-1].before)
         zero = fmt.money(Decimal(0))
-        lines.append(
-            "  " + text.format(zero=zero, need=c.need, end=fmt.day(p.end), would=fmt.exact(would))
-        )
-        return lines
+        result = text.format(zero=zero, need=c.need, end=fmt.day(p.end), would=would)
+        return Parts(heading, steps, [result], [])
     binding = _(BINDING[m.binding or "ratio"])
-    lines.append(
-        "  "
-        + _("Matched: {matched}, limited by {binding}.").format(
-            matched=fmt.exact(m.matched), binding=binding
-        )
-    )
+    text = _("Matched: {matched}, limited by {binding}.")
+    result = text.format(matched=fmt.exact(m.matched), binding=binding)
+    notes = []
     if r.conditional(m):
-        lines.append("  " + _provisional(r, target is not None).format(end=fmt.day(p.end)))
-    return lines
+        notes.append(_provisional(r, target is not None).format(end=fmt.day(p.end)))
+    return Parts(heading, steps, [result], notes)
 
 
 def _provisional(r: ProgrammeResult, targeted: bool) -> str:

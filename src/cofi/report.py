@@ -101,17 +101,25 @@ def programme_notes(results: Sequence[ProgrammeResult]) -> list[str]:
         )
         if r.provisional:
             notes.append(_provisional_note(r).format(programme=p.id, end=fmt.day(p.end)))
-        if missed := r.missed:
-            lost = sum((floor_cent(m.steps[-1].before) for m in missed), ZERO)
-            text = ngettext(
-                "{programme}: {n} contribution names a need not reached by the programme's end "
-                "(target-missed): the {amount} it would have had stays unallocated",
-                "{programme}: {n} contributions name needs not reached by the programme's end "
-                "(target-missed): the {amount} they would have had stays unallocated",
-                len(missed),
-            )
-            notes.append(text.format(programme=p.id, n=len(missed), amount=fmt.money(lost)))
+        if missed := missed_note(r):
+            notes.append(missed)
     return notes
+
+
+def missed_note(r: ProgrammeResult) -> str | None:
+    """What the needs not reached leave unallocated (all_or_nothing), or None."""
+    missed = r.missed
+    if not missed:
+        return None
+    lost = sum((floor_cent(m.steps[-1].before) for m in missed), ZERO)
+    text = ngettext(
+        "{programme}: {n} contribution names a need not reached by the programme's end "
+        "(target-missed): the {amount} it would have had stays unallocated",
+        "{programme}: {n} contributions name needs not reached by the programme's end "
+        "(target-missed): the {amount} they would have had stays unallocated",
+        len(missed),
+    )
+    return text.format(programme=r.programme.id, n=len(missed), amount=fmt.money(lost))
 
 
 def _provisional_note(r: ProgrammeResult) -> str:
