@@ -305,3 +305,38 @@ def test_every_command_refuses_a_ledger_with_errors(ledger_dir, command):
 def test_no_ledger_exits_2(tmp_path: Path):
     result = cofi("match", root=tmp_path)
     assert result.exit_code == 2 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("example", "contribution", "said"),
+    [
+        # docs/policies.md and examples/need-share-ceiling/README.md quote these
+        (
+            "need-share-ceiling",
+            "2025-04-12-la-canopee-dokos",
+            "only 0.00 was left of the ceiling on need booking-v2, 0.7 × 10,000.00 = "
+            "7,000.00: 0.00",
+        ),
+        (
+            "need-share-ceiling",
+            "2025-02-10-la-forge-dokos",
+            "the matches on need booking-v2 total 4,500.00, over its ceiling of 0.2 × "
+            "10,000.00 = 2,000.00: scaled by",
+        ),
+        (
+            "all-or-nothing",
+            "2025-02-01-la-forge-dokos",
+            "need booking-v2: target 11,000.00; given 6,000.00 (dokos-sas 1,000.00, la-forge "
+            "3,000.00, le-bocal 2,000.00) + matched by this programme 5,000.00 = 11,000.00: "
+            "reached",
+        ),
+        (
+            "quadratic-funding",
+            "2025-04-01-la-forge-movilab",
+            "round 2 of the cap per common of 4,000.00: of the 500.00 given up, movilab "
+            "receives floor(500.00 × 1,500.00 / 1,500.00) = 500.00: 1,500.00 → 2,000.00",
+        ),
+    ],
+)
+def test_the_explanations_the_docs_quote(example, contribution, said):
+    assert said in ok("explain", contribution, root=EXAMPLES / example).stdout
