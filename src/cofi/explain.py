@@ -15,8 +15,9 @@ from fractions import Fraction
 from cofi import fmt
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
-from cofi.matching import Match, ProgrammeResult, Quadratic, Step, Target, need_ceiling
+from cofi.matching import Match, ProgrammeResult, Step, Target, need_ceiling
 from cofi.model import Contribution, Disbursement, Entry, Pledge, Programme, Receipt
+from cofi.quadratic import Quadratic
 
 BINDING = {
     "ratio": N_("the ratio alone: no cap and no envelope limit reached it"),
