@@ -9,9 +9,10 @@ What it writes (SPEC §1), for N contributions:
   4 networks, a few private stewards and individuals, 2 public funders;
 - 40 commons with 1-3 needs each; some have stewards, 3 of them a tiers-lieu
   that also gives to its own common (refused when `exclude_stewards`);
-- 3 programmes: a first-come State programme 2024-2025 (in-kind matched at
-  0.5), a pro-rata State programme 2026 (tiers-lieux and networks), and a
-  first-come regional bonus on 12 commons. Their caps and envelopes are set
+- 4 programmes: a first-come State programme 2024-2025 (in-kind matched at
+  0.5), a pro-rata State programme 2026 (tiers-lieux and networks), a
+  first-come regional bonus on 12 commons, and a quadratic State programme 2026
+  (SPEC §2b: no cap per contributor, 70 % at most of each need). Their caps and envelopes are set
   from the generated contributions so that they bite at every N;
 - N contributions dated 2023-01-01 .. 2026-11-28 (more in later years), in
   ledger/contributions/<year>/, amounts written with 0, 1 or 2 decimals,
@@ -661,6 +662,21 @@ def build(n: int, seed: int = 1) -> Data:
             "per_contribution": "2000",
             "payment_days": 90,
         },
+        {  # SPEC §2b: capped quadratic funding, with a ceiling of 70 % on each need
+            "id": "communs-quadratique-2026",
+            "name": "Financement quadratique des communs 2026 (fictif)",
+            "funder": "etat",
+            "ratio": "1",
+            "in_kind_ratio": "0",
+            "start": date(2026, 1, 1),
+            "end": date(2026, 12, 31),
+            "allocation": "quadratic",
+            "eligible": {"kinds": ["tiers-lieu"], "commons": "all", "min_amount": "0.01"},
+            "exclude_stewards": True,
+            "per_contribution": "10000",
+            "per_need_share": "0.7",
+            "payment_days": 60,
+        },
     ]
     steward_of = {c["id"]: set(c["stewards"]) for c in commons}
     owed_by_common: list[tuple[list[str], list[float]]] = []
@@ -698,6 +714,10 @@ def build(n: int, seed: int = 1) -> Data:
             "per_contributor": _round_euros(per_contributor),
             "per_common": _round_euros(per_common),
         }
+        if p["allocation"] == "quadratic":  # refused with quadratic (L016)
+            del p["caps"]["per_contributor"]
+        if "per_need_share" in p:
+            p["caps"]["per_need_share"] = p.pop("per_need_share")
         p["envelope"] = _round_euros(0.6 * min(capped, total))
         data.programmes.append(p)
         pool = sorted(by_common) or common_ids[:1]
@@ -823,9 +843,8 @@ def write(data: Data, out: Path) -> int:
             f"allocation: {p['allocation']}\neligible:\n  kinds: {_list(e['kinds'])}\n"
             f"  commons: {commons}\n  min_amount: {e['min_amount']}\n"
             f"exclude_stewards: {'true' if p['exclude_stewards'] else 'false'}\ncaps:\n"
-            f"  per_contribution: {caps['per_contribution']}\n"
-            f"  per_contributor: {caps['per_contributor']}\n"
-            f"  per_common: {caps['per_common']}\npayment_days: {p['payment_days']}\n"
+            + "".join(f"  {k}: {v}\n" for k, v in caps.items())
+            + f"payment_days: {p['payment_days']}\n"
         )
         put(f"ledger/programmes/{p['id']}.yaml", text)
     for c in data.contributions:

@@ -204,6 +204,15 @@ CASES = [
         ("ledger/pledges/pl.yaml", 5, 6),
         "due on 2026-01-09, before it was made (2026-01-10)",
     ),
+    (
+        "L016",  # `caps:` is line 8; `per_contributor` its second key, line 10, column 3
+        {
+            PROG: P.replace("pro-rata", "quadratic")
+            + "caps:\n  per_common: 30000\n  per_contributor: 5000\n"
+        },
+        (PROG, 10, 3),
+        "a quadratic programme cannot have a cap per contributor",
+    ),
 ]
 
 

@@ -350,7 +350,8 @@ def test_french_tables_and_explain_write_the_ledgers_currency(
 def test_csv_and_json_of_a_ledger_in_dollars_are_bare_figures(tmp_path: Path, french: None) -> None:
     root = write_ledger(tmp_path / "l", {**LEDGER, "ledger/settings.yaml": "currency: USD\n"})
     csv_ = cofi(root, "status", "--format", "csv").stdout
-    assert "dokos,,Dokos,175000.00,1000.00,1000.00,173000.00,0.0114" in csv_.splitlines()
+    # public share 1,000 / 175,000 = 0.00571… → 0.0057
+    assert "dokos,,Dokos,175000.00,1000.00,1000.00,173000.00,0.0114,0.0057," in csv_.splitlines()
     json_ = cofi(root, "status", "--format", "json").stdout
     assert '"still_needed": "173000.00"' in json_ and "USD" not in json_
 

@@ -148,7 +148,101 @@ def test_every_example_is_covered():
         "oversubscribed-envelope",
         "two-programmes-stacking",
         "corrections-by-reversal",
+        "need-share-ceiling",
+        "all-or-nothing",
+        "quadratic-funding",
     }
+
+
+# ---- the policies of SPEC §2b (docs/policies.md) ------------------------------------------
+
+# need-share-ceiling — ademe-2025 first-come, ceiling 0.7 × 10000 = 7000 on booking-v2:
+# 4000, 3000, then 0 (full); movilab 3000 (of 3500) + 1500 (no need). region-2025 pro-rata
+# × 0.5, ceiling 0.2 × 10000 = 2000: booking 4500 > 2000 → × 4/9; animation 1500 > 1000
+# → × 2/3; all 3750 > 3000 → × 4/5: dokos 711.11 + 533.33 + 355.55 = 1599.99, movilab
+# 800 + 600 = 1400.
+NEED_SHARE = table("""
+ademe-2025   dokos    9000.00  7000.00  0.00  7000.00  2026-03-01  true
+ademe-2025   movilab  4500.00  4500.00  0.00  4500.00  2026-03-01  true
+region-2025  dokos    9000.00  1599.99  0.00  1599.99  2026-03-01  true
+region-2025  movilab  4500.00  1400.00  0.00  1400.00  2026-03-01  true
+""")
+
+# all-or-nothing — booking-v2 (11000): given 3000 + 2000 + 1000 (steward, not matched) +
+# matched 5000 = 11000, reached; animation-2025 (8000): given 3000 + matched 3000 < 8000,
+# missed; movilab keeps only the 500 that names no need.
+ALL_OR_NOTHING = table("""
+tout-ou-rien-2025  dokos    5000.00  5000.00  0.00  5000.00  2026-03-01  true
+tout-ou-rien-2025  movilab   500.00   500.00  0.00   500.00  2026-03-01  true
+""")
+
+# quadratic-funding — SPEC §2b's example × 100: raw 30000 / 5000 / 15000, scaled to
+# 6000 / 1000 / 3000, capped at 4000 with two rounds: 4000 / 2000 / 4000.
+QUADRATIC = table("""
+communs-quadratique-2025  communecter  25000.00  4000.00  0.00  4000.00  2026-03-01  true
+communs-quadratique-2025  dokos        10000.00  4000.00  0.00  4000.00  2026-03-01  true
+communs-quadratique-2025  movilab       5000.00  2000.00  0.00  2000.00  2026-03-01  true
+""")
+
+
+@pytest.mark.parametrize(
+    ("example", "expected"),
+    [
+        ("need-share-ceiling", NEED_SHARE),
+        ("all-or-nothing", ALL_OR_NOTHING),
+        ("quadratic-funding", QUADRATIC),
+    ],
+)
+def test_policy_example_figures(example, expected):
+    _, rows = csv_rows(ok("match", "--format", "csv", root=EXAMPLES / example).stdout)
+    assert pick(rows, *MATCH_KEYS) == expected
+    assert {r["provisional"] for r in rows} == {"false"}  # every programme ended in 2025
+
+
+def test_all_or_nothing_lists_the_missed_target_and_is_conditional_before_the_end():
+    root = EXAMPLES / "all-or-nothing"
+    out = ok("match", "--by", "contribution", "--all", "-f", "csv", root=root).stdout
+    _, rows = csv_rows(out)
+    assert pick(rows, "contribution", "matched", "reason") == [
+        ("2025-02-01-la-forge-dokos", "3000.00", ""),
+        ("2025-03-01-le-bocal-dokos", "2000.00", ""),
+        ("2025-04-01-dokos-sas-dokos", "0.00", "contributor-kind"),
+        ("2025-05-01-la-forge-movilab", "0.00", "target-missed"),
+        ("2025-06-01-le-bocal-movilab", "0.00", "target-missed"),
+        ("2025-07-01-la-canopee-movilab", "500.00", ""),
+        ("2026-01-15-la-canopee-movilab", "0.00", "after-end"),
+    ]
+    # before the end: conditional, 2000 + 1000 + 500 = 3500 for movilab
+    out = ok("match", "-f", "csv", root=root, as_of="2025-11-30").stdout
+    _, rows = csv_rows(out)
+    assert pick(rows, "common", "matched", "provisional") == [
+        ("dokos", "5000.00", "true"),
+        ("movilab", "3500.00", "true"),
+    ]
+
+
+def test_need_share_status_shows_public_share_and_reached():
+    out = ok("status", "-f", "csv", root=EXAMPLES / "need-share-ceiling").stdout
+    _, rows = csv_rows(out)
+    # booking-v2: 7000 + 1599.99 = 8599.99 of 10000; animation-2025: 3000 + 800 of 5000
+    assert pick(rows, "need", "matched", "public_share", "reached") == [
+        ("", "8599.99", "0.8600", ""),
+        ("booking-v2", "8599.99", "0.8600", "true"),
+        ("", "5900.00", "1.1800", ""),
+        ("animation-2025", "3800.00", "0.7600", "true"),
+    ]
+
+
+def test_quadratic_example_simulated_under_pro_rata():
+    root = EXAMPLES / "quadratic-funding"
+    args = ("--programme", "communs-quadratique-2025", "--set", "allocation=pro-rata")
+    _, rows = csv_rows(ok("simulate", *args, "-f", "csv", root=root).stdout)
+    # each common capped at 4000, then 12000 > 10000 → × 5/6 (see its README)
+    assert pick(rows, "common", "matched_today", "matched", "difference") == [
+        ("communecter", "4000.00", "3333.33", "-666.67"),
+        ("dokos", "4000.00", "3333.32", "-666.68"),
+        ("movilab", "2000.00", "3333.32", "1333.32"),
+    ]
 
 
 # ---- negative amounts stay numbers; text cells cannot become formulas ----------------------
@@ -211,3 +305,38 @@ def test_every_command_refuses_a_ledger_with_errors(ledger_dir, command):
 def test_no_ledger_exits_2(tmp_path: Path):
     result = cofi("match", root=tmp_path)
     assert result.exit_code == 2 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("example", "contribution", "said"),
+    [
+        # docs/policies.md and examples/need-share-ceiling/README.md quote these
+        (
+            "need-share-ceiling",
+            "2025-04-12-la-canopee-dokos",
+            "only 0.00 was left of the ceiling on need booking-v2, 0.7 × 10,000.00 = "
+            "7,000.00: 0.00",
+        ),
+        (
+            "need-share-ceiling",
+            "2025-02-10-la-forge-dokos",
+            "the matches on need booking-v2 total 4,500.00, over its ceiling of 0.2 × "
+            "10,000.00 = 2,000.00: scaled by",
+        ),
+        (
+            "all-or-nothing",
+            "2025-02-01-la-forge-dokos",
+            "need booking-v2: target 11,000.00; given 6,000.00 (dokos-sas 1,000.00, la-forge "
+            "3,000.00, le-bocal 2,000.00) + matched by this programme 5,000.00 = 11,000.00: "
+            "reached",
+        ),
+        (
+            "quadratic-funding",
+            "2025-04-01-la-forge-movilab",
+            "round 2 of the cap per common of 4,000.00: of the 500.00 given up, movilab "
+            "receives floor(500.00 × 1,500.00 / 1,500.00) = 500.00: 1,500.00 → 2,000.00",
+        ),
+    ],
+)
+def test_the_explanations_the_docs_quote(example, contribution, said):
+    assert said in ok("explain", contribution, root=EXAMPLES / example).stdout

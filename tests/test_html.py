@@ -449,3 +449,37 @@ def test_cofi_report_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Example: cofi report --html" in result.output
+
+
+# ---- SPEC §2b: conditional matches and missed targets ---------------------------------------
+
+
+def test_missed_targets_are_shown_with_what_they_leave_unallocated() -> None:
+    ledger, results, debts = compute(MAIN / "examples" / "all-or-nothing")
+    files = render_report(ledger, results, debts, AS_OF)
+    # animation-2025 missed: 2000 + 1000 stay in the envelope (examples/all-or-nothing)
+    overview = " ".join(Page(files["index.html"]).text)
+    assert "2 contributions name needs not reached by the programme's end (target-missed)" in (
+        overview
+    )
+    assert "the 3,000.00 they would have had stays unallocated" in overview
+    refused = " ".join(Page(files["contributions.html"]).text)
+    assert "target-missed" in refused
+    page = Page(files["explain/2025-05-01-la-forge-movilab.html"])
+    words = " ".join(" ".join(page.text).split())
+    assert "need animation-2025: target 8,000.00; given 3,000.00" in words
+    assert "Matched: 0.00: the need animation-2025 was not reached" in words
+
+
+def test_conditional_matches_are_marked_before_the_end() -> None:
+    ledger, _, _ = compute(MAIN / "examples" / "all-or-nothing")
+    before = date(2025, 11, 30)
+    results = match_all(ledger, before)
+    debts = match_obligations(ledger, results)
+    files = render_report(ledger, results, debts, before)
+    overview = " ".join(Page(files["index.html"]).text)
+    assert "All or nothing: the matches on a need are conditional" in overview
+    page = Page(files["contributions.html"])
+    # first-come: only the matches on needs are conditional, so the column is shown
+    table = next(rows for key, rows in page.tables.items() if "tout-ou-rien-2025" in key)
+    assert any("Provisional" in cell for cell in table[0])

@@ -257,7 +257,9 @@ def test_unknown_key_inside_caps(ledger_dir):
     )
     assert problems == [("ledger/programmes/pilote.yaml", 9, 3, "S001")]
     assert "did you mean 'per_contributor'?" in loaded.problems[0].message
-    assert loaded.problems[0].hint == "keys are: per_contribution, per_contributor, per_common"
+    assert loaded.problems[0].hint == (
+        "keys are: per_contribution, per_contributor, per_common, per_need_share"
+    )
 
 
 def test_unknown_key_inside_eligible(ledger_dir):

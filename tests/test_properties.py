@@ -34,6 +34,7 @@ CONTRIBUTORS = {
     "n1": "network", "etat": "public", "region": "public",
 }  # fmt: skip
 COMMONS = {"c1": [], "c2": ["t3"], "c3": []}  # t3 stewards c2
+NEEDS = {"c1": {"n1": "300", "n2": "1000.50"}, "c2": {"n1": "500"}, "c3": {}}
 
 
 def record(model, **fields):
@@ -64,11 +65,12 @@ def contributions(draw, max_size: int = 12, last_day: int = 60):
     names = draw(st.lists(ids, unique=True, max_size=max_size))
     out = []
     for cid in names:
+        common = draw(st.sampled_from(sorted(COMMONS)))
         out.append(record(
             Contribution, id=cid, date=day(draw(days(0, last_day))),
-            contributor=draw(WHO), common=draw(st.sampled_from(sorted(COMMONS))),
-            amount=draw(money),
+            contributor=draw(WHO), common=common, amount=draw(money),
             kind=draw(st.sampled_from(["money", "money", "in-kind"])),
+            need=draw(st.sampled_from([None, None, *sorted(NEEDS[common])])),
         ))  # fmt: skip
     return out
 
@@ -91,7 +93,7 @@ def optional_cap():
 
 
 @st.composite
-def programmes(draw, allocation=None):
+def programmes(draw, allocation=None, all_or_nothing=None):
     start = draw(days(0, 20))
     kinds = draw(
         st.one_of(
@@ -111,18 +113,23 @@ def programmes(draw, allocation=None):
             st.lists(st.sampled_from(sorted(COMMONS)), min_size=1, unique=True),
         )
     )
+    allocation = allocation or draw(st.sampled_from(["first-come", "pro-rata", "quadratic"]))
+    share = draw(st.sampled_from([None, None, "0.5", "0.7", "1", "0.333"]))
     return record(
         Programme, id="p", name="P", funder="etat",
         ratio=Decimal(draw(st.sampled_from(["1", "0.5", "0.333", "2", "0.25", "0.07"]))),
         in_kind_ratio=Decimal(draw(st.sampled_from(["0", "0.5", "1", "0.333"]))),
         start=day(start), end=day(start + draw(days(10, 100))),
         envelope=draw(st.integers(1, 200_000).map(cents)),
-        allocation=allocation or draw(st.sampled_from(["first-come", "pro-rata"])),
+        allocation=allocation,
         eligible={"kinds": kinds, "commons": commons,
                   "min_amount": Decimal(draw(st.sampled_from(["0", "0.01", "10", "100.50"])))},
         exclude_stewards=draw(st.booleans()),
-        caps={"per_contribution": draw(optional_cap()), "per_contributor": draw(optional_cap()),
-              "per_common": draw(optional_cap())},
+        caps={"per_contribution": draw(optional_cap()),
+              "per_contributor": None if allocation == "quadratic" else draw(optional_cap()),
+              "per_common": draw(optional_cap()),
+              "per_need_share": None if share is None else Decimal(share)},
+        all_or_nothing=draw(st.booleans()) if all_or_nothing is None else all_or_nothing,
     )  # fmt: skip
 
 
@@ -130,15 +137,21 @@ def build(programme: Programme, contribs, revs=()) -> Ledger:
     return Ledger(
         contributors=tuple(record(Contributor, id=k, name=k, kind=v)
                            for k, v in CONTRIBUTORS.items()),
-        commons=tuple(record(Common, id=k, name=k, stewards=v) for k, v in COMMONS.items()),
+        commons=tuple(
+            record(Common, id=k, name=k, stewards=v,
+                   needs=[{"id": n, "title": n, "amount": Decimal(a)}
+                          for n, a in NEEDS[k].items()])
+            for k, v in COMMONS.items()
+        ),
         programmes=(programme,), contributions=tuple(contribs), reversals=tuple(revs),
     )  # fmt: skip
 
 
 @st.composite
-def ledgers(draw, allocation=None):
+def ledgers(draw, allocation=None, all_or_nothing=None):
     contribs = draw(contributions())
-    return build(draw(programmes(allocation)), contribs, draw(reversals(contribs)))
+    programme = draw(programmes(allocation, all_or_nothing))
+    return build(programme, contribs, draw(reversals(contribs)))
 
 
 as_ofs = days(20, 150).map(day)
@@ -162,14 +175,23 @@ def test_no_cap_and_no_envelope_is_ever_exceeded(led, as_of):
     result = run(led, as_of)
     by_contributor: dict[str, Decimal] = defaultdict(Decimal)
     by_common: dict[str, Decimal] = defaultdict(Decimal)
+    by_need: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for m in result.eligible:
         c = m.contribution
         assert m.matched >= 0 and m.matched == m.matched.quantize(CENT)  # whole cents
-        assert m.matched <= c.amount * (p.ratio if c.kind == "money" else p.in_kind_ratio)
-        if p.caps.per_contribution is not None:
-            assert m.matched <= p.caps.per_contribution
+        if p.allocation != "quadratic":  # a quadratic match is not bound by its own base
+            assert m.matched <= c.amount * (p.ratio if c.kind == "money" else p.in_kind_ratio)
+            if p.caps.per_contribution is not None:
+                assert m.matched <= p.caps.per_contribution
         by_contributor[c.contributor] += m.matched
         by_common[c.common] += m.matched
+        if c.need:
+            by_need[(c.common, c.need)] += m.matched
+    share = p.caps.per_need_share
+    if share is not None:
+        amounts = {(m, n): Decimal(a) for m, needs in NEEDS.items() for n, a in needs.items()}
+        assert all(v <= share * amounts[k] for k, v in by_need.items())
+    assert all(m.matched == 0 for m in result.missed)
     if p.caps.per_contributor is not None:
         assert all(v <= p.caps.per_contributor for v in by_contributor.values())
     if p.caps.per_common is not None:
@@ -213,12 +235,16 @@ def test_results_do_not_depend_on_record_order(led, as_of, rnd: random.Random):
 
 
 @FAST
-@given(ledgers("first-come"), st.data())
+@given(ledgers("first-come", all_or_nothing=False), st.data())
 def test_first_come_a_later_contribution_never_changes_earlier_matches(led, data):
+    # (with per_need_share too; not under all_or_nothing, where a later contribution can
+    # reach a need and so pay the matches that hung on it)
     # existing contributions are dated day 0..60; the newcomer comes on day 61
+    common = data.draw(st.sampled_from(sorted(COMMONS)))
     newcomer = record(
         Contribution, id="zz-late", date=day(61), amount=data.draw(money),
-        contributor=data.draw(WHO), common=data.draw(st.sampled_from(sorted(COMMONS))),
+        contributor=data.draw(WHO), common=common,
+        need=data.draw(st.sampled_from([None, *sorted(NEEDS[common])])),
     )  # fmt: skip
     as_of = day(150)
     before = matched(run(led, as_of))
@@ -269,28 +295,100 @@ def reference(led: Ledger, p: Programme, as_of: date) -> dict[str, Decimal]:
             b = min(b, Fraction(p.caps.per_contribution))
         value[c.id] = b
 
-    caps = [(p.caps.per_contributor, lambda c: c.contributor),
-            (p.caps.per_common, lambda c: c.common),
-            (p.envelope, lambda c: "everything")]  # fmt: skip
+    # SPEC §2b: the need's ceiling, share × amount (floored to the cent: matches are cents),
+    # binds the contributions naming a need, after per_common and before the envelope
+    need_amount = {(m.id, n.id): n.amount for m in led.commons for n in m.needs}
+    share = p.caps.per_need_share
+
+    def ceiling(c):
+        if share is None or not c.need:
+            return None
+        return Fraction(
+            math.floor(Fraction(share) * Fraction(need_amount[(c.common, c.need)]) * 100), 100
+        )
+
+    caps = [(lambda c: p.caps.per_contributor, lambda c: c.contributor),
+            (lambda c: p.caps.per_common, lambda c: c.common),
+            (ceiling, lambda c: (c.common, c.need)),
+            (lambda c: p.envelope, lambda c: "everything")]  # fmt: skip
     if p.allocation == "first-come":
-        used: list[dict[str, Fraction]] = [defaultdict(Fraction) for _ in caps]
+        used: list[dict] = [defaultdict(Fraction) for _ in caps]
         for c in sorted(eligible, key=lambda c: (c.date, c.id)):
             for (cap, group), spent in zip(caps, used, strict=True):
-                if cap is not None:
-                    value[c.id] = min(value[c.id], Fraction(cap) - spent[group(c)])
+                if cap(c) is not None:
+                    value[c.id] = min(value[c.id], Fraction(cap(c)) - spent[group(c)])
             for (_, group), spent in zip(caps, used, strict=True):
                 spent[group(c)] += value[c.id]
-    else:
+    elif p.allocation == "pro-rata":
         for cap, group in caps:
-            if cap is None:
-                continue
-            totals: dict[str, Fraction] = defaultdict(Fraction)
+            totals: dict = defaultdict(Fraction)
             for c in eligible:
-                totals[group(c)] += value[c.id]
+                if cap(c) is not None:
+                    totals[group(c)] += value[c.id]
             for c in eligible:
-                if totals[group(c)] > cap:
-                    value[c.id] = value[c.id] * Fraction(cap) / totals[group(c)]
-    return {cid: Decimal(math.floor(v * 100)) / 100 for cid, v in value.items()}
+                if cap(c) is not None and totals[group(c)] > cap(c):
+                    value[c.id] = value[c.id] * Fraction(cap(c)) / totals[group(c)]
+    else:
+        value = quadratic_reference(p, eligible, value)
+        totals = defaultdict(Fraction)
+        for c in eligible:
+            if ceiling(c) is not None:
+                totals[(c.common, c.need)] += value[c.id]
+        for c in eligible:
+            if ceiling(c) is not None and totals[(c.common, c.need)] > ceiling(c):
+                value[c.id] = value[c.id] * ceiling(c) / totals[(c.common, c.need)]
+    floored = {cid: Decimal(math.floor(v * 100)) / 100 for cid, v in value.items()}
+    if p.all_or_nothing and as_of > p.end:
+        # a need not reached by the end: its eligible contributions get nothing
+        for key, amount in need_amount.items():
+            mine = [c for c in eligible if (c.common, c.need) == key]
+            given = sum(
+                c.amount
+                for c in led.contributions
+                if (c.common, c.need) == key and c.date <= min(p.end, as_of)
+                and c.id not in cancelled
+            )  # fmt: skip
+            if given + sum(floored[c.id] for c in mine) < amount:
+                for c in mine:
+                    del floored[c.id]
+    return floored
+
+
+def quadratic_reference(p: Programme, eligible, base: dict[str, Fraction]) -> dict[str, Fraction]:
+    """SPEC §2b's quadratic allocation, read literally: id -> exact match in euros."""
+    by: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for c in eligible:
+        by[c.common][c.contributor] += base[c.id]
+    roots, raw = {}, {}
+    for m, gifts in by.items():
+        a = {j: math.floor(v * 100) for j, v in gifts.items()}  # cents, floored
+        r = {j: math.isqrt(x * 10**8) for j, x in a.items()}
+        roots[m] = r
+        raw[m] = (sum(r.values()) ** 2 - sum(x * x for x in r.values())) // 10**8
+    envelope = int(p.envelope * 100)
+    total = sum(raw.values())
+    match = {m: envelope * x // total if total > envelope else x for m, x in raw.items()}
+    if p.caps.per_common is not None:
+        cap = int(p.caps.per_common * 100)
+        while any(x > cap for x in match.values()):
+            excess = sum(x - cap for x in match.values() if x > cap)
+            below = {m: x for m, x in match.items() if x < cap}
+            match = {m: min(x, cap) for m, x in match.items()}
+            pool = sum(below.values())  # 0: no common below the cap to share with
+            for m, x in below.items():
+                match[m] += excess * x // pool if pool else 0
+    out = {}
+    for c in eligible:
+        r = roots[c.common]
+        s = sum(r.values())
+        spread = s * s - sum(x * x for x in r.values())
+        j = c.contributor
+        if spread == 0 or by[c.common][j] == 0:
+            out[c.id] = Fraction(0)
+            continue
+        share = Fraction(match[c.common] * r[j] * (s - r[j]), spread)
+        out[c.id] = share * base[c.id] / by[c.common][j] / 100
+    return out
 
 
 @settings(max_examples=200, deadline=None)
@@ -375,3 +473,21 @@ def test_csv_round_trips_to_the_cent(led, as_of, dialect):
                 assert parsed[c.key] == original[c.key]  # exactly, to the cent
     again = render.table_csv(report.Table(table.title, table.columns, rows), dialect)
     assert again == text
+
+
+@FAST
+@given(ledgers("quadratic"), as_ofs)
+def test_quadratic_never_exceeds_the_envelope_nor_the_cap_per_common(led, as_of):
+    p = led.programmes[0]
+    result = run(led, as_of)
+    assert result.allocated <= p.envelope
+    by_common: dict[str, Decimal] = defaultdict(Decimal)
+    for m in result.eligible:
+        by_common[m.contribution.common] += m.matched
+    # each common's contributions share its final figure, floored: never above it
+    for m in result.eligible:
+        q = m.quadratic
+        assert q is not None and by_common[q.common] <= cents(q.final)
+        assert p.caps.per_common is None or q.final <= p.caps.per_common * 100
+    assert sum(q.final for q in {m.quadratic.common: m.quadratic for m in result.eligible
+                                 if m.quadratic}.values()) <= p.envelope * 100  # fmt: skip

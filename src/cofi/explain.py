@@ -6,28 +6,36 @@ the computation itself, not a second account of it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from cofi import fmt
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
-from cofi.matching import Match, ProgrammeResult, Step
+from cofi.matching import Match, ProgrammeResult, Step, Target, need_ceiling
 from cofi.model import Contribution, Disbursement, Entry, Pledge, Programme, Receipt
+from cofi.quadratic import Quadratic
 
 BINDING = {
     "ratio": N_("the ratio alone: no cap and no envelope limit reached it"),
     "per_contribution": N_("the cap per contribution"),
     "per_contributor": N_("the cap per contributor"),
     "per_common": N_("the cap per common"),
+    "per_need_share": N_("the ceiling on its need (caps.per_need_share)"),
     "envelope": N_("the programme's envelope"),
+    "quadratic": N_("the quadratic formula alone: no cap and no envelope limit reached it"),
     "rounding": N_("rounding down to the cent"),
 }
 # First-come: what was left of a cap or of the envelope when the contribution came.
 _LEFT = {
     "per_contributor": N_("only {left} was left of {contributor}'s cap of {cap}: {to}"),
     "per_common": N_("only {left} was left of {common}'s cap of {cap}: {to}"),
+    "per_need_share": N_(
+        "only {left} was left of the ceiling on need {need}, {share} × {amount} = {cap}: {to}"
+    ),
     "envelope": N_("only {left} was left of the envelope of {cap}: {to}"),
 }
 # Pro-rata: the group's total exceeded its bound, and everyone in it was scaled.
@@ -39,6 +47,10 @@ _SCALED = {
     "per_common": N_(
         "the eligible matches of {common} total {total}, over {common}'s cap of {cap}: "
         "scaled by {cap}/{total} = {to}"
+    ),
+    "per_need_share": N_(
+        "the matches on need {need} total {total}, over its ceiling of {share} × {amount} = "
+        "{cap}: scaled by {cap}/{total} = {to}"
     ),
     "envelope": N_(
         "all eligible matches total {total}, over the envelope of {cap}: "
@@ -104,36 +116,196 @@ def _explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution
     return lines
 
 
+@dataclass(frozen=True)
+class Parts:
+    """One programme's explanation: its heading, the steps of the computation, the result
+    (what is matched, or why nothing is) and notes (provisional, conditional)."""
+
+    heading: str
+    steps: list[str]
+    result: list[str]
+    notes: list[str]
+
+
 def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
+    x = parts(ledger, r, c)
+    return [x.heading, *(f"  {line}" for line in (*x.steps, *x.result, *x.notes))]
+
+
+def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
+    """How `c` fared under `r`'s programme, in sentences (amounts formatted as the caller's
+    fmt.amounts_in says)."""
     p = r.programme
-    lines = [
-        _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
-            id=p.id, name=p.name, allocation=p.allocation, start=fmt.day(p.start),
-            end=fmt.day(p.end),
-        )
-    ]  # fmt: skip
+    heading = _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
+        id=p.id, name=p.name, allocation=p.allocation, start=fmt.day(p.start),
+        end=fmt.day(p.end),
+    )  # fmt: skip
     m = next((m for m in r.matches if m.contribution.id == c.id), None)
     if m is None:
         text = _("not counted: dated after {as_of}, the date of this computation.")
-        return [*lines, "  " + text.format(as_of=fmt.day(r.as_of))]
-    if not m.eligible:
+        return Parts(heading, [], [text.format(as_of=fmt.day(r.as_of))], [])
+    if not m.computed:
         why = _refusal(ledger, r, m)
-        return [*lines, "  " + _("not matched: {why}.").format(why=why)]
-    if p.requires_receipt:
-        lines.append("  " + _confirmation(ledger, r, c))
-    lines += [f"  {_step(p, c, s)}" for s in m.steps]
+        return Parts(heading, [], [_("not matched: {why}.").format(why=why)], [])
+    steps = [_confirmation(ledger, r, c)] if p.requires_receipt else []
+    for s in m.steps:
+        if s.rule == "target-missed":  # said below, with the target
+            continue
+        if s.rule == "quadratic" and m.quadratic is not None:
+            steps += _quadratic(m.quadratic, m)
+        steps.append(_step(ledger, p, c, s))
+    target = r.targets.get((c.common, c.need)) if c.need else None
+    if target is not None:
+        steps.append(_target(ledger, target))
+    if not m.eligible:
+        text = _(
+            "Matched: {zero}: the need {need} was not reached by the programme's end on {end}; "
+            "the {would} this contribution would have had stays in the envelope."
+        )
+        would = fmt.exact(m.steps[-1].before)
+        zero = fmt.money(Decimal(0))
+        result = text.format(zero=zero, need=c.need, end=fmt.day(p.end), would=would)
+        return Parts(heading, steps, [result], [])
     binding = _(BINDING[m.binding or "ratio"])
-    lines.append(
-        "  "
-        + _("Matched: {matched}, limited by {binding}.").format(
-            matched=fmt.exact(m.matched), binding=binding
+    text = _("Matched: {matched}, limited by {binding}.")
+    result = text.format(matched=fmt.exact(m.matched), binding=binding)
+    notes = []
+    if r.conditional(m):
+        notes.append(_provisional(r, target is not None).format(end=fmt.day(p.end)))
+    return Parts(heading, steps, [result], notes)
+
+
+def _provisional(r: ProgrammeResult, targeted: bool) -> str:
+    if targeted:
+        return _(
+            "Conditional: paid only if the need is reached by the programme's end on {end} "
+            "(all or nothing); until then the figure can still change."
+        )
+    if r.programme.allocation == "quadratic":
+        return _(
+            "Provisional: quadratic shares can still change until the programme ends on {end}."
+        )
+    return _("Provisional: pro-rata shares can still go down until the programme ends on {end}.")
+
+
+def _target(ledger: Ledger, t: Target) -> str:
+    """An all-or-nothing need: its target, what was reached, and by whom."""
+    givers = ", ".join(f"{who} {fmt.exact(amount)}" for who, amount in t.givers) or "—"
+    text = (
+        _(
+            "need {need}: target {amount}; given {given} ({givers}) + matched by this "
+            "programme {matched} = {reached}: reached"
+        )
+        if t.reached
+        else _(
+            "need {need}: target {amount}; given {given} ({givers}) + matched by this "
+            "programme {matched} = {reached}: not reached"
         )
     )
-    if r.provisional:
-        text = _(
-            "Provisional: pro-rata shares can still go down until the programme ends on {end}."
+    return text.format(
+        need=t.need,
+        amount=fmt.exact(t.amount),
+        given=fmt.exact(t.given),
+        givers=givers,
+        matched=fmt.exact(t.matched),
+        reached=fmt.exact(t.given + t.matched),
+    )
+
+
+def _cents(value: int) -> str:
+    return fmt.exact(Decimal(value).scaleb(-2))
+
+
+def _share(value: Fraction) -> str:
+    """A share like 1/2 exactly, or, when its terms are long, 0.333333… (floored)."""
+    if value.denominator < 10**6:
+        return str(value.numerator) if value.denominator == 1 else str(value)
+    return fmt.number(Decimal(math.floor(value * 10**6)).scaleb(-6)) + "…"
+
+
+def _quadratic(q: Quadratic, m: Match) -> list[str]:
+    """The quadratic formula on the contribution's common, its rounds of the cap, and the
+    contribution's share."""
+    c = m.contribution
+    j, run = c.contributor, q.run
+    lines = [
+        _(
+            "quadratic funding on {common}: {contributor}'s bases on it total {a} "
+            "(a = {cents} cents, r = isqrt(a × 10^8) = {root}); over its {n} contributors "
+            "S = Σ r = {total} and Σ r² = {squares}, so its raw figure is "
+            "floor((S² − Σ r²) / 10^8) = {raw}"
+        ).format(
+            common=c.common,
+            contributor=j,
+            a=_cents(q.cents[j]),
+            cents=q.cents[j],
+            root=q.roots[j],
+            n=len(q.roots),
+            total=q.total,
+            squares=q.squares,
+            raw=_cents(q.raw),
         )
-        lines.append("  " + text.format(end=fmt.day(p.end)))
+    ]
+    if run.scaled:
+        text = _(
+            "the raw figures of all commons total {total}, over the envelope of {envelope}: "
+            "{common} gets floor({envelope} × {raw} / {total}) = {scaled}"
+        )
+    else:
+        text = _(
+            "the raw figures of all commons total {total}, within the envelope of {envelope}: "
+            "{common} keeps {scaled}"
+        )
+    lines.append(
+        text.format(
+            total=_cents(run.raw_total),
+            envelope=_cents(run.envelope),
+            common=c.common,
+            raw=_cents(q.raw),
+            scaled=_cents(q.scaled),
+        )
+    )
+    for i, rnd in enumerate(run.rounds, start=1):
+        cap = _cents(run.cap or 0)
+        if c.common in rnd.capped:
+            text = _(
+                "round {n} of the cap per common of {cap}: {common} goes from {before} down "
+                "to {cap}; the commons above the cap give up {excess} in all"
+            )
+            before = rnd.capped[c.common]
+            lines.append(
+                text.format(
+                    n=i, cap=cap, common=c.common, before=_cents(before),
+                    excess=_cents(rnd.excess),
+                )
+            )  # fmt: skip
+        elif c.common in rnd.below:
+            before, got = rnd.below[c.common], rnd.given.get(c.common, 0)
+            text = _(
+                "round {n} of the cap per common of {cap}: of the {excess} given up, {common} "
+                "receives floor({excess} × {before} / {pool}) = {got}: {before} → {after}"
+            )
+            lines.append(
+                text.format(
+                    n=i, cap=cap, excess=_cents(rnd.excess), common=c.common,
+                    before=_cents(before), pool=_cents(sum(rnd.below.values())),
+                    got=_cents(got), after=_cents(before + got),
+                )
+            )  # fmt: skip
+    text = _(
+        "{common}'s match is {final}; {contributor}'s part of it is r (S − r) / (S² − Σ r²) "
+        "= {part}, and this contribution's base is {base} of {contributor}'s {bases} on it"
+    )
+    lines.append(
+        text.format(
+            common=c.common,
+            final=_cents(q.final),
+            contributor=j,
+            part=_share(q.part(j)),
+            base=fmt.exact(Fraction(m.capped, m.unit)),
+            bases=fmt.exact(Fraction(q.bases[j], m.unit)),
+        )
+    )
     return lines
 
 
@@ -209,7 +381,7 @@ def _awaiting(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
     return text.format(common=c.common, stewards=", ".join(stewards), end=fmt.day(p.end), id=c.id)
 
 
-def _step(p: Programme, c: Contribution, s: Step) -> str:
+def _step(ledger: Ledger, p: Programme, c: Contribution, s: Step) -> str:
     to = fmt.exact(s.after)
     if s.rule == "base":
         text = (
@@ -222,12 +394,21 @@ def _step(p: Programme, c: Contribution, s: Step) -> str:
         return _("capped at {to} per contribution").format(to=to)
     if s.rule == "rounding":
         return _("rounded down to the cent: {to}").format(to=to)
+    if s.rule == "quadratic":
+        return _("this contribution's share of its common's quadratic match: {to}").format(to=to)
     limit = s.limit or Fraction(0)
     names = {"contributor": c.contributor, "common": c.common, "to": to}
+    ceiling = None
+    if s.rule == "per_need_share":
+        share = p.caps.per_need_share or Decimal(0)
+        amount = next(n.amount for n in ledger.common[c.common].needs if n.id == c.need)
+        ceiling = need_ceiling(share, amount)
+        names |= {"need": c.need or "", "share": fmt.number(share), "amount": fmt.exact(amount)}
     if s.total is None:  # first-come: what was left
         bound = {
             "per_contributor": p.caps.per_contributor,
             "per_common": p.caps.per_common,
+            "per_need_share": ceiling,
             "envelope": p.envelope,
         }[s.rule]
         cap = fmt.exact(bound if bound is not None else Decimal(0))

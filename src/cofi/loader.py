@@ -481,6 +481,13 @@ _REFERENCES = (
 """The fields that name another record: checked even in a file that failed to load."""
 
 
+def validation_problems(
+    err: ValidationError, doc: yamlsrc.Document, model: type[BaseModel]
+) -> list[Problem]:
+    """Pydantic's errors on a record read from `doc`, as located problems (S001-S013)."""
+    return _validation_problems(err, doc, model)
+
+
 def _validation_problems(
     err: ValidationError, doc: yamlsrc.Document, model: type[BaseModel]
 ) -> list[Problem]:

@@ -15,15 +15,19 @@ import bisect
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from cofi.bulk import bulk
 from cofi.i18n import N_
 from cofi.ledger import Ledger
 from cofi.model import Contribution, Programme
+
+if TYPE_CHECKING:
+    from cofi.quadratic import Quadratic, QuadraticRun
 
 ZERO = Fraction(0)
 ONE = Fraction(1)
@@ -41,6 +45,7 @@ REASONS: dict[str, str] = {
     "min-amount": N_("below the programme's minimum amount"),
     "in-kind": N_("in kind, and the programme matches no in-kind contribution"),
     "awaiting-receipt": N_("not yet confirmed by a receipt, which the programme requires"),
+    "target-missed": N_("its need was not reached by the programme's end, which it requires"),
 }
 
 
@@ -57,7 +62,9 @@ class Step:
     applied; `total` the pro-rata total that exceeded it.
     """
 
-    rule: str  # base | per_contribution | per_contributor | per_common | envelope | rounding
+    # base | per_contribution | per_contributor | per_common | per_need_share | envelope |
+    # quadratic | rounding | target-missed
+    rule: str
     before: Fraction
     after: Fraction
     limit: Fraction | None = None
@@ -73,7 +80,7 @@ class Cut:
     group's total having exceeded the cap or envelope `limit`.
     """
 
-    rule: str  # per_contributor | per_common | envelope
+    rule: str  # per_contributor | per_common | per_need_share | envelope
     limit: int
     total: Fraction | int | None = None
 
@@ -84,7 +91,10 @@ class Match:
 
     Values are kept in units of 1/`unit` of a currency unit: `raw` is amount ×
     ratio, `capped` the same after the cap per contribution (the base), then
-    `cuts` lowered it.
+    `cuts` lowered it. Under quadratic allocation, `quadratic` is the common's
+    figures, from which the contribution's share of the common's match replaces
+    the base before the cuts. A contribution whose need missed its target
+    (reason `target-missed`) keeps what it would have been matched, for explain.
     """
 
     programme: str
@@ -97,10 +107,22 @@ class Match:
     raw: int = 0
     capped: int = 0
     cuts: tuple[Cut, ...] = ()
+    quadratic: Quadratic | None = None
 
     @property
     def eligible(self) -> bool:
         return self.reason is None
+
+    @property
+    def computed(self) -> bool:
+        """Whether the allocation reached it: eligible, or eligible but its need missed."""
+        return self.reason is None or self.reason == "target-missed"
+
+    def _start(self) -> Fraction:
+        """The value the cuts start from, in units: the base, or the quadratic share."""
+        if self.quadratic is None:
+            return Fraction(self.capped)
+        return self.quadratic.share(self.contribution.contributor, self.capped, self.unit)
 
     @property
     def base(self) -> Fraction:
@@ -110,7 +132,9 @@ class Match:
     @property
     def exact(self) -> Fraction:
         """The matched value before it is floored to the cent."""
-        value = Fraction(self.capped)
+        if self.reason == "target-missed":
+            return ZERO
+        value = self._start()
         for cut in self.cuts:
             value = Fraction(cut.limit) if cut.total is None else value * cut.limit / cut.total
         return value / self.unit
@@ -118,7 +142,7 @@ class Match:
     @property
     def steps(self) -> tuple[Step, ...]:
         """Every rule applied, in order, with the value before and after it."""
-        if not self.eligible:
+        if not self.computed:
             return ()
         unit = self.unit
         raw = Fraction(self.raw, unit)
@@ -126,6 +150,10 @@ class Match:
         value = Fraction(self.capped, unit)
         if value < raw:
             steps.append(Step("per_contribution", raw, value, limit=value))
+        if self.quadratic is not None:
+            share = self._start() / unit
+            steps.append(Step("quadratic", value, share))
+            value = share
         for cut in self.cuts:
             limit = Fraction(cut.limit, unit)
             if cut.total is None:
@@ -135,9 +163,32 @@ class Match:
                 after = value * cut.limit / cut.total
                 steps.append(Step(cut.rule, value, after, limit, Fraction(cut.total) / unit))
                 value = after
-        if Fraction(self.matched) != value:
+        if self.reason == "target-missed":
+            steps.append(Step("target-missed", value, ZERO))
+        elif Fraction(self.matched) != value:
             steps.append(Step("rounding", value, Fraction(self.matched)))
         return tuple(steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A need under an all-or-nothing programme (SPEC §2b).
+
+    `given`: the written amounts of every contribution naming it, not reversed,
+    dated on or before min(end, as_of); `matched`: this programme's matches on
+    them; `givers`: `given` by contributor id.
+    """
+
+    common: str
+    need: str
+    amount: Decimal
+    given: Decimal
+    matched: Decimal
+    givers: tuple[tuple[str, Decimal], ...]
+
+    @property
+    def reached(self) -> bool:
+        return self.given + self.matched >= self.amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +197,22 @@ class ProgrammeResult:
     as_of: date
     matches: tuple[Match, ...]  # every contribution dated on or before as_of, canonical order
     provisional: bool
+    targets: Mapping[tuple[str, str], Target] = field(default_factory=dict)
+    quadratic: QuadraticRun | None = None
+
+    def conditional(self, m: Match) -> bool:
+        """Whether `m`'s figure can still change before the programme's end: under
+        pro-rata or quadratic allocation, or when it hangs on its need's target."""
+        if not m.eligible or self.as_of > self.programme.end:
+            return False
+        if self.programme.allocation != "first-come":
+            return True
+        c = m.contribution
+        return c.need is not None and (c.common, c.need) in self.targets
+
+    @property
+    def missed(self) -> tuple[Match, ...]:
+        return tuple(m for m in self.matches if m.reason == "target-missed")
 
     @property
     def eligible(self) -> tuple[Match, ...]:
@@ -263,7 +330,8 @@ class Units:
 
 # An eligible contribution on its way: (contribution, ratio, raw, capped) in units.
 _Todo = tuple[Contribution, Fraction, int, int]
-_Pair = tuple[str, str]  # (contributor, common): the values pro-rata scales together
+# (contributor, common, need key): the values pro-rata scales together
+_Pair = tuple[str, str, str]
 
 
 def match_programme(
@@ -297,12 +365,102 @@ def match_programme(
         queue = sorted(range(len(eligible)), key=lambda i: rules.served(eligible[i][0]))
         eligible = [eligible[i] for i in queue]
         places = [places[i] for i in queue]
-    allocate = _first_come if p.allocation == "first-come" else _pro_rata
-    for place, m in zip(places, allocate(p, units, eligible), strict=True):
+    ceilings = _ceilings(ledger, p, units)
+    run: QuadraticRun | None = None
+    if p.allocation == "quadratic":
+        from cofi.quadratic import allocate  # it builds on this module's values
+
+        allocated, run = allocate(p, units, eligible, ceilings)
+    elif p.allocation == "first-come":
+        allocated = _first_come(p, units, eligible, ceilings)
+    else:
+        allocated = _pro_rata(p, units, eligible, ceilings)
+    for place, m in zip(places, allocated, strict=True):
         matches[place] = m
     matches += [Match(p.id, c, "after-end") for c in todo[last:]]
-    done = tuple(m for m in matches if m is not None)
-    return ProgrammeResult(p, as_of, done, p.allocation == "pro-rata" and as_of <= p.end)
+    done = [m for m in matches if m is not None]
+    targets: dict[tuple[str, str], Target] = {}
+    if p.all_or_nothing:
+        targets = _targets(ledger, p, as_of, rules.reversed, todo, done)
+    provisional = as_of <= p.end and (p.allocation != "first-come" or bool(targets))
+    return ProgrammeResult(p, as_of, tuple(done), provisional, targets, run)
+
+
+def need_ceiling(share: Decimal, amount: Decimal) -> Decimal:
+    """caps.per_need_share's ceiling on a need of `amount`: share × amount, floored to the
+    cent (matches are whole cents, so their total is within the exact ceiling exactly
+    when it is within this one)."""
+    return floor_cent(Fraction(share) * Fraction(amount))
+
+
+def _ceilings(ledger: Ledger, p: Programme, units: Units) -> dict[str, int]:
+    """Each need's ceiling in units under caps.per_need_share, keyed by `_need(c)`."""
+    share = p.caps.per_need_share
+    if share is None:
+        return {}
+    return {
+        f"{common.id}/{n.id}": units.amount(need_ceiling(share, n.amount))
+        for common in ledger.commons
+        for n in common.needs
+    }
+
+
+def _need(c: Contribution) -> str:
+    """The need `c` names as one key (ids hold no `/`), or "" when it names none."""
+    return f"{c.common}/{c.need}" if c.need else ""
+
+
+def _bound_need(c: Contribution, ceilings: Mapping[str, int]) -> str:
+    """The need whose ceiling binds `c` (see `_need`), or "" when none does."""
+    if not ceilings or not c.need:
+        return ""
+    need = _need(c)
+    return need if need in ceilings else ""
+
+
+def _targets(
+    ledger: Ledger,
+    p: Programme,
+    as_of: date,
+    reversed: frozenset[str],
+    todo: list[Contribution],
+    matches: list[Match],
+) -> dict[tuple[str, str], Target]:
+    """all_or_nothing: each need named by an eligible contribution, and whether it is
+    reached. Once the programme has ended, the matches on a need not reached become
+    0.00 (`target-missed`), in place in `matches`; their money stays unallocated."""
+    named: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(matches):
+        if m.eligible and m.contribution.need:
+            named[(m.contribution.common, m.contribution.need)].append(i)
+    if not named:
+        return {}
+    until = min(p.end, as_of)
+    givers: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for c in todo:
+        if c.need and c.date <= until and c.id not in reversed:
+            key = (c.common, c.need)
+            if key in named:
+                givers[key][c.contributor] += c.amount
+    amounts = {(m.id, n.id): n.amount for m in ledger.commons for n in m.needs}
+    targets = {}
+    for key, places in sorted(named.items()):
+        by = givers[key]
+        target = Target(
+            key[0],
+            key[1],
+            amounts[key],
+            sum(by.values(), Decimal("0.00")),
+            sum((matches[i].matched for i in places), Decimal("0.00")),
+            tuple(sorted(by.items())),
+        )
+        targets[key] = target
+        if as_of > p.end and not target.reached:
+            for i in places:
+                matches[i] = replace(
+                    matches[i], reason="target-missed", matched=Decimal("0.00"), binding=None
+                )
+    return targets
 
 
 def _date(c: Contribution) -> date:
@@ -323,14 +481,18 @@ def match_all(
         ]
 
 
-def _first_come(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:
-    """In canonical order, each takes what is left of its caps and of the envelope."""
+def _first_come(
+    p: Programme, units: Units, eligible: list[_Todo], ceilings: Mapping[str, int]
+) -> list[Match]:
+    """In canonical order, each takes what is left of its caps, of its need's ceiling
+    and of the envelope."""
     per_contributor = p.caps.per_contributor
     per_common = p.caps.per_common
     cap_k = None if per_contributor is None else units.amount(per_contributor)
     cap_m = None if per_common is None else units.amount(per_common)
     left_k: dict[str, int] = {}
     left_m: dict[str, int] = {}
+    left_n: dict[str, int] = {}
     left_envelope = units.amount(p.envelope)
     out = []
     for c, ratio, raw, capped in eligible:
@@ -346,6 +508,12 @@ def _first_come(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match
             if left < value:
                 cuts.append(Cut("per_common", left))
                 value = left
+        need = _bound_need(c, ceilings)
+        if need:
+            left = left_n.get(need, ceilings[need])
+            if left < value:
+                cuts.append(Cut("per_need_share", left))
+                value = left
         if left_envelope < value:
             cuts.append(Cut("envelope", left_envelope))
             value = left_envelope
@@ -353,58 +521,82 @@ def _first_come(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match
             left_k[c.contributor] = left_k.get(c.contributor, cap_k) - value
         if cap_m is not None:
             left_m[c.common] = left_m.get(c.common, cap_m) - value
+        if need:
+            left_n[need] = left_n.get(need, ceilings[need]) - value
         left_envelope -= value
         cents, rest = divmod(value, units.unit // 100)
         out.append(_match(p, units, c, ratio, raw, capped, tuple(cuts), cents, rest != 0))
     return out
 
 
-def _pro_rata(p: Programme, units: Units, eligible: list[_Todo]) -> list[Match]:
-    """Scale by contributor, then by common, then by envelope, when a total exceeds its bound.
+def _pro_rata(
+    p: Programme, units: Units, eligible: list[_Todo], ceilings: Mapping[str, int]
+) -> list[Match]:
+    """Scale by contributor, then by common, then by need, then by envelope, when a total
+    exceeds its bound.
 
-    Every contribution of one (contributor, common) pair gets the same factors,
-    so the exact fractions are computed per group and per pair, never per
-    contribution.
+    Every contribution of one (contributor, common, need) group gets the same
+    factors, so the exact fractions are computed per group, never per contribution.
     """
     pairs: dict[_Pair, int] = defaultdict(int)
     for c, _, _, capped in eligible:
-        pairs[(c.contributor, c.common)] += capped
+        pairs[(c.contributor, c.common, _bound_need(c, ceilings))] += capped
 
     by_contributor: dict[str, Fraction] = defaultdict(Fraction)
-    for (contributor, _), amount in pairs.items():
+    for (contributor, _, _), amount in pairs.items():
         by_contributor[contributor] += amount
     contributors = _scaling("per_contributor", p.caps.per_contributor, units, by_contributor)
 
     # Each contributor scaled down has its own ratio limit / total, so a common's
     # total adds fractions with distinct denominators: see _exact_sum.
     terms: dict[str, list[Fraction]] = defaultdict(list)
-    for (contributor, common), amount in pairs.items():
+    for (contributor, common, _), amount in pairs.items():
         terms[common].append(amount * contributors.ratio(contributor))
     by_common = {common: _exact_sum(values) for common, values in terms.items()}
     commons = _scaling("per_common", p.caps.per_common, units, by_common)
 
-    # The envelope's one total is the sum of every pair's value after the per-common
-    # stage: the sum of what that stage left each common, a few terms, not one per pair.
-    envelope = _scaling("envelope", p.envelope, units, {"": commons.left})
+    # caps.per_need_share: one more stage over the contributions naming a need, each
+    # need with its own ceiling. What it takes off comes out of the envelope's total.
+    needs = _Scaling({}, {}, ZERO)
+    left = commons.left
+    if ceilings:
+        need_terms: dict[str, list[Fraction]] = defaultdict(list)
+        for (contributor, common, need), amount in pairs.items():
+            if need:
+                scaled = amount * contributors.ratio(contributor) * commons.ratio(common)
+                need_terms[need].append(scaled)
+        by_need = {need: _exact_sum(values) for need, values in need_terms.items()}
+        needs = _stage("per_need_share", ceilings, by_need)
+        left -= _exact_sum([by_need[n] - cut.limit for n, cut in needs.cuts.items()])
 
-    # The per-common and envelope ratios have the largest terms but few distinct
-    # values: multiply them together (and from units to cents) once per common,
-    # then by each pair's contributor ratio, for the contributors scaled down.
+    # The envelope's one total is the sum of every pair's value after the previous stages:
+    # the sum of what they left each common, a few terms, not one per pair.
+    envelope = _scaling("envelope", p.envelope, units, {"": left})
+
+    # The later ratios have the largest terms but few distinct values: multiply them
+    # together (and from units to cents) once per (common, need), then by each pair's
+    # contributor ratio, for the contributors scaled down.
     to_cents = Fraction(100, units.unit)
-    later = {m: commons.ratio(m) * envelope.ratio("") * to_cents for m in by_common}
-    shared = {m: _Scale.of(f, (commons.cut(m), envelope.cut(""))) for m, f in later.items()}
+    groups = {(common, need) for _, common, need in pairs}
+    later = {
+        g: commons.ratio(g[0]) * needs.ratio(g[1]) * envelope.ratio("") * to_cents for g in groups
+    }
+    shared = {
+        g: _Scale.of(f, (commons.cut(g[0]), needs.cut(g[1]), envelope.cut("")))
+        for g, f in later.items()
+    }
     scales: dict[_Pair, _Scale] = {}
-    for contributor, common in pairs:
+    for contributor, common, need in pairs:
         cut = contributors.cut(contributor)
         if cut is None:
-            scales[(contributor, common)] = shared[common]
+            scales[(contributor, common, need)] = shared[(common, need)]
         else:
-            factor = contributors.ratio(contributor) * later[common]
-            cuts = (cut, commons.cut(common), envelope.cut(""))
-            scales[(contributor, common)] = _Scale.of(factor, cuts)
+            factor = contributors.ratio(contributor) * later[(common, need)]
+            cuts = (cut, commons.cut(common), needs.cut(need), envelope.cut(""))
+            scales[(contributor, common, need)] = _Scale.of(factor, cuts)
     out = []
     for c, ratio, raw, capped in eligible:
-        scale = scales[(c.contributor, c.common)]
+        scale = scales[(c.contributor, c.common, _bound_need(c, ceilings))]
         cents, rounded = scale.cents(capped)
         out.append(_match(p, units, c, ratio, raw, capped, scale.cuts, cents, rounded))
     return out
@@ -440,6 +632,15 @@ def _scaling(
     cuts = {group: Cut(rule, limit, total) for group, total in over.items()}
     ratios = {group: limit / total for group, total in over.items()}
     kept = [Fraction(limit) if group in over else total for group, total in totals.items()]
+    return _Scaling(cuts, ratios, _exact_sum(kept))
+
+
+def _stage(rule: str, limits: Mapping[str, int], totals: dict[str, Fraction]) -> _Scaling:
+    """A stage whose groups each have their own bound (in units), e.g. each need's ceiling."""
+    over = {group: total for group, total in totals.items() if total > limits[group]}
+    cuts = {group: Cut(rule, limits[group], total) for group, total in over.items()}
+    ratios = {group: limits[group] / total for group, total in over.items()}
+    kept = [Fraction(limits[g]) if g in over else total for g, total in totals.items()]
     return _Scaling(cuts, ratios, _exact_sum(kept))
 
 

@@ -181,6 +181,18 @@ def _ratio(value: object) -> Decimal:
     return ratio
 
 
+def _share(value: object) -> Decimal:
+    """A share of a need, like 0.70: more than 0, at most 1, at most RATIO_DECIMALS decimals."""
+    share = _ratio(value)
+    if not 0 < share <= 1:
+        raise _fail(
+            "number",
+            N_("'{value}' is not a share: write a number above 0 and at most 1, like 0.70"),
+            value=_shown(value),
+        )
+    return share
+
+
 def _count(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         days = value
@@ -392,6 +404,11 @@ Ratio = Annotated[
     PlainValidator(_ratio),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_RATIO)}),
 ]
+Share = Annotated[
+    Decimal,
+    PlainValidator(_share),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1}),
+]
 Days = Annotated[
     int,
     PlainValidator(_count),
@@ -439,7 +456,7 @@ CommonsChoice = Annotated[
 
 ContributorKind = Literal["tiers-lieu", "network", "public", "private", "individual"]
 ContributionKind = Literal["money", "in-kind"]
-Allocation = Literal["pro-rata", "first-come"]
+Allocation = Literal["pro-rata", "first-come", "quadratic"]
 EntryKind = Literal["contribution", "pledge", "disbursement", "receipt"]
 
 
@@ -496,6 +513,8 @@ class Caps(_Value):
     per_contribution: Money | None = None
     per_contributor: Money | None = None
     per_common: Money | None = None
+    per_need_share: Share | None = None
+    """At most this share of a need's amount, in matches on the contributions naming it."""
 
 
 class Programme(Record):
@@ -517,6 +536,8 @@ class Programme(Record):
     """The day the funder signed the programme's convention (SCDL; default: `start`)."""
     decision: Text | None = None
     """The reference of the funder's decision (deliberation, order) granting it (SCDL)."""
+    all_or_nothing: Flag = False
+    """Match the contributions naming a need only if the need is reached by the end."""
 
 
 class Entry(Record):

@@ -67,9 +67,12 @@ def match_obligations(ledger: Ledger, results: Iterable[ProgrammeResult]) -> lis
         p, as_of = r.programme, r.as_of
         owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
         contributed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        provisional: set[str] = set()
         for m in r.eligible:
             owed[m.contribution.common] += m.matched
             contributed[m.contribution.common] += m.contribution.amount
+            if r.provisional and r.conditional(m):
+                provisional.add(m.contribution.common)
         paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for d in ledger.disbursements:
             if d.programme == p.id and d.date <= as_of and not ledger.is_reversed(d.id, as_of):
@@ -87,7 +90,7 @@ def match_obligations(ledger: Ledger, results: Iterable[ProgrammeResult]) -> lis
                     due,
                     as_of,
                     contributed[common],
-                    r.provisional,
+                    common in provisional,
                 )
             )
     return out

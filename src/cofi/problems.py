@@ -159,6 +159,7 @@ CODES: dict[str, str] = {
     "L013": "receipt-not-a-contribution",
     "L014": "receipt-before-contribution",
     "L015": "confirmed-twice",
+    "L016": "quadratic-per-contributor",
     "G001": "entry-changed",
     "G002": "programme-changed",
     "G003": "not-vouched",

@@ -100,13 +100,43 @@ def programme_notes(results: Sequence[ProgrammeResult]) -> list[str]:
             )
         )
         if r.provisional:
-            notes.append(
-                _(
-                    "{programme}: provisional — pro-rata until the programme ends on {end}; "
-                    "later contributions can lower these figures"
-                ).format(programme=p.id, end=fmt.day(p.end))
-            )
+            notes.append(_provisional_note(r).format(programme=p.id, end=fmt.day(p.end)))
+        if missed := missed_note(r):
+            notes.append(missed)
     return notes
+
+
+def missed_note(r: ProgrammeResult) -> str | None:
+    """What the needs not reached leave unallocated (all_or_nothing), or None."""
+    missed = r.missed
+    if not missed:
+        return None
+    lost = sum((floor_cent(m.steps[-1].before) for m in missed), ZERO)
+    text = ngettext(
+        "{programme}: {n} contribution names a need not reached by the programme's end "
+        "(target-missed): the {amount} it would have had stays unallocated",
+        "{programme}: {n} contributions name needs not reached by the programme's end "
+        "(target-missed): the {amount} they would have had stays unallocated",
+        len(missed),
+    )
+    return text.format(programme=r.programme.id, n=len(missed), amount=fmt.money(lost))
+
+
+def _provisional_note(r: ProgrammeResult) -> str:
+    if r.programme.allocation == "pro-rata":
+        return _(
+            "{programme}: provisional — pro-rata until the programme ends on {end}; "
+            "later contributions can lower these figures"
+        )
+    if r.programme.allocation == "quadratic":
+        return _(
+            "{programme}: provisional — quadratic until the programme ends on {end}; "
+            "later contributions can change these figures"
+        )
+    return _(
+        "{programme}: conditional — the matches on needs are paid only if each need is "
+        "reached by the programme's end on {end} (all or nothing)"
+    )
 
 
 PROGRAMME_COLUMNS = (
@@ -190,7 +220,7 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
                     "binding": m.binding or "",
                     "eligible": m.eligible,
                     "reason": m.reason or "",
-                    "provisional": r.provisional and m.eligible,
+                    "provisional": r.conditional(m),
                 }
             )
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
@@ -296,6 +326,8 @@ STATUS_COLUMNS = (
     Column("matched", N_("Matched"), "money"),
     Column("still_needed", N_("Still needed"), "money"),
     Column("covered", N_("Covered"), "ratio"),
+    Column("public_share", N_("Public share"), "ratio"),
+    Column("reached", N_("Reached"), "bool"),
 )
 
 
@@ -304,6 +336,8 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
 
     A common's row counts every contribution to it, with or without a `need:`;
     a need's row counts those naming it. Matches add up across programmes.
+    `public_share` is matched ÷ needed (what caps.per_need_share bounds, per programme);
+    `reached` (need rows only) whether contributed + matched covers the need.
     """
     contributed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for c in ledger.contributions:
@@ -335,6 +369,8 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
                     "matched": matched[key],
                     "still_needed": max(needed - got, ZERO),
                     "covered": min(got / needed, Decimal(1)) if needed else None,
+                    "public_share": matched[key] / needed if needed else None,
+                    "reached": got >= needed if need else None,
                 }
             )
     common_rows = [r for r in data if r["need"] == ""]
@@ -342,6 +378,79 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
         common_rows, ("needed", "contributed", "matched", "still_needed"), ("common", _("Total"))
     )
     return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals)
+
+
+SIMULATION_COLUMNS = (
+    Column("programme", N_("Programme")),
+    Column("common", N_("Common")),
+    Column("contributed", N_("Contributed"), "money"),
+    Column("matched_today", N_("Matched today"), "money"),
+    Column("matched", N_("Matched under the scenario"), "money"),
+    Column("difference", N_("Difference"), "money"),
+    Column("provisional", N_("Provisional"), "bool"),
+)
+
+
+def simulation_table(today: ProgrammeResult | None, scenario: ProgrammeResult) -> Table:
+    """`cofi simulate`: per common, what the scenario matches beside what the ledger's
+    programme of the same id matches today (None when there is none).
+
+    `contributed` sums the contributions eligible under the scenario.
+    """
+    contributed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    matched: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    provisional: set[str] = set()
+    for m in scenario.eligible:
+        common = m.contribution.common
+        contributed[common] += m.contribution.amount
+        matched[common] += m.matched
+        if scenario.conditional(m):
+            provisional.add(common)
+    now: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for m in today.eligible if today is not None else ():
+        now[m.contribution.common] += m.matched
+    rows: list[dict[str, Cell]] = [
+        {
+            "programme": scenario.programme.id,
+            "common": common,
+            "contributed": contributed[common],
+            "matched_today": None if today is None else now[common],
+            "matched": matched[common],
+            "difference": None if today is None else matched[common] - now[common],
+            "provisional": common in provisional,
+        }
+        for common in sorted(matched.keys() | now.keys())
+    ]
+    summed = ("contributed", "matched") if today is None else (
+        "contributed", "matched_today", "matched", "difference",
+    )  # fmt: skip
+    notes = []
+    if today is not None:
+        text = _("today: envelope {envelope}, allocated {allocated}, left {left}")
+        notes.append(
+            text.format(
+                envelope=fmt.money(today.programme.envelope),
+                allocated=fmt.money(today.allocated),
+                left=fmt.money(today.unallocated),
+            )
+        )
+    text = _("under the scenario: envelope {envelope}, allocated {allocated}, left {left}")
+    notes.append(
+        text.format(
+            envelope=fmt.money(scenario.programme.envelope),
+            allocated=fmt.money(scenario.allocated),
+            left=fmt.money(scenario.unallocated),
+        )
+    )
+    notes += programme_notes([scenario])[1:]  # its provisional and missed-target notes
+    notes.append(_("a simulation: nothing was written to the ledger"))
+    return Table(
+        _("Simulation of programme {programme}").format(programme=scenario.programme.id),
+        SIMULATION_COLUMNS,
+        rows,
+        _totals(rows, summed, ("programme", _("Total"))),
+        notes,
+    )
 
 
 __all__ = [
@@ -352,6 +461,7 @@ __all__ = [
     "match_table",
     "obligations_table",
     "programmes_table",
+    "simulation_table",
     "status_table",
     "total",
 ]

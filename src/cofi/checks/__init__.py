@@ -38,6 +38,7 @@ CHECKS: tuple[Check, ...] = (
     receipts.receipts_are_sound,
     entries.not_in_future,
     entries.programme_dates,
+    entries.quadratic_caps,
     entries.pledge_dates,
     entries.one_currency,
 )

@@ -152,6 +152,24 @@ def programme_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
             )
 
 
+def quadratic_caps(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    """Quadratic allocation has no cap per contributor (SPEC §2b): its formula already
+    weighs many small contributors above one large one."""
+    for p in ledger.programmes:
+        if p.allocation == "quadratic" and p.caps.per_contributor is not None:
+            yield Problem(
+                "L016",
+                msg(N_("a quadratic programme cannot have a cap per contributor")),
+                ledger.locate(p, "caps", "per_contributor", key=True),
+                msg(
+                    N_(
+                        "remove `per_contributor:` from `caps:`, or choose "
+                        "`allocation: pro-rata` or `first-come`"
+                    )
+                ),
+            )
+
+
 def pledge_dates(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     for p in ledger.pledges:
         # A reversed pledge is done with: an entry is never edited, so reporting it would

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cofi import __version__
-from cofi.cli import check, compute, export, new, report
+from cofi.cli import check, compute, export, new, report, simulate
 from cofi.cli.options import fail
 from cofi.cli.typerwords import Command, Group
 from cofi.i18n import LANGUAGES, _, code
@@ -73,6 +73,7 @@ app.command("explain", help=_(compute.EXPLAIN_HELP), cls=Command)(compute.explai
 app.command("status", help=_(compute.STATUS_HELP), cls=Command)(compute.status)
 app.command("report", help=_(report.REPORT_HELP), cls=Command)(report.report)
 app.command("export", help=_(export.EXPORT_HELP), cls=Command)(export.export)
+app.command("simulate", help=_(simulate.SIMULATE_HELP), cls=Command)(simulate.simulate)
 app.add_typer(new.app, name="new")
 app.command("schema", help=_(check.SCHEMA_HELP), cls=Command)(check.schema)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cofi import report
-from cofi.explain import explain
+from cofi import fmt, report
+from cofi.explain import explain, parts
 from cofi.html import svg
 from cofi.html.context import Book, to_debt, to_programme
 from cofi.html.markup import (
@@ -198,13 +198,12 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
 
     `r` holds only the match of `c`: explain() then says a line per step, the result, and
     a warning when provisional."""
-    lines = explain(ledger, [r], c)
+    with fmt.amounts_in(ledger.settings.currency):
+        said = parts(ledger, r, c)
     # The heading line ends with a colon (French puts a no-break space before it).
-    heading, said = lines[2].rstrip(":").rstrip(), [s.strip() for s in lines[3:]]
-    m = r.matches[0] if r.matches else None
-    n = len(m.steps) if m is not None and m.eligible else 0
-    steps = "".join(f"<li>{esc(s)}</li>" for s in said[:n])
-    result, rest = said[n : n + 1], said[n + 1 :]
+    heading = said.heading.rstrip(":").rstrip()
+    steps = "".join(f"<li>{esc(s)}</li>" for s in said.steps)
+    result, rest = said.result, said.notes
     key = url(f"programme-{r.programme.id}")
     return (
         f'<section id="{esc(key)}" aria-labelledby="{esc(key)}-title">'

@@ -63,6 +63,13 @@ TEXT = {
     "provisional_note": N_(
         "Pro-rata and still running: these figures can go down until the programme ends on {end}."
     ),
+    "quadratic_note": N_(
+        "Quadratic and still running: these figures can change until the programme ends on {end}."
+    ),
+    "conditional_note": N_(
+        "All or nothing: the matches on a need are conditional, paid only if the need is "
+        "reached by the programme's end on {end}."
+    ),
     "commons": N_("Commons"),
     "commons_lead": N_(
         "What each common needs and what it received; follow a common for its needs, "
@@ -167,11 +174,16 @@ def _programme_chart(book: Book, r: ProgrammeResult, row: Row) -> str:
         due=day(due) if due else "",
     )
     badge = f' <span class="badge">{esc(_(TEXT["provisional"]))}</span>' if r.provisional else ""
-    note = (
-        f'<p class="note">{esc(_(TEXT["provisional_note"])).format(end=day(p.end))}</p>'
-        if r.provisional
-        else ""
-    )
+    note = ""
+    if r.provisional:
+        which = {"pro-rata": "provisional_note", "quadratic": "quadratic_note"}
+        text = _(TEXT[which.get(p.allocation, "conditional_note")])
+        note = f'<p class="note">{esc(text).format(end=day(p.end))}</p>'
+        if r.targets and p.allocation != "first-come":
+            note += f'<p class="note">{esc(_(TEXT["conditional_note"])).format(end=day(p.end))}</p>'
+    if missed := report.missed_note(r):  # needs not reached: their money stays unallocated
+        note += f'<p class="note missed">{esc(missed)}</p>'
+
     chart = _(TEXT["chart"]).format(programme=p.id, envelope=envelope)
     return (
         f'<article class="programme" id="{esc(url(f"programme-{p.id}"))}">\n'
@@ -210,11 +222,12 @@ def contribution_tables(
     # its amounts add up (a contribution counts once per table).
     per_programme = "".join(
         table(
-            dataclasses.replace(report.contributions_table([r]), title=_matched_title(r)),
+            dataclasses.replace(matched, title=_matched_title(r)),
             f"{key}-{r.programme.id}",
-            Look(links, ("common", "kind"), True, notes, (*CONSTANT, *hide)),
+            Look(links, ("common", "kind"), True, notes, (*_constant(matched), *hide)),
         )
         for r in book.results
+        for matched in (report.contributions_table([r]),)
     )
     every = report.contributions_table(book.results, all=True)
     refused = Table(
@@ -241,6 +254,17 @@ CONSTANT = (
     "reason",
     "provisional",
 )  # in a table of one programme's matches
+
+
+def _constant(matched: Table) -> tuple[str, ...]:
+    """The columns left out of one programme's table: CONSTANT, but `provisional` kept
+    when it varies (all or nothing under first-come: only the matches on needs are
+    conditional)."""
+    if len({r.get("provisional") for r in matched.rows}) > 1:
+        return tuple(c for c in CONSTANT if c != "provisional")
+    return CONSTANT
+
+
 REFUSED = ("programme", "contribution", "date", "contributor", "common", "kind", "amount", "reason")
 
 
