@@ -11,7 +11,7 @@ service, a funder's own tool) can call them the same way::
         print(problem.source, problem.code, problem.message)
     if not checked.errors:
         results = cofi.match(checked.ledger, date(2026, 11, 28))
-        for debt in cofi.obligations(checked.ledger, results, date(2026, 11, 28)):
+        for debt in cofi.debts(checked.ledger, results, date(2026, 11, 28)):
             print(debt.kind, debt.id, debt.common, debt.unmet)
 
 Nothing here prints, exits, reads the clock or the environment, or changes the process
@@ -93,7 +93,7 @@ def match(
     return match_all(ledger, as_of, programmes)
 
 
-def obligations(
+def debts(
     ledger: Ledger, results: list[ProgrammeResult], as_of: date, *, pledges: bool = True
 ) -> list[Obligation]:
     """Who owes what as of `as_of` (the day of `results`), overdue first (SPEC §3): each
@@ -112,4 +112,4 @@ def obligations(
     return by_urgency(rows)
 
 
-__all__ = ["Loaded", "check", "check_at", "check_change", "match", "obligations"]
+__all__ = ["Loaded", "check", "check_at", "check_change", "debts", "match"]

@@ -224,7 +224,7 @@ def obligations(
         from cofi.obligations import honour_rates
 
         # A programme's figures alone: no pledge, which no programme owes.
-        rows = api.obligations(ledger, results, when, pledges=programme is None)
+        rows = api.debts(ledger, results, when, pledges=programme is None)
         if by is ByDebt.debtor:
             return report.honour_table(honour_rates(rows))
         return report.obligations_table(rows, all=all)
