@@ -138,3 +138,61 @@ def test_only_the_entry_point_imports_the_cli_from_outside_it():
         if within(i, "cofi.cli") and not within(m, "cofi.cli") and m != "cofi.entry"
     ]
     assert bad == []
+
+
+# --- The ordered layers ------------------------------------------------------------------
+# Lowest first. A module imports only from its own layer or the layers below it; every
+# module of src/cofi is in exactly one layer (a new module must be placed). Problems (with
+# Source and Msg) sit below the model, which places its records with them; the record cache
+# sits above the loader, which asks of it only what the loader.RecordCache protocol says.
+LAYERS: list[tuple[str, ...]] = [
+    ("cofi.i18n", "cofi.chars", "cofi.bulk", "cofi.listing", "cofi.table", "cofi.__version__"),
+    ("cofi.problems", "cofi.fmt"),
+    ("cofi.model", "cofi.yamlwords"),
+    ("cofi.kinds", "cofi.yamlsrc", "cofi.ledger"),
+    ("cofi.loader",),
+    ("cofi.cache",),
+    ("cofi.checks", "cofi.history", "cofi.memo", "cofi.schema"),
+    # quadratic allocation is a part of matching, in a module of its own
+    ("cofi.gitrules", "cofi.matching", "cofi.quadratic", "cofi.newrecord"),
+    ("cofi.obligations", "cofi.revisions", "cofi.simulate", "cofi.explain"),
+    ("cofi.report", "cofi.export", "cofi.api"),
+    ("cofi.render",),
+    ("cofi.html",),
+    ("cofi.cli",),
+    ("cofi.entry", "cofi.__main__", "cofi"),
+]
+
+
+def layer_of(module: str) -> int | None:
+    best: tuple[int, int] | None = None  # (length of the matching name, layer)
+    for n, names in enumerate(LAYERS):
+        for name in names:
+            if within(module, name) and (best is None or len(name) > best[0]):
+                best = (len(name), n)
+    return None if best is None else best[1]
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in graph() if layer_of(m) is None] == []
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    g = graph()
+    modules = set(g) | {"cofi.__version__"}
+    bad = []
+    for m, imps in g.items():
+        for i in imps:
+            # `from cofi import fmt` names the package too: what counts is what it imports
+            if i == "cofi" or not within(i, "cofi") or i not in modules:
+                continue
+            if layer_of(i) > layer_of(m):  # type: ignore[operator]
+                bad.append(f"{m} (layer {layer_of(m)}) imports {i} (layer {layer_of(i)})")
+    assert bad == []
+
+
+def test_from_the_package_itself_only_the_version_is_imported():
+    g = graph()
+    names = {i for imps in g.values() for i in imps if i.startswith("cofi.")}
+    not_modules = {i for i in names if i not in g and i.rsplit(".", 1)[0] == "cofi"}
+    assert not_modules <= {"cofi.__version__"}

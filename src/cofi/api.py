@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cofi.cache import RecordCache
     from cofi.ledger import Ledger
     from cofi.listing import Listing
-    from cofi.loader import Progress
+    from cofi.loader import Progress, RecordCache
     from cofi.matching import ProgrammeResult
     from cofi.obligations import Obligation
 

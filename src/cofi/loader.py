@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,8 +35,16 @@ from cofi.listing import (
 from cofi.model import ID, LOADER_KEYS, TEMPLATE, Record, Reversal, Settings
 from cofi.problems import Msg, Problem, Source, msg
 
-if TYPE_CHECKING:
-    from cofi.cache import RecordCache
+
+class RecordCache(Protocol):
+    """What loading needs of a record cache (cofi.cache implements it): the record and
+    problems kept for a file still as it was, and a place to keep those of a file read."""
+
+    def get(self, f: FileRef) -> tuple[Any, tuple[Problem, ...]] | None: ...
+
+    def put(self, f: FileRef, content: bytes, result: tuple[Any, tuple[Problem, ...]]) -> None: ...
+
+    def save(self) -> None: ...
 
 
 class NoLedger(Exception):

@@ -19,8 +19,8 @@ from cofi.loader import Loaded, Progress, load
 from cofi.problems import Problem, sorted_problems
 
 if TYPE_CHECKING:
-    from cofi.cache import RecordCache
     from cofi.listing import Listing
+    from cofi.loader import RecordCache
 
 Check = Callable[[Ledger, Context], Iterable[Problem]]
 

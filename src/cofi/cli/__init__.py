@@ -76,9 +76,3 @@ app.command("export", help=_(export.EXPORT_HELP), cls=Command)(export.export)
 app.command("simulate", help=_(simulate.SIMULATE_HELP), cls=Command)(simulate.simulate)
 app.add_typer(new.app, name="new")
 app.command("schema", help=_(check.SCHEMA_HELP), cls=Command)(check.schema)
-
-
-def main() -> None:
-    from cofi.entry import main as entry
-
-    entry()
