@@ -362,3 +362,19 @@ CASES = [
 def test_matching_rule(ledger_dir, prog, entries, expected):
     led = ledger(ledger_dir, prog, entries)
     assert outcome(match_programme(led, led.programme["p"], AS_OF)) == expected
+
+
+def test_the_one_rounding_floors_to_the_cent_and_says_when_it_took_something():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from cofi.matching import floor_cent, to_cents
+
+    # 12,345 units of 1/100 cent = 123.45 cents → 123 cents, 0.45 taken
+    assert to_cents(12_345, 100) == (123, True)
+    assert to_cents(500, 100) == (5, False)  # exactly 5 cents: nothing taken
+    assert to_cents(0, 7) == (0, False)
+    # 10.005 (2001/200) is 1000.5 cents → 10.00, never 10.01; 0.005 → 0.00
+    assert floor_cent(Fraction(2001, 200)) == Decimal("10.00")
+    assert floor_cent(Fraction(1, 200)) == Decimal("0.00")
+    assert str(floor_cent(Fraction(7, 1))) == "7.00"

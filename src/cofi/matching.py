@@ -49,9 +49,20 @@ REASONS: dict[str, str] = {
 }
 
 
+def to_cents(numerator: int, denominator: int) -> tuple[int, bool]:
+    """The one rounding of cofi: the exact value numerator / denominator (≥ 0, counted in
+    cents) floored to a whole number of cents, and whether flooring took something. Down,
+    never to the nearest: so a sum of matches never exceeds the cap or envelope it shares,
+    and a larger bound never gives anyone less. Every match (first-come, pro-rata,
+    quadratic) and every figure shown in cents (`floor_cent`) is floored by it once."""
+    cents, rest = divmod(numerator, denominator)
+    return cents, rest != 0
+
+
 def floor_cent(value: Fraction) -> Decimal:
-    """The one rounding of cofi: down to the cent, so a sum of matches never exceeds its bound."""
-    return Decimal(math.floor(value * 100)).scaleb(-2)
+    """`value` (in currency units, ≥ 0) floored to the cent by `to_cents`, as an amount."""
+    cents, _ = to_cents(value.numerator * 100, value.denominator)
+    return Decimal(cents).scaleb(-2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,8 +535,8 @@ def _first_come(
         if need:
             left_n[need] = left_n.get(need, ceilings[need]) - value
         left_envelope -= value
-        cents, rest = divmod(value, units.unit // 100)
-        out.append(_match(p, units, c, ratio, raw, capped, tuple(cuts), cents, rest != 0))
+        cents, rounded = to_cents(value, units.unit // 100)
+        out.append(_match(p, units, c, ratio, raw, capped, tuple(cuts), cents, rounded))
     return out
 
 
@@ -690,18 +701,19 @@ class _Scale:
         return cls(n, d, fixed, tuple(cut for cut in cuts if cut is not None))
 
     def cents(self, value: int) -> tuple[int, bool]:
-        """floor(value × factor) for a value ≥ 0, and whether flooring took something.
+        """`to_cents` of value × factor for a value ≥ 0, most often without its division.
 
         With B = _FIXED_BITS, factor × 2**B lies in [fixed, fixed + 1), so
         value × factor × 2**B lies in [low, low + value) with low = value × fixed,
         and its floor divided by 2**B (the cents) lies between low >> B and
-        (low + value - 1) >> B. These differ only when value × factor is within
-        value / 2**B of an integer; then the exact division decides.
+        (low + value - 1) >> B. When these agree, that is exactly the floor `to_cents`
+        would give; they differ only when value × factor is within value / 2**B of an
+        integer, and then `to_cents` itself decides.
         """
         low = value * self.fixed
         cents = low >> _FIXED_BITS
         if (low + value - 1) >> _FIXED_BITS != cents:
-            cents = value * self.numerator // self.denominator
+            return to_cents(value * self.numerator, self.denominator)
         # In lowest terms, value × factor is whole exactly when the denominator divides value.
         return cents, value % self.denominator != 0
 

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from cofi.matching import ZERO, Cut, Match, Units, _bound_need, _exact_sum, _stage, _Todo
+from cofi.matching import (
+    ZERO,
+    Cut,
+    Match,
+    Units,
+    _bound_need,
+    _exact_sum,
+    _stage,
+    _Todo,
+    to_cents,
+)
 from cofi.model import Programme
 
 
@@ -99,8 +109,7 @@ class Quadratic:
         if base == 0 or d == 0:
             return 0, False
         r = self.roots[contributor]
-        cents, rest = divmod(self.final * r * (self.total - r) * capped, d * base)
-        return cents, rest != 0
+        return to_cents(self.final * r * (self.total - r) * capped, d * base)
 
 
 # r_j = isqrt(a_j × 10^8): the square root of a_j cents with four more digits (SPEC §2b).
