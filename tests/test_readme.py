@@ -132,3 +132,23 @@ def test_the_options_the_readme_says_each_command_takes() -> None:
         assert computing <= taking(option), option
     assert {"explain", "export"} <= taking("--programme")
     assert taking("--at") == computing | {"explain", "export", "report"}
+
+
+def test_the_library_example_runs() -> None:
+    """The README's Python example, run as written from the repository's root."""
+    import contextlib
+    import io
+    import os
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```python\n(.*?)```", text, re.S)
+    out = io.StringIO()
+    here = os.getcwd()
+    os.chdir(Path(__file__).resolve().parents[1])
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(example, "README.md", "exec"), {})
+    finally:
+        os.chdir(here)
+    # The bundled ledger's first debt (ledger/README.md): pilote-2025 owes communecter 3000.00
+    assert out.getvalue().splitlines()[0] == "match pilote-2025 communecter 3000.00 True"

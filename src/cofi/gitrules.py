@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from cofi.i18n import N_
-from cofi.kinds import BY_FOLDER, BY_NAME, KIND_OF, SETTINGS, Voucher
+from cofi.kinds import BY_FOLDER, BY_NAME, KIND_OF, SETTINGS, Voucher, id_of
 from cofi.ledger import Ledger
 from cofi.loader import classify
 from cofi.model import (
@@ -181,7 +181,7 @@ def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
                 "only a coordinator or a steward of this common may do that"
             )
         else:
-            allowed += _identities(r.base, _id_of(change.path))
+            allowed += _identities(r.base, id_of(change.path))
             message = N_(
                 "this contributor was modified by {who}; "
                 "only a coordinator or the contributor itself may do that"
@@ -281,7 +281,7 @@ def _guarded_changes(r: Review, path: str, fields: tuple[str, ...]) -> list[str]
 
 
 def _history_problem(r: Review, change: Change) -> Problem:
-    entry_id = _id_of(change.old_path or change.path)
+    entry_id = id_of(change.old_path or change.path)
     return Problem(
         "G001",
         msg(
@@ -515,7 +515,3 @@ def _below(path: str, folders: frozenset[str]) -> bool:
     """Whether `path` lies inside one of `folders`."""
     parts = path.split("/")
     return any("/".join(parts[:n]) in folders for n in range(1, len(parts)))
-
-
-def _id_of(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".yaml")

@@ -16,9 +16,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from cofi.i18n import _
+from cofi.listing import TOPS
 from cofi.loader import FileRef
 
-_TOPS = ("commons/", "ledger/")
+_TOPS = tuple(f"{top}/" for top in TOPS)
 _LINK = 0o120000  # the git mode of a symbolic link's blob (its text is the link's target)
 
 

@@ -31,8 +31,8 @@ class Bare(str):
 
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-"""What an id may be: see ID_PATTERN."""
+"""What an id may be (a record's file name, a reference to it), for JSON Schema too."""
+ID = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$") + r"\Z")
 # No leading zeros: YAML 1.1 reads `010` as octal 8, so `01200` is refused, not guessed.
 _MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?\Z")
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
