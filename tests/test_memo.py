@@ -33,7 +33,7 @@ from typer.testing import CliRunner
 from cofi import cache as cache_mod
 from cofi import i18n, listing, loader, memo
 from cofi.cli import app
-from cofi.cli.options import WorkingTree
+from cofi.cli.options import Query, WorkingTree
 from cofi.listing import LINK, NOT_A_FILE, RACY_NS, walk
 from cofi.memo import KEEP, Memo
 from cofi.table import Column, Table
@@ -685,7 +685,9 @@ def test_a_planted_memo_is_served_and_no_cache_ignores_it(
     """A memo put for this ledger under `check`'s key with a false count is what a normal
     run prints (so that is the key, and it is read), while --no-cache computes."""
     root = aged_ledger(tmp_path)
-    Memo(Path(os.environ["COFI_CACHE_DIR"]), walk(root)).put(("check", AS_OF), ([], 99))
+    day = date.fromisoformat(AS_OF)
+    key = Query("check", day, day).key()
+    Memo(Path(os.environ["COFI_CACHE_DIR"]), walk(root)).put(key, ([], 99))
     assert cofi(root, "check").err == "ok: 99 files checked, no problems\n"
     assert loads == []
     assert cofi(root, "check", cache=False).err == f"ok: {FILES} files checked, no problems\n"
@@ -697,7 +699,8 @@ def test_a_planted_table_is_served_and_no_cache_ignores_it(
 ) -> None:
     """The same for `match`: its key is the command, its options, the day and today."""
     root = aged_ledger(tmp_path)
-    key = ("match", "programme=None", "by=common", "all=False", AS_OF, date.today().isoformat())
+    options = (("by", "common"), ("all", "False"))
+    key = Query("match", date.fromisoformat(AS_OF), date.today(), None, options).key()
     fake = Table("planted", (Column("programme", "Programme"),), [{"programme": "planted"}])
     Memo(Path(os.environ["COFI_CACHE_DIR"]), walk(root)).put(key, fake)
     assert lines(cofi(root, "match", "--format", "csv")) == ["programme", "planted"]

@@ -12,6 +12,7 @@ from cofi.cli.options import (
     AsOf,
     NoCache,
     Output,
+    Query,
     Root,
     WorkingTree,
     fail,
@@ -119,7 +120,7 @@ def check(
             raise fail(_("--head and --actor go with --base REV"))
         tree = WorkingTree(where, no_cache)
         problems, files = tree.remember(
-            ("check", today.isoformat()), lambda: _found(tree.validate(today)), _all_read
+            Query("check", today, today), lambda: _found(tree.validate(today)), _all_read
         )
     else:
         from cofi.api import check_change

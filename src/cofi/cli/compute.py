@@ -14,6 +14,7 @@ from cofi.cli.options import (
     AsOf,
     NoCache,
     Output,
+    Query,
     Root,
     WorkingTree,
     fail,
@@ -100,7 +101,7 @@ def _table(
     no_cache: bool,
     command: str,
     programme: str | None,
-    options: tuple[str, ...],
+    options: tuple[tuple[str, str], ...],
     build: Build,
 ) -> Table:
     """`build`'s table as of --as-of, for every programme or --programme, stamped with
@@ -129,7 +130,7 @@ def _table(
         tree = WorkingTree(resolve_root(root), no_cache)
         today = date.today()  # the checks refuse entries dated after it
         table = tree.remember(
-            (command, f"programme={programme!r}", *options, when.isoformat(), today.isoformat()),
+            Query(command, when, today, programme, options),
             lambda: computed(without_errors(tree.validate(today))),
         )
     return _stamped(table, when, root, at)
@@ -182,7 +183,7 @@ def match(
             return report.contributions_table(results, all=all)
         return report.match_table(results, match_obligations(ledger, results))
 
-    options = (f"by={by.value}", f"all={all}")
+    options = (("by", by.value), ("all", str(all)))
     table = _table(root, as_of, at, no_cache, "match", programme, options, build)
     emit(table, format, output, csv_dialect)
 
@@ -229,7 +230,7 @@ def obligations(
             return report.honour_table(honour_rates(rows))
         return report.obligations_table(rows, all=all)
 
-    options = (f"by={by.value}", f"all={all}")
+    options = (("by", by.value), ("all", str(all)))
     table = _table(root, as_of, at, no_cache, "obligations", programme, options, build)
     emit(table, format, output, csv_dialect)
 

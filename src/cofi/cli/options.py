@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -81,6 +82,22 @@ def _cache_dir() -> Path:
     return Path.home() / ".cache" / "cofi"
 
 
+@dataclass(frozen=True)
+class Query:
+    """Everything a command's result depends on besides the ledger's files: two runs that
+    ask the same Query of the same files get the same result, so it is what the memo keys
+    on. A new option of a command is a new field here, or an entry of `options`."""
+
+    command: str
+    as_of: date
+    today: date  # the checks refuse entries dated after it
+    programme: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def key(self) -> tuple[str, ...]:
+        return tuple(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+
+
 class WorkingTree:
     """The ledger's files on disk, walked once; read through the record cache, and whole
     results reused through the memo while no file changed (neither with --no-cache)."""
@@ -109,17 +126,17 @@ class WorkingTree:
 
     def remember(
         self,
-        key: tuple[str, ...],
+        query: Query,
         compute: Callable[[], T],
         keep: Callable[[T], bool] = lambda _: True,
     ) -> T:
-        """What `compute()` gave for `key` when the files were exactly as they are now,
+        """What `compute()` gave for `query` when the files were exactly as they are now,
         else `compute()` (kept for next time, if `keep` says so)."""
         if self.no_cache or self.listing is None:
             return compute()
         from cofi.memo import Memo
 
-        return Memo(_cache_dir(), self.listing).remember(key, compute, keep)
+        return Memo(_cache_dir(), self.listing).remember(query.key(), compute, keep)
 
 
 def fail(message: str) -> typer.Exit:
