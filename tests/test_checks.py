@@ -412,3 +412,27 @@ def test_references_of_a_file_that_fails_to_load_are_still_checked(ledger_dir):
         ("ledger/disbursements/d1.yaml", 3, "R002"),  # common: dokoss
         ("ledger/disbursements/d1.yaml", 4, "S003"),  # amount: 1e3
     ]
+
+
+def test_clean_reversals_are_not_read_again_to_find_positions(ledger_dir):
+    """Positions are found again (by parsing the file anew) only for a problem to report:
+    a ledger whose reversals are all sound asks the locator for none."""
+    from dataclasses import replace
+
+    from cofi import checks
+    from conftest import load
+
+    files = {**BASE, PROG: P, C1: C()}
+    for n in range(5):
+        files[f"ledger/contributions/c{n + 10}.yaml"] = C(date="2026-03-01")
+        files[f"ledger/contributions/r{n + 10}.yaml"] = REV(f"c{n + 10}")
+    ledger = load(ledger_dir(files)).ledger
+    asked: list[str] = []
+
+    def counting(source, path, key):
+        asked.append(source.path)
+        return source
+
+    assert len(ledger.reversals) == 5
+    assert checks.run(replace(ledger, locator=counting), TODAY) == []
+    assert asked == []

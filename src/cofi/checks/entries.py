@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from cofi.checks.context import Context
 from cofi.i18n import N_
 from cofi.kinds import BY_NAME, KIND_OF
-from cofi.ledger import Ledger
-from cofi.model import Reversal
+from cofi.ledger import Ledger, Partial
+from cofi.model import Entry, Reversal
 from cofi.problems import Problem, msg
 
 # (the reversal's kind, the reversed entry's kind) -> L003's message, one whole sentence each.
@@ -48,43 +48,69 @@ _WRONG_KIND = {
 }
 
 
-def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
-    first: dict[str, Reversal] = {}
-    for r in sorted(ledger.reversals, key=lambda r: (r.date, r.id)):
+def _reversals(ledger: Ledger) -> list[Reversal]:
+    """The reversals in the order they take effect: by date, then id."""
+    return sorted(ledger.reversals, key=lambda r: (r.date, r.id))
+
+
+def _cancelled(ledger: Ledger) -> Iterator[tuple[Reversal, Entry]]:
+    """Each reversal whose target exists and is not itself a reversal, with that target."""
+    for r in _reversals(ledger):
         target = ledger.entry.get(r.reverses)
-        where = ledger.locate(r, "reverses")
-        if target is None and ("entry", r.reverses) in ledger.broken:
-            continue
-        if target is None:
+        if target is not None and not isinstance(target, Reversal):
+            yield r, target
+
+
+def reversals_name_an_entry(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    """R006: a reversal names an entry that does not exist (in a file that loaded or not)."""
+    named: list[tuple[Reversal | Partial, str]] = [(r, r.reverses) for r in _reversals(ledger)]
+    # a reversal file with other mistakes: its target still counts
+    named += [(p, p.refs.get("reverses", "")) for p in ledger.partials if p.kind == "reversal"]
+    for r, target in named:
+        if target and target not in ledger.entry and ("entry", target) not in ledger.broken:
             yield Problem(
                 "R006",
-                msg(N_("unknown entry '{target}'"), target=r.reverses),
-                where,
+                msg(N_("unknown entry '{target}'"), target=target),
+                ledger.locate(r, "reverses"),
                 msg(N_("`reverses:` names the file (without .yaml) of the entry to cancel")),
             )
-            continue
-        if isinstance(target, Reversal):
+
+
+def reversals_are_not_reversed(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    """L005: a reversal cancels another reversal (or itself)."""
+    for r in _reversals(ledger):
+        if isinstance(ledger.entry.get(r.reverses), Reversal):
             yield Problem(
                 "L005",
                 msg(
                     N_("'{target}' is itself a reversal, and a reversal cannot be reversed"),
                     target=r.reverses,
                 ),
-                where,
+                ledger.locate(r, "reverses"),
                 msg(N_("to restore the entry, add it again as a new entry")),
             )
-            continue
+
+
+def reversals_lie_beside_their_entry(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    """L003: a reversal lies in the folder of another kind than the entry it cancels."""
+    for r, target in _cancelled(ledger):
         kind = KIND_OF[type(target)]
         if kind != r.entry_kind:
             yield Problem(
                 "L003",
                 msg(_WRONG_KIND[r.entry_kind, kind], target=r.reverses),
-                where,
+                ledger.locate(r, "reverses"),
                 msg(
                     N_("put the reversal in {folder}, beside the entry it cancels"),
                     folder=f"{BY_NAME[kind].folder}/",
                 ),
             )
+
+
+def entries_are_reversed_once(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    """L004: an entry is cancelled by a second reversal (reported on the later one)."""
+    first: dict[str, Reversal] = {}
+    for r, _target in _cancelled(ledger):
         earlier = first.setdefault(r.reverses, r)
         if earlier is not r:
             yield Problem(
@@ -94,9 +120,14 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                     target=r.reverses,
                     path=earlier.source.path,
                 ),
-                where,
+                ledger.locate(r, "reverses"),
                 msg(N_("an entry is reversed once: remove this reversal")),
             )
+
+
+def reversals_follow_their_entry(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
+    """L010: a reversal is dated before the entry it cancels."""
+    for r, target in _cancelled(ledger):
         if r.date < target.date:
             yield Problem(
                 "L010",
@@ -109,20 +140,6 @@ def reversals_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 ),
                 ledger.locate(r, "date"),
                 msg(N_("date the reversal on or after the entry")),
-            )
-    for p in ledger.partials:  # a reversal file with other mistakes: its target still counts
-        target_id = p.refs.get("reverses", "")
-        if (
-            p.kind == "reversal"
-            and target_id
-            and target_id not in ledger.entry
-            and ("entry", target_id) not in ledger.broken
-        ):
-            yield Problem(
-                "R006",
-                msg(N_("unknown entry '{target}'"), target=target_id),
-                ledger.locate(p, "reverses"),
-                msg(N_("`reverses:` names the file (without .yaml) of the entry to cancel")),
             )
 
 
