@@ -143,27 +143,46 @@ def run(review: Review) -> list[Problem]:
 
 
 def _rule(r: Review, change: Change, folder: str) -> Iterator[Problem]:
+    """The rule for a change of a file of `folder`: an entry is never changed (G001) and
+    is vouched for by whom it speaks for (G003); a programme that has started never
+    changes (G002); anything else is a coordinator's to change (G004)."""
     if folder != SETTINGS and BY_FOLDER[folder].entry:
         if change.status != "added":
             yield _history_problem(r, change)
-            return
-        yield from _vouched_entry(r, change.path)
+        else:
+            yield from _vouched_entry(r, change.path)
         return
-    if folder == "ledger/programmes" and change.status != "added":
-        old = r.base.by_path.get(change.old_path or change.path)
-        if isinstance(old, Programme) and old.start <= r.today:
-            yield Problem(
-                "G002",
-                msg(_STARTED[change.status], programme=old.id, start=old.start, rev=r.base_rev),
-                Source(change.path),
-                msg(
-                    N_(
-                        "a running programme's rules are what contributors relied on: restore the "
-                        "file; to change the rules, create a new programme"
-                    )
-                ),
+    started = _started_programme(r, change, folder)
+    if started is not None:
+        yield started
+        return
+    yield from _needs_a_coordinator(r, change, folder)
+
+
+def _started_programme(r: Review, change: Change, folder: str) -> Problem | None:
+    """G002: a programme whose start has passed was modified, deleted or renamed."""
+    if folder != "ledger/programmes" or change.status == "added":
+        return None
+    old = r.base.by_path.get(change.old_path or change.path)
+    if not isinstance(old, Programme) or old.start > r.today:
+        return None
+    return Problem(
+        "G002",
+        msg(_STARTED[change.status], programme=old.id, start=old.start, rev=r.base_rev),
+        Source(change.path),
+        msg(
+            N_(
+                "a running programme's rules are what contributors relied on: restore the "
+                "file; to change the rules, create a new programme"
             )
-            return
+        ),
+    )
+
+
+def _needs_a_coordinator(r: Review, change: Change, folder: str) -> Iterator[Problem]:
+    """G004: settings, a contributor, a common or a programme changed by someone not
+    allowed to: a coordinator, or (for the fields matches do not depend on) a common's
+    stewards or the contributor itself."""
     who = _vouchers(r, change)
     allowed = list(r.base.settings.coordinators)
     kind = "settings file" if folder == SETTINGS else BY_FOLDER[folder].name
