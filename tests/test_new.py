@@ -416,3 +416,22 @@ def test_a_refusal_at_a_prompt_is_in_the_users_language(root):
     finally:
         code = term.close()
     assert code == 0
+
+
+def test_each_kind_of_entry_has_its_new_command_from_the_kinds_table():
+    """`cofi new KIND` is built from the kind's row: a flag per question, in its order, and
+    the field it acts on as its argument. A new kind needs no code in cofi.cli.new."""
+    from typer.main import get_command
+
+    from cofi.kinds import KINDS
+
+    group = get_command(app).commands["new"]  # type: ignore[attr-defined]
+    for kind in KINDS:
+        if not kind.entry:
+            continue
+        command = group.commands[kind.name]
+        options = [p.name for p in command.params if p.param_type_name == "option"]
+        arguments = [p.name for p in command.params if p.param_type_name == "argument"]
+        asked = [q.field for q in kind.questions if q.field != kind.argument]
+        assert options[: len(asked) + 1] == ["root", *asked], kind.name
+        assert arguments == ([kind.argument] if kind.argument else []), kind.name

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cofi.i18n import N_
 from cofi.model import (
     Common,
     Contribution,
@@ -30,6 +31,22 @@ the contributor it speaks for, the funder of its programme, or a steward of the
 common of the contribution it confirms."""
 
 
+Among = Literal["", "payers", "contributors", "commons", "needs", "programmes"]
+"""Where a terminal's choices for a field come from: contributors who give (not public
+bodies), any contributor, the commons, the needs of the chosen common, the programmes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A field `cofi new` writes, in the file's order: given by its flag, else, when
+    `asked`, asked on a terminal (with choices `among` the ledger's records)."""
+
+    field: str
+    asked: bool = True
+    required: bool = True
+    among: Among = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str
@@ -42,15 +59,26 @@ class Kind:
     """Dated, append-only, sharing one id space, cancelled by a reversal in its folder."""
     vouched_by: Voucher
     title: str
-    fields: tuple[str, ...] = ()
-    """The order `cofi new` writes the fields in (entries only)."""
+    questions: tuple[Question, ...] = ()
+    """What `cofi new KIND` asks for, in the order it writes the fields (entries only)."""
     by_year: bool = False
     """Whether `cofi new` files it under a sub-folder named after its year."""
+    stem: str = ""
+    """`cofi new`'s file name, from the fields: `{date}-{contributor}-{common}`."""
+    help: str = ""
+    """`cofi new KIND --help`, marked for translation."""
+    argument: str = ""
+    """The field `cofi new` takes as its argument, not a flag: the entry it acts on."""
 
     @property
     def plural(self) -> str:
         """The name of the Ledger field that holds records of this kind."""
         return f"{self.name}s"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The order `cofi new` writes the fields in."""
+        return tuple(q.field for q in self.questions)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -89,18 +117,24 @@ KINDS: tuple[Kind, ...] = (
         entry=True,
         vouched_by="contributor",
         title="cofi contribution (ledger/contributions/**/<id>.yaml)",
-        fields=(
-            "date",
-            "contributor",
-            "common",
-            "need",
-            "amount",
-            "kind",
-            "pledge",
-            "reference",
-            "note",
+        questions=(
+            Question("date"),
+            Question("contributor", among="payers"),
+            Question("common", among="commons"),
+            Question("need", required=False, among="needs"),
+            Question("amount"),
+            Question("kind", asked=False),
+            Question("pledge", asked=False),
+            Question("reference", required=False),
+            Question("note", asked=False),
         ),
         by_year=True,
+        stem="{date}-{contributor}-{common}",
+        help=N_(
+            """Money or in-kind given to a common.
+
+Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200.50"""
+        ),
     ),
     Kind(
         "pledge",
@@ -110,7 +144,21 @@ KINDS: tuple[Kind, ...] = (
         entry=True,
         vouched_by="contributor",
         title="cofi pledge (ledger/pledges/**/<id>.yaml)",
-        fields=("date", "contributor", "common", "amount", "due", "reference", "note"),
+        questions=(
+            Question("date"),
+            Question("contributor", among="contributors"),
+            Question("common", among="commons"),
+            Question("amount"),
+            Question("due"),
+            Question("reference", asked=False),
+            Question("note", asked=False),
+        ),
+        stem="{contributor}-{common}-{year}",
+        help=N_(
+            """A promise to contribute to a common by a date.
+
+Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --due 2026-09-30"""
+        ),
     ),
     Kind(
         "disbursement",
@@ -120,8 +168,21 @@ KINDS: tuple[Kind, ...] = (
         entry=True,
         vouched_by="funder",
         title="cofi disbursement (ledger/disbursements/**/<id>.yaml)",
-        fields=("date", "programme", "common", "amount", "reference", "note"),
+        questions=(
+            Question("date"),
+            Question("programme", among="programmes"),
+            Question("common", among="commons"),
+            Question("amount"),
+            Question("reference", required=False),
+            Question("note", asked=False),
+        ),
         by_year=True,
+        stem="{date}-{programme}-{common}",
+        help=N_(
+            """A public funder paying a common its matched share under a programme.
+
+Example: cofi new disbursement --programme pilote-2026 --common dokos --amount 12000"""
+        ),
     ),
     Kind(
         "receipt",
@@ -131,8 +192,19 @@ KINDS: tuple[Kind, ...] = (
         entry=True,
         vouched_by="steward",
         title="cofi receipt: a steward confirms a contribution (ledger/receipts/**/<id>.yaml)",
-        fields=("date", "contribution", "note"),
+        questions=(Question("date"), Question("contribution"), Question("note", required=False)),
         by_year=True,
+        stem="{date}-receipt-{contribution}",
+        help=N_(
+            """Confirm, as a steward of its common, that a contribution was received.
+
+A programme with requires_receipt: true matches a contribution only once it is
+confirmed. The pull request must come from an identity of one of the common's
+stewards (or a coordinator).
+
+Example: cofi new receipt 2026-01-15-fabrique-du-coin-dokos --note "virement reçu le 18 mars\""""
+        ),
+        argument="contribution",
     ),
 )
 

@@ -8,17 +8,19 @@ accept the new file.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cofi.cli.options import Root, fail, reason, resolve_root
 from cofi.cli.typerwords import Command, Group
 from cofi.i18n import N_, _
+from cofi.kinds import KINDS, Kind
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
@@ -38,33 +40,22 @@ Date = Annotated[
         "--date", help=_("YYYY-MM-DD (default: today)."), show_default=False, metavar="YYYY-MM-DD"
     ),
 ]
-Contributor = Annotated[
-    str | None,
-    typer.Option("--contributor", help=_("Contributor id."), show_default=False, metavar=_("ID")),
-]
-Common = Annotated[
-    str | None,
-    typer.Option("--common", help=_("Common id."), show_default=False, metavar=_("ID")),
-]
-Amount = Annotated[
-    str | None,
-    typer.Option(
-        "--amount", help=_("Like 1200 or 1200.50."), show_default=False, metavar=_("AMOUNT")
-    ),
-]
-Reference = Annotated[
-    str | None,
-    typer.Option(
-        "--reference",
-        help=_("Invoice or transfer reference."),
-        show_default=False,
-        metavar=_("TEXT"),
-    ),
-]
-Note = Annotated[
-    str | None,
-    typer.Option("--note", help=_("Free text."), show_default=False, metavar=_("TEXT")),
-]
+
+# Each field a kind's questions name (cofi.kinds): its flag's help and what it takes.
+FLAGS: dict[str, tuple[str, str]] = {
+    "date": (N_("YYYY-MM-DD (default: today)."), "YYYY-MM-DD"),
+    "contributor": (N_("Contributor id."), N_("ID")),
+    "common": (N_("Common id."), N_("ID")),
+    "need": (N_("A need id of the common."), N_("ID")),
+    "amount": (N_("Like 1200 or 1200.50."), N_("AMOUNT")),
+    "kind": (N_("money or in-kind."), "money|in-kind"),
+    "pledge": (N_("The pledge this honours."), N_("ID")),
+    "due": (N_("YYYY-MM-DD: paid in full by then."), "YYYY-MM-DD"),
+    "programme": (N_("Programme id."), N_("ID")),
+    "reference": (N_("Invoice or transfer reference."), N_("TEXT")),
+    "note": (N_("Free text."), N_("TEXT")),
+    "contribution": (N_("The id of the contribution received."), N_("ID")),
+}
 
 
 def _interactive() -> bool:
@@ -214,147 +205,105 @@ def _contributors(ledger: Ledger, kinds: Sequence[str] = ()) -> list[tuple[str, 
     return [(c.id, c.name) for c in ledger.contributors if not kinds or c.kind in kinds]
 
 
-CONTRIBUTION_HELP = N_(
-    """Money or in-kind given to a common.
-
-Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200.50"""
-)
-
-
-@app.command("contribution", help=_(CONTRIBUTION_HELP), cls=Command)
-def contribution(
-    root: Root = None,
-    when: Date = None,
-    contributor: Contributor = None,
-    common: Common = None,
-    need: Annotated[
-        str | None,
-        typer.Option(
-            "--need", help=_("A need id of the common."), show_default=False, metavar=_("ID")
-        ),
-    ] = None,
-    amount: Amount = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind", help=_("money or in-kind."), show_default=False, metavar="money|in-kind"
-        ),
-    ] = None,
-    pledge: Annotated[
-        str | None,
-        typer.Option(
-            "--pledge", help=_("The pledge this honours."), show_default=False, metavar=_("ID")
-        ),
-    ] = None,
-    reference: Reference = None,
-    note: Note = None,
-) -> None:
-    where = resolve_root(root)
-    ledger = _ledger(where)
-    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
-    who = _ask(
-        "contributor",
-        contributor,
-        _contributors(ledger, ("tiers-lieu", "network", "private", "individual")),
-    )
-    what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
-    target = ledger.common.get(what or "")
-    needs = [(n.id, n.title) for n in target.needs] if target else []
-    if needs:
-        need = _ask("need", need, needs, required=False)
-    fields = {
-        "date": day,
-        "contributor": who,
-        "common": what,
-        "need": need,
-        "amount": _ask("amount", amount, valid=_amount),
-        "kind": kind,
-        "pledge": pledge,
-        "reference": _ask("reference", reference, required=False, valid=_line),
-        "note": note,
-    }
-    _write(where, "contribution", fields, _stem(day, who, what))
+def _question_flags(kind: Kind) -> list[inspect.Parameter]:
+    """The parameters of `cofi new KIND`: --root, then the argument and a flag per field."""
+    params = [
+        inspect.Parameter("root", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Root)
+    ]
+    for q in kind.questions:
+        help, metavar = FLAGS[q.field]
+        shown = _(metavar)  # a word (ID, AMOUNT, TEXT) in the user's language; a form as it is
+        if q.field == kind.argument:
+            where: Any = typer.Argument(help=_(help), metavar=shown, show_default=False)
+            annotation: Any = Annotated[str, where]
+            params.insert(
+                0, inspect.Parameter(q.field, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+            )
+            continue
+        option = typer.Option(f"--{q.field}", help=_(help), show_default=False, metavar=shown)
+        annotation = Annotated[str | None, option]
+        params.append(
+            inspect.Parameter(
+                q.field, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            )
+        )
+    return params
 
 
-PLEDGE_HELP = N_(
-    """A promise to contribute to a common by a date.
-
-Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --due 2026-09-30"""
-)
-
-
-@app.command("pledge", help=_(PLEDGE_HELP), cls=Command)
-def pledge(
-    root: Root = None,
-    when: Date = None,
-    contributor: Contributor = None,
-    common: Common = None,
-    amount: Amount = None,
-    due: Annotated[
-        str | None,
-        typer.Option(
-            "--due",
-            help=_("YYYY-MM-DD: paid in full by then."),
-            show_default=False,
-            metavar="YYYY-MM-DD",
-        ),
-    ] = None,
-    reference: Reference = None,
-    note: Note = None,
-) -> None:
-    from cofi.newrecord import slug
-
-    where = resolve_root(root)
-    ledger = _ledger(where)
-    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
-    who = _ask("contributor", contributor, _contributors(ledger))
-    what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
-    fields = {
-        "date": day,
-        "contributor": who,
-        "common": what,
-        "amount": _ask("amount", amount, valid=_amount),
-        "due": _ask("due", due, valid=_day),
-        "reference": reference,
-        "note": note,
-    }
-    _write(where, "pledge", fields, slug(who or "", what or "", (day or "")[:4]))
+def _choices(ledger: Ledger, among: str, fields: dict[str, str | None]) -> list[tuple[str, str]]:
+    """What a terminal offers for a field (see cofi.kinds.Among)."""
+    if among == "payers":
+        return _contributors(ledger, ("tiers-lieu", "network", "private", "individual"))
+    if among == "contributors":
+        return _contributors(ledger)
+    if among == "commons":
+        return [(c.id, c.name) for c in ledger.commons]
+    if among == "programmes":
+        return [(p.id, p.name) for p in ledger.programmes]
+    if among == "needs":
+        common = ledger.common.get(fields.get("common") or "")
+        return [(n.id, n.title) for n in common.needs] if common else []
+    return []
 
 
-DISBURSEMENT_HELP = N_(
-    """A public funder paying a common its matched share under a programme.
+_VALID: dict[str, Callable[[str], object]] = {
+    "date": _day,
+    "due": _day,
+    "amount": _amount,
+    "reference": _line,
+    "note": _lines,
+}
 
-Example: cofi new disbursement --programme pilote-2026 --common dokos --amount 12000"""
-)
+
+def _target(ledger: Ledger, kind: Kind, entry: str) -> None:
+    """Refuse (exit 2) an argument that names no entry of the kind it must be."""
+    from cofi.checks.receipts import NOT_A_CONTRIBUTION
+    from cofi.kinds import KIND_OF
+
+    target = ledger.entry.get(entry)
+    if target is None:
+        text = _("no contribution '{entry}' in this ledger; a receipt confirms a contribution")
+        raise fail(text.format(entry=entry))
+    if (found := KIND_OF[type(target)]) != kind.argument:
+        raise fail(_(NOT_A_CONTRIBUTION[found]).format(target=entry))
 
 
-@app.command("disbursement", help=_(DISBURSEMENT_HELP), cls=Command)
-def disbursement(
-    root: Root = None,
-    when: Date = None,
-    programme: Annotated[
-        str | None,
-        typer.Option("--programme", help=_("Programme id."), show_default=False, metavar=_("ID")),
-    ] = None,
-    common: Common = None,
-    amount: Amount = None,
-    reference: Reference = None,
-    note: Note = None,
-) -> None:
-    where = resolve_root(root)
-    ledger = _ledger(where)
-    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
-    prog = _ask("programme", programme, [(p.id, p.name) for p in ledger.programmes])
-    what = _ask("common", common, [(c.id, c.name) for c in ledger.commons])
-    fields = {
-        "date": day,
-        "programme": prog,
-        "common": what,
-        "amount": _ask("amount", amount, valid=_amount),
-        "reference": _ask("reference", reference, required=False, valid=_line),
-        "note": note,
-    }
-    _write(where, "disbursement", fields, _stem(day, prog, what))
+def _command(kind: Kind) -> Callable[..., None]:
+    """`cofi new KIND`, as the kinds table describes it: each field from its flag, else
+    asked on a terminal, then the file written where that kind lives."""
+
+    def new(**given: Any) -> None:
+        from cofi.newrecord import slug
+
+        where = resolve_root(given["root"])
+        ledger = _ledger(where)
+        if kind.argument:
+            _target(ledger, kind, given[kind.argument])
+        fields: dict[str, str | None] = {}
+        for q in kind.questions:
+            value = given.get(q.field)
+            choices = _choices(ledger, q.among, fields)
+            if not q.asked or q.field == kind.argument or (q.among == "needs" and not choices):
+                fields[q.field] = value  # as given: a flag only, or nothing to choose from
+                continue
+            default = date.today().isoformat() if q.field == "date" else None
+            fields[q.field] = _ask(
+                q.field, value, choices, default, q.required, _VALID.get(q.field)
+            )
+        day = fields.get("date") or ""
+        stem = kind.stem.format(**{k: v or "" for k, v in fields.items()}, year=day[:4])
+        _write(where, kind.name, fields, slug(stem))
+
+    params = _question_flags(kind)
+    new.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    new.__annotations__ = {p.name: p.annotation for p in params}
+    new.__name__ = kind.name
+    return new
+
+
+for _kind in KINDS:
+    if _kind.questions:
+        app.command(_kind.name, help=_(_kind.help), cls=Command)(_command(_kind))
 
 
 REVERSAL_HELP = N_(
@@ -392,48 +341,3 @@ def reversal(
         "note": _ask("note", note, required=False, valid=_lines),
     }
     _write(where, "reversal", fields, slug(day or "", "reverses", entry), of=kind)
-
-
-RECEIPT_HELP = N_(
-    """Confirm, as a steward of its common, that a contribution was received.
-
-A programme with requires_receipt: true matches a contribution only once it is
-confirmed. The pull request must come from an identity of one of the common's
-stewards (or a coordinator).
-
-Example: cofi new receipt 2026-01-15-fabrique-du-coin-dokos --note "virement reçu le 18 mars\""""
-)
-
-
-@app.command("receipt", help=_(RECEIPT_HELP), cls=Command)
-def receipt(
-    contribution: Annotated[
-        str, typer.Argument(help=_("The id of the contribution received."), metavar=_("ID"))
-    ],
-    root: Root = None,
-    when: Date = None,
-    note: Note = None,
-) -> None:
-    from cofi.checks.receipts import NOT_A_CONTRIBUTION
-    from cofi.kinds import KIND_OF
-
-    where = resolve_root(root)
-    target = _ledger(where).entry.get(contribution)
-    if target is None:
-        text = _("no contribution '{entry}' in this ledger; a receipt confirms a contribution")
-        raise fail(text.format(entry=contribution))
-    if (kind := KIND_OF[type(target)]) != "contribution":
-        raise fail(_(NOT_A_CONTRIBUTION[kind]).format(target=contribution))
-    day = _ask("date", when, default=date.today().isoformat(), valid=_day)
-    fields = {
-        "date": day,
-        "contribution": contribution,
-        "note": _ask("note", note, required=False, valid=_lines),
-    }
-    _write(where, "receipt", fields, _stem(day, "receipt", contribution))
-
-
-def _stem(day: str | None, *parts: str | None) -> str:
-    from cofi.newrecord import slug
-
-    return slug(day or "", *(p or "" for p in parts))
