@@ -277,6 +277,9 @@ def test_a_contribution_asked_for_on_a_terminal(root):
         term.answer("2026-02-30")
         term.expect("2026-02-30 is not a day of the calendar")
         term.expect("]: ")
+        term.answer("2999-01-01")  # refused here, as cofi check would (L007), not at the end
+        term.expect("dated 2999-01-01, after today")
+        term.expect("]: ")
         term.answer("2026-05-05")
         listing = term.expect("contributor: ")
         assert "1. la-ruche  La Ruche" in listing and "2. le-hangar  Le Hangar" in listing
@@ -286,7 +289,10 @@ def test_a_contribution_asked_for_on_a_terminal(root):
         term.expect("contributor: ")
         term.answer("2")
         assert "1. dokos  Dokos" in term.expect("common: ")
-        term.answer("dokos")
+        term.answer("dokoss")
+        term.expect("'dokoss' is not one of the choices: did you mean 'dokos'?")
+        term.expect("common: ")
+        term.answer("Dokos")  # as the list shows it
         assert "1. booking-v2  Module de réservation v2" in term.expect("need: ")
         term.answer("1")
         term.expect("amount: ")
@@ -294,6 +300,8 @@ def test_a_contribution_asked_for_on_a_terminal(root):
         term.expect("'1 250' is not an amount")
         term.expect("amount: ")
         term.answer("250")
+        assert "2. in-kind" in term.expect("kind [money]: ")  # asked: in kind is not money
+        term.answer("")
         term.expect("reference: ")
         term.answer("")
         term.expect(f"wrote {C}2026-05-05-le-hangar-dokos.yaml")
@@ -303,6 +311,7 @@ def test_a_contribution_asked_for_on_a_terminal(root):
     assert (root / C / "2026-05-05-le-hangar-dokos.yaml").read_text(encoding="utf-8") == (
         "# yaml-language-server: $schema=../../../schemas/contribution.json\n"
         "date: 2026-05-05\ncontributor: le-hangar\ncommon: dokos\nneed: booking-v2\namount: 250\n"
+        "kind: money\n"
     )
     assert check(root).exit_code == 0
 
@@ -435,3 +444,33 @@ def test_each_kind_of_entry_has_its_new_command_from_the_kinds_table():
         asked = [q.field for q in kind.questions if q.field != kind.argument]
         assert options[: len(asked) + 1] == ["root", *asked], kind.name
         assert arguments == ([kind.argument] if kind.argument else []), kind.name
+
+
+def test_a_french_amount_and_an_open_pledge_are_taken_at_the_prompts(root):
+    """In French, `1200,50` is how an amount is written: it is taken (the file says
+    1200.50); la-ruche's open pledge to dokos is offered, so that the payment honours it."""
+    pledge = root / "ledger/pledges/ruche-dokos.yaml"
+    pledge.parent.mkdir(parents=True, exist_ok=True)
+    pledge.write_text(
+        "date: 2026-01-10\ncontributor: la-ruche\ncommon: dokos\namount: 3000\ndue: 2026-09-30\n",
+        encoding="utf-8",
+    )
+    term = Terminal(
+        "--lang", "fr", "new", "contribution", "--root", str(root), *RUCHE_DOKOS,
+        "--kind", "money", "--reference", "VIR-1",
+    )  # fmt: skip
+    try:
+        term.expect("need")
+        term.answer("")
+        term.expect("amount: ")
+        term.answer("1200,50")
+        # 3,000 promised, nothing paid yet: all of it still to pay (in French figures)
+        assert "1. ruche-dokos" in term.expect("pledge: ")
+        term.answer("1")
+        term.expect(f"{C}2026-03-14-la-ruche-dokos.yaml")
+    finally:
+        code = term.close()
+    assert code == 0
+    text = (root / C / "2026-03-14-la-ruche-dokos.yaml").read_text(encoding="utf-8")
+    assert "amount: 1200.50\n" in text and "pledge: ruche-dokos\n" in text
+    assert check(root).exit_code == 0

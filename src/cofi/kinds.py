@@ -31,9 +31,10 @@ the contributor it speaks for, the funder of its programme, or a steward of the
 common of the contribution it confirms."""
 
 
-Among = Literal["", "payers", "contributors", "commons", "needs", "programmes"]
+Among = Literal["", "payers", "contributors", "commons", "needs", "programmes", "kinds", "pledges"]
 """Where a terminal's choices for a field come from: contributors who give (not public
-bodies), any contributor, the commons, the needs of the chosen common, the programmes."""
+bodies), any contributor, the commons, the needs of the chosen common, the programmes,
+money or in kind, the chosen contributor's open pledges to the chosen common."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +124,8 @@ KINDS: tuple[Kind, ...] = (
             Question("common", among="commons"),
             Question("need", required=False, among="needs"),
             Question("amount"),
-            Question("kind", asked=False),
-            Question("pledge", asked=False),
+            Question("kind", required=False, among="kinds"),
+            Question("pledge", required=False, among="pledges"),
             Question("reference", required=False),
             Question("note", asked=False),
         ),
@@ -133,7 +134,7 @@ KINDS: tuple[Kind, ...] = (
         help=N_(
             """Money or in-kind given to a common.
 
-Example: cofi new contribution --contributor la-ruche --common dokos --amount 1200.50"""
+Example: cofi new contribution --contributor la-fabrique-du-coin --common dokos --amount 1200.50"""
         ),
     ),
     Kind(
@@ -157,7 +158,7 @@ Example: cofi new contribution --contributor la-ruche --common dokos --amount 12
         help=N_(
             """A promise to contribute to a common by a date.
 
-Example: cofi new pledge --contributor la-ruche --common dokos --amount 3000 --due 2026-09-30"""
+Example: cofi new pledge --contributor reseau-demo --common loot --amount 3000 --due 2027-03-31"""
         ),
     ),
     Kind(

@@ -8,7 +8,9 @@ accept the new file.
 
 from __future__ import annotations
 
+import difflib
 import inspect
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cofi import i18n
 from cofi.cli.options import Root, fail, reason, resolve_root
 from cofi.cli.typerwords import Command, Group
 from cofi.i18n import N_, _
@@ -74,7 +77,7 @@ def _ask(
     ask again while `valid` refuses the answer (raising ValueError with the reason): a
     typo is best fixed where it is typed, not after every other question."""
     if value is not None:
-        return value.strip()  # as an answer typed at the prompt: ` 12 ` is 12
+        return _written(label, value.strip())  # as if typed at the prompt: ` 12 ` is 12
     if not _interactive():
         if required and default is None:
             text = _("missing --{option} (or run cofi new on a terminal to be asked)")
@@ -98,13 +101,41 @@ def _ask(
         if answer.isdigit() and choices and 1 <= int(answer) <= len(choices):
             return ids[int(answer) - 1]
         if choices and answer not in ids:
-            text = _("'{answer}' is not one of the choices; type its number or its id.")
-            typer.echo(text.format(answer=answer))
+            chosen = _chosen(answer, choices)
+            if chosen is not None:
+                return chosen
+            close = difflib.get_close_matches(answer.lower(), ids, n=1, cutoff=0.6)
+            if close:
+                text = _("'{answer}' is not one of the choices: did you mean '{close}'?")
+                typer.echo(text.format(answer=answer, close=close[0]))
+            else:
+                text = _("'{answer}' is not one of the choices; type its number or its id.")
+                typer.echo(text.format(answer=answer))
             continue
+        answer = _written(label, answer)
         refused = _refusal(valid, answer)
         if refused is None:
             return answer
         typer.echo(refused)
+
+
+def _chosen(answer: str, choices: Sequence[tuple[str, str]]) -> str | None:
+    """The id of the choice `answer` names regardless of case, by its id or by its name as
+    the list shows it (`Dokos` for dokos); None when it names none, or more than one."""
+    folded = answer.casefold()
+    found = {cid for cid, name in choices if folded in (cid.casefold(), name.casefold())}
+    return found.pop() if len(found) == 1 else None
+
+
+_AMOUNT_WITH_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}\Z")
+
+
+def _written(label: str, answer: str) -> str:
+    """An answer as the file must hold it: in French, an amount may be typed with a decimal
+    comma (`1200,50`), as French people write it; the file says `1200.50`."""
+    if label == "amount" and i18n.language() == "fr" and _AMOUNT_WITH_COMMA.match(answer):
+        return answer.replace(",", ".")
+    return answer
 
 
 def _refusal(valid: Callable[[str], object] | None, answer: str) -> str | None:
@@ -143,6 +174,19 @@ def _day(answer: str) -> object:
     from cofi.model import parse_date
 
     return parse_date(answer)
+
+
+def _past_day(answer: str) -> object:
+    """An entry's date: a day of the calendar, and not after today (cofi check's L007)."""
+    from cofi.problems import msg
+
+    day = _day(answer)
+    today = date.today()
+    if isinstance(day, date) and day > today:
+        said = msg(N_("dated {date}, after today ({today})"), date=day, today=today)
+        hint = msg(N_("record an entry once it has happened; a promise is a pledge"))
+        raise ValueError(f"{said}: {hint}")
+    return day
 
 
 def _line(answer: str) -> object:
@@ -243,11 +287,35 @@ def _choices(ledger: Ledger, among: str, fields: dict[str, str | None]) -> list[
     if among == "needs":
         common = ledger.common.get(fields.get("common") or "")
         return [(n.id, n.title) for n in common.needs] if common else []
+    if among == "kinds":
+        return [("money", _("money")), ("in-kind", _("in kind (valued at its cost)"))]
+    if among == "pledges":
+        return _open_pledges(ledger, fields.get("contributor"), fields.get("common"))
     return []
 
 
+def _open_pledges(
+    ledger: Ledger, contributor: str | None, common: str | None
+) -> list[tuple[str, str]]:
+    """The pledges of `contributor` to `common` still partly unpaid today: a payment of one
+    names it, so that the pledge is seen as honoured."""
+    from cofi import fmt
+    from cofi.obligations import pledge_obligations
+
+    open_ = [
+        o
+        for o in pledge_obligations(ledger, date.today())
+        if o.debtor == contributor and o.common == common and o.unmet > 0
+    ]
+    text = _("{unmet} still to pay of {owed}, due {due}")
+    return [
+        (o.id, text.format(unmet=fmt.exact(o.unmet), owed=fmt.exact(o.owed), due=fmt.day(o.due)))
+        for o in open_
+    ]
+
+
 _VALID: dict[str, Callable[[str], object]] = {
-    "date": _day,
+    "date": _past_day,
     "due": _day,
     "amount": _amount,
     "reference": _line,
@@ -283,10 +351,13 @@ def _command(kind: Kind) -> Callable[..., None]:
         for q in kind.questions:
             value = given.get(q.field)
             choices = _choices(ledger, q.among, fields)
-            if not q.asked or q.field == kind.argument or (q.among == "needs" and not choices):
+            nothing_to_choose = q.among and not choices and not q.required
+            if not q.asked or q.field == kind.argument or nothing_to_choose:
                 fields[q.field] = value  # as given: a flag only, or nothing to choose from
                 continue
             default = date.today().isoformat() if q.field == "date" else None
+            if q.among == "kinds" and _interactive():
+                default = "money"
             fields[q.field] = _ask(
                 q.field, value, choices, default, q.required, _VALID.get(q.field)
             )
