@@ -121,3 +121,20 @@ def test_at_outside_a_git_repository_cannot_run(tmp_path):
     result = CliRunner().invoke(app, ["match", "--root", str(root), "--at", "HEAD"])
     assert result.exit_code == 2
     assert "is not inside a git repository" in result.stderr
+
+
+def test_a_revision_without_a_ledger_is_refused_not_an_empty_table(tmp_path):
+    """`--at` on a commit from before the ledger existed: exit 2 and say so, rather than an
+    empty table that reads as "nothing is owed"."""
+    repo = GitRepo(tmp_path / "books")
+    repo.commit("coord@example.org", "readme only", {"README.md": "# books\n"})
+    first = repo.git("rev-parse", "HEAD").strip()
+    repo.commit(
+        "coord@example.org",
+        "the ledger",
+        {"ledger/contributors/la-ruche.yaml": "name: La Ruche\nkind: tiers-lieu\n"},
+    )
+    result = CliRunner().invoke(app, ["match", "--root", str(repo.path), "--at", first])
+    assert result.exit_code == 2
+    assert f"revision '{first}' holds no ledger" in result.stderr
+    assert result.stdout == ""

@@ -75,6 +75,12 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
             loaded = check_at(where, at, date.today())
         except GitError as e:
             raise fail(str(e)) from None
+        if loaded.files == 0:  # an empty table would read as "nothing owed"
+            text = _(
+                "revision '{rev}' holds no ledger under {folder} (no commons/ or ledger/ "
+                "files there); name a revision that has one"
+            )
+            raise fail(text.format(rev=at, folder=where))
     return without_errors(loaded)
 
 
