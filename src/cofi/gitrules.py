@@ -401,29 +401,36 @@ def _not_a_steward(
     )
 
 
-def _late(r: Review, c: Contribution) -> Iterator[Problem]:
-    """A warning for a contribution added to a programme that has already ended."""
+def _ended_with(r: Review, c: Contribution) -> Iterator[Programme]:
+    """The programmes (as the base knows them) whose window holds `c`'s date and which
+    ended before today: figures already stated, which a late change moves."""
     for p in sorted(r.base.programmes, key=lambda p: p.id):
         if p.start <= c.date <= p.end < r.today:
-            yield Problem(
-                "G005",
-                msg(
-                    N_(
-                        "this contribution falls in programme '{programme}', which ended on {end}: "
-                        "adding it now changes figures already stated"
-                    ),
-                    programme=p.id,
-                    end=p.end,
+            yield p
+
+
+def _late(r: Review, c: Contribution) -> Iterator[Problem]:
+    """A warning for a contribution added to a programme that has already ended."""
+    for p in _ended_with(r, c):
+        yield Problem(
+            "G005",
+            msg(
+                N_(
+                    "this contribution falls in programme '{programme}', which ended on {end}: "
+                    "adding it now changes figures already stated"
                 ),
-                r.head.locate(c, "date"),
-                msg(
-                    N_(
-                        "check the date; if the payment really was made then, tell the programme's "
-                        "funder, whose statements change"
-                    )
-                ),
-                severity="warning",
-            )
+                programme=p.id,
+                end=p.end,
+            ),
+            r.head.locate(c, "date"),
+            msg(
+                N_(
+                    "check the date; if the payment really was made then, tell the programme's "
+                    "funder, whose statements change"
+                )
+            ),
+            severity="warning",
+        )
 
 
 def _late_reversal(r: Review, reversal: Reversal) -> Iterator[Problem]:
@@ -433,28 +440,27 @@ def _late_reversal(r: Review, reversal: Reversal) -> Iterator[Problem]:
     c = r.head.entry.get(reversal.reverses)
     if not isinstance(c, Contribution):
         return
-    for p in sorted(r.base.programmes, key=lambda p: p.id):
-        if p.start <= c.date <= p.end < r.today:
-            yield Problem(
-                "G006",
-                msg(
-                    N_(
-                        "this reversal cancels contribution '{entry}' of programme '{programme}', "
-                        "which ended on {end}: adding it now changes figures already stated"
-                    ),
-                    entry=c.id,
-                    programme=p.id,
-                    end=p.end,
+    for p in _ended_with(r, c):
+        yield Problem(
+            "G006",
+            msg(
+                N_(
+                    "this reversal cancels contribution '{entry}' of programme '{programme}', "
+                    "which ended on {end}: adding it now changes figures already stated"
                 ),
-                r.head.locate(reversal, "reverses"),
-                msg(
-                    N_(
-                        "check that this contribution really is to be cancelled; if so, tell the "
-                        "programme's funder, whose statements change"
-                    )
-                ),
-                severity="warning",
-            )
+                entry=c.id,
+                programme=p.id,
+                end=p.end,
+            ),
+            r.head.locate(reversal, "reverses"),
+            msg(
+                N_(
+                    "check that this contribution really is to be cancelled; if so, tell the "
+                    "programme's funder, whose statements change"
+                )
+            ),
+            severity="warning",
+        )
 
 
 def _late_receipt(r: Review, receipt: Receipt) -> Iterator[Problem]:
@@ -463,12 +469,8 @@ def _late_receipt(r: Review, receipt: Receipt) -> Iterator[Problem]:
     confirmed = r.head.entry.get(receipt.contribution)
     if not isinstance(confirmed, Contribution):
         return
-    for p in sorted(r.base.programmes, key=lambda p: p.id):
-        if (
-            p.requires_receipt
-            and p.start <= confirmed.date <= p.end < r.today
-            and receipt.date <= p.end
-        ):
+    for p in _ended_with(r, confirmed):
+        if p.requires_receipt and receipt.date <= p.end:
             yield Problem(
                 "G007",
                 msg(
