@@ -255,16 +255,16 @@ def _question_flags(kind: Kind) -> list[inspect.Parameter]:
         inspect.Parameter("root", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Root)
     ]
     for q in kind.questions:
-        help, metavar = FLAGS[q.field]
+        says, metavar = FLAGS[q.field]
         shown = _(metavar)  # a word (ID, AMOUNT, TEXT) in the user's language; a form as it is
         if q.field == kind.argument:
-            where: Any = typer.Argument(help=_(help), metavar=shown, show_default=False)
+            where: Any = typer.Argument(help=_(says), metavar=shown, show_default=False)
             annotation: Any = Annotated[str, where]
             params.insert(
                 0, inspect.Parameter(q.field, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
             )
             continue
-        option = typer.Option(f"--{q.field}", help=_(help), show_default=False, metavar=shown)
+        option = typer.Option(f"--{q.field}", help=_(says), show_default=False, metavar=shown)
         annotation = Annotated[str | None, option]
         params.append(
             inspect.Parameter(
@@ -350,11 +350,13 @@ def _command(kind: Kind) -> Callable[..., None]:
         fields: dict[str, str | None] = {}
         for q in kind.questions:
             value = given.get(q.field)
-            choices = _choices(ledger, q.among, fields)
-            nothing_to_choose = q.among and not choices and not q.required
-            if not q.asked or q.field == kind.argument or nothing_to_choose:
-                fields[q.field] = value  # as given: a flag only, or nothing to choose from
+            if not q.asked or q.field == kind.argument:
+                fields[q.field] = value  # as given: a flag only, or the argument
                 continue
+            asking = value is None and _interactive()
+            choices = _choices(ledger, q.among, fields) if asking else []
+            if asking and q.among and not choices and not q.required:
+                continue  # nothing to choose from (a common without needs, no open pledge)
             default = date.today().isoformat() if q.field == "date" else None
             if q.among == "kinds" and _interactive():
                 default = "money"
