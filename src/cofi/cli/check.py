@@ -15,7 +15,9 @@ from cofi.cli.options import (
     Root,
     WorkingTree,
     fail,
+    open_cache,
     reason,
+    remember_revision,
     resolve_date,
     resolve_root,
     write_file,
@@ -24,6 +26,8 @@ from cofi.cli.options import (
 from cofi.i18n import N_, _
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cofi.loader import Loaded
     from cofi.problems import Problem
 
@@ -122,14 +126,13 @@ def check(
             ("check", today.isoformat()), lambda: _found(tree.validate(today)), _all_read
         )
     else:
-        from cofi.api import check_change
         from cofi.history import GitError
 
         if actor is not None and not actor.strip():
             raise fail(_("--actor is empty: pass the forge login CI knows (e.g. $GITHUB_ACTOR)"))
 
         try:
-            problems, files = _found(check_change(where, today, base, head=head, actor=actor))
+            problems, files = _checked_change(where, today, base, head, actor, no_cache)
         except GitError as e:
             raise fail(str(e)) from None
     body = {
@@ -156,6 +159,35 @@ UNAUTHENTICATED = N_(
     "taken as written, and anyone can commit under any email (CI passes the forge login "
     "with --actor)"
 )
+
+
+def _checked_change(
+    where: Path, today: date, base: str, head: str | None, actor: str | None, no_cache: bool
+) -> tuple[list[Problem], int]:
+    """`cofi check --base`: git says what changed, cheaply; the whole report is then
+    reused while the files (or the head revision) and all git says are as they were."""
+    from cofi.revisions import check_planned, load_head, plan_change
+
+    if head is None:
+        tree = WorkingTree(where, no_cache)
+        plan = plan_change(where, base, None, tree.listing)
+        key = ("check --base", today.isoformat(), f"actor={actor!r}", *plan.key())
+        cache = open_cache(where, no_cache)
+        return tree.remember(
+            key,
+            lambda: _found(check_planned(plan, load_head(plan, cache), today, actor)),
+            _all_read,
+        )
+    plan = plan_change(where, base, head)
+    key = ("check --base --head", today.isoformat(), f"actor={actor!r}", *plan.key())
+    return remember_revision(
+        where,
+        no_cache,
+        plan.head_rev or "",
+        key,
+        lambda: _found(check_planned(plan, load_head(plan), today, actor)),
+        _all_read,
+    )
 
 
 def _found(loaded: Loaded) -> tuple[list[Problem], int]:
