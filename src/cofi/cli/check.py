@@ -172,12 +172,13 @@ def _checked_change(
         tree = WorkingTree(where, no_cache)
         plan = plan_change(where, base, None, tree.listing)
         key = ("check --base", today.isoformat(), f"actor={actor!r}", *plan.key())
-        cache = open_cache(where, no_cache)
-        return tree.remember(
-            key,
-            lambda: _found(check_planned(plan, load_head(plan, cache), today, actor)),
-            _all_read,
-        )
+
+        def compute() -> tuple[list[Problem], int]:
+            # The record cache is opened only when the memo cannot serve: reading it costs.
+            head_ledger = load_head(plan, open_cache(where, no_cache))
+            return _found(check_planned(plan, head_ledger, today, actor))
+
+        return tree.remember(key, compute, _all_read)
     plan = plan_change(where, base, head)
     key = ("check --base --head", today.isoformat(), f"actor={actor!r}", *plan.key())
     return remember_revision(
