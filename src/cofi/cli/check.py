@@ -166,6 +166,7 @@ def _checked_change(
 ) -> tuple[list[Problem], int]:
     """`cofi check --base`: git says what changed, cheaply; the whole report is then
     reused while the files (or the head revision) and all git says are as they were."""
+    from cofi.history import History
     from cofi.revisions import check_planned, load_head, plan_change
 
     if head is None:
@@ -179,16 +180,17 @@ def _checked_change(
             return _found(check_planned(plan, head_ledger, today, actor))
 
         return tree.remember(key, compute, _all_read)
-    plan = plan_change(where, base, head)
-    key = ("check --base --head", today.isoformat(), f"actor={actor!r}", *plan.key())
-    return remember_revision(
-        where,
-        no_cache,
-        plan.head_rev or "",
-        key,
-        lambda: _found(check_planned(plan, load_head(plan), today, actor)),
-        _all_read,
-    )
+    # Two commits say all: the report is theirs for good, so it is looked up before git
+    # is asked anything else.
+    history = History(where)
+    base_rev, head_rev = history.resolve(base), history.resolve(head)
+    key = ("check --base --head", today.isoformat(), f"actor={actor!r}", base, base_rev)
+
+    def at_head() -> tuple[list[Problem], int]:
+        plan = plan_change(where, base, head)
+        return _found(check_planned(plan, load_head(plan), today, actor))
+
+    return remember_revision(where, no_cache, head_rev, key, at_head, _all_read)
 
 
 def _found(loaded: Loaded) -> tuple[list[Problem], int]:
