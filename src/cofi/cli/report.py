@@ -71,9 +71,9 @@ def _write(folder: Path, files: dict[str, str]) -> None:
     """Write `files` as the report in `folder`, refusing a non-empty folder that does not
     hold a cofi report.
 
-    The files that changed (one already holding exactly its new text is left alone) are
-    written whole into a hidden folder inside it first (the slow part, where a full disk
-    or a Ctrl-C strikes), then renamed into place in one burst, and the stale
+    They are written whole into a hidden folder inside it first (the slow part, where a
+    full disk or a Ctrl-C strikes), then those that changed (a page already holding
+    exactly its new text is left alone) are renamed into place in one burst, and the stale
     pages of the previous report removed: an interrupted run leaves the previous report
     as it was. The folder itself stays, with its permissions and whatever else it holds
     (a CNAME, a README, .git), on any disk, mount points included."""
@@ -84,11 +84,11 @@ def _write(folder: Path, files: dict[str, str]) -> None:
             shutil.rmtree(left, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=folder))
         try:
-            changed = [rel for rel, text in files.items() if not _same(folder / rel, text)]
-            for rel in changed:
+            for rel, text in files.items():
                 path = staging / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(files[rel], encoding="utf-8")
+                path.write_text(text, encoding="utf-8")
+            changed = [rel for rel, text in files.items() if not _same(folder / rel, text)]
             for rel in changed:
                 _folder_for(folder / rel)
                 os.replace(staging / rel, folder / rel)
