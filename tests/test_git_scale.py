@@ -120,3 +120,19 @@ def test_a_second_head_or_at_run_of_the_same_tree_is_served(tmp_path, monkeypatc
     repo.git("checkout", "-q", "main")
     repo.git("tag", "same-tree")
     assert CliRunner().invoke(app, [*args, "--at", "same-tree"]).stdout == at.stdout
+
+
+def test_files_git_was_told_to_ignore_are_compared_all_the_same(tmp_path):
+    """`git update-index --assume-unchanged` or `--skip-worktree` hide a file's edits from
+    `git diff`: an edited or deleted entry must still be seen (G001)."""
+    repo = GitRepo(tmp_path / "books")
+    repo.commit(COORD, "base ledger", BASE)
+    repo.branch("pr")
+    repo.git("update-index", "--assume-unchanged", OLD)
+    repo.write({OLD: BASE[OLD].replace("1200", "1300")})
+    hidden = "ledger/contributors/le-hangar.yaml"
+    repo.git("update-index", "--skip-worktree", hidden)
+    repo.remove(hidden)
+    plan = revisions.plan_change(repo.path, "main")
+    assert plan.changes == every_file_compared(repo, "main")
+    assert {(c.path, c.status) for c in plan.changes} == {(OLD, "modified"), (hidden, "deleted")}

@@ -92,6 +92,11 @@ class History:
                 "diff", "--raw", "-z", "--no-renames", "--no-ext-diff", base, "--", *tops
             )
             others = self._git("ls-files", "--others", "-z", "--", *tops)
+            # Files git was told not to look at (assume-unchanged: a lower-case tag;
+            # skip-worktree: S) are left out of its diff: compare them all the same.
+            for entry in self._git("ls-files", "-v", "-z", "--", *tops).split(b"\0"):
+                if entry[:1].islower() or entry[:1] == b"S":
+                    others += b"\0" + entry[2:]
         else:
             out = self._git("diff-tree", "-r", "-z", "--no-renames", base, head, "--", *tops)
             others = b""
