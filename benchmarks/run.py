@@ -254,6 +254,14 @@ def time_cli(
             f"each touched run; the caches are brought up to date, untimed, after it)."
         )
 
+    run_rounds(n, variants, root, args)
+    for d in fresh_dirs:
+        shutil.rmtree(d, ignore_errors=True)
+    return variants
+
+
+def run_rounds(n: int, variants: list[Variant], root: Path, args: argparse.Namespace) -> None:
+    """One untimed round, then `args.repeat` alternating timed rounds."""
     # One untimed round: fills the cache, compiles bytecode, warms the OS page cache.
     log(f"N={n:,}: warm-up round")
     for v in variants:
@@ -277,9 +285,6 @@ def time_cli(
             f"N={n:,}: round {r + 1}/{args.repeat}: "
             + ", ".join(f"{v.name} {v.seconds[-1]:.2f}s" for v in variants)
         )
-    for d in fresh_dirs:
-        shutil.rmtree(d, ignore_errors=True)
-    return variants
 
 
 def cli_table(n: int, variants: list[Variant], files: int) -> str:
@@ -325,6 +330,128 @@ def touched_cost(n: int, variants: list[Variant]) -> list[str]:
                 f"that reads every record from the record cache (touched − warm, records)."
             )
     return out
+
+
+# --------------------------------------------------------------------------- git revisions
+
+# Each git variant -> (the variant its ratio is taken against, the largest ratio allowed).
+GIT_TARGETS = {
+    "check --base cold": ("check cold", 1.2),
+    "check --base warm": ("check cold", 0.2),
+    "check --base --head cold": ("check cold", 1.2),
+    "check --base --head warm": ("check cold", 0.2),
+    "match --at cold": ("match cold", 1.2),
+    "match --at warm": ("match cold", 0.2),
+}
+PR_FILE = "ledger/contributions/2026/2026-11-20-atelier-rennes-bench-pr.yaml"
+PR_TEXT = "date: 2026-11-20\ncontributor: atelier-rennes\ncommon: kit-accueil\namount: 100.00\n"
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "coordination",
+    "GIT_AUTHOR_EMAIL": "coordination@example.org",
+    "GIT_COMMITTER_NAME": "coordination",
+    "GIT_COMMITTER_EMAIL": "coordination@example.org",
+}
+
+
+def git_ledger_for(root: Path, work: Path) -> Path:
+    """A git repository holding the ledger at `root` on `main`, and a branch `pr` checked
+    out that adds one contribution (by a coordinator): a pull request of one file.
+
+    A copy made of hard links (no second copy of the data), kept and reused like the
+    ledger; generate.py's ledgers have settings naming coordination@example.org."""
+    repo = work / "git" / root.name
+    if (repo / ".complete").exists():
+        log(f"reusing {repo}")
+        return repo
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    log(f"making a git repository of {root.name} ...")
+    subprocess.run(["cp", "-al", str(root), str(repo)], check=True)
+    env = {**os.environ, **GIT_ENV}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    (repo / ".complete").unlink()
+    git("init", "-q", "-b", "main")
+    git("add", "commons", "ledger")
+    git("commit", "-q", "-m", "the ledger")
+    git("checkout", "-q", "-b", "pr")
+    (repo / PR_FILE).write_text(PR_TEXT, encoding="utf-8")
+    git("add", PR_FILE)
+    git("commit", "-q", "-m", "one contribution")
+    (repo / ".complete").write_text("ok\n")
+    time.sleep(2.1)  # let the new file age (see ledger_for)
+    return repo
+
+
+def time_git(n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path) -> list[Variant]:
+    """The commands that read git, on a pull request adding one contribution, against the
+    same commands without git on the same files."""
+    repo = git_ledger_for(root, work)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
+    env["COFI_CACHE_DIR"] = str(work / "cofi-cache-git")
+    common = ["--root", str(repo), "--as-of", AS_OF]
+    check = [cofi, "check", *common]
+    match = [cofi, "match", *common, "--format", "csv"]
+    base = [*check, "--base", "main"]
+    head = [*base, "--head", "pr"]
+    at = [*match, "--at", "main"]
+    variants = [
+        Variant("check cold", [*check, "--no-cache"], env),
+        Variant("check --base cold", [*base, "--no-cache"], env),
+        Variant("check --base warm", base, env),
+        Variant("check --base --head cold", [*head, "--no-cache"], env),
+        Variant("check --base --head warm", head, env),
+        Variant("match cold", [*match, "--no-cache"], env),
+        Variant("match --at cold", [*at, "--no-cache"], env),
+        Variant("match --at warm", at, env),
+        Variant(
+            "match --by contribution cold", [*match, "--by", "contribution", "--no-cache"], env
+        ),
+    ]
+    if has_option(cofi, "report", "--html", env):
+        out = work / "report-html"
+        variants.append(
+            Variant(
+                "report --html", [cofi, "report", *common, "--html", str(out), "--no-cache"], env
+            )
+        )
+    run_rounds(n, variants, repo, args)
+    return variants
+
+
+def git_table(n: int, variants: list[Variant]) -> str:
+    median = {v.name: statistics.median(v.seconds) for v in variants}
+    rows = [
+        f"**Git revisions, N = {n:,} contributions** (a pull request adding one contribution; "
+        "ratios against the same command without git, in the same run)",
+        "",
+        "| variant | median s | min–max s | ratio | peak MB | target | met |",
+        "| --- | ---: | ---: | --- | ---: | --- | --- |",
+    ]
+    for v in variants:
+        med, peak = median[v.name], max(v.peaks)
+        ratio, target, met = "—", f"≤ {PEAK_TARGET_MB} MB", peak <= PEAK_TARGET_MB
+        if v.name in GIT_TARGETS:
+            against, limit = GIT_TARGETS[v.name]
+            r = med / median[against]
+            ratio = f"{r:.2f}× {against}"
+            target = f"≤ {limit}×, {target}"
+            met = met and r <= limit
+        elif v.name == "report --html":
+            r = med / median["match --by contribution cold"]
+            ratio = f"{r:.2f}× match --by contribution cold"
+            target = f"≤ 2×, {target}"
+            met = met and r <= 2
+        rows.append(
+            f"| {v.name} | {med:.3f} | {min(v.seconds):.3f}–{max(v.seconds):.3f} | {ratio} | "
+            f"{peak:.0f} | {target} | {'yes' if met else '**no**'} |"
+        )
+    return "\n".join(rows)
 
 
 # --------------------------------------------------------------------------- engine alone
@@ -604,6 +731,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds per size")
     parser.add_argument(
+        "--git-sizes",
+        type=int,
+        nargs="*",
+        default=[20_000],
+        help="sizes for the git rows (check --base, --head, match --at, report --html)",
+    )
+    parser.add_argument(
         "--engine-sizes",
         type=int,
         nargs="*",
@@ -651,6 +785,10 @@ def main(argv: list[str] | None = None) -> int:
         variants = time_cli(n, root, args, cofi, work, notes)
         sections.append(cli_table(n, variants, files))
         notes.extend(touched_cost(n, variants))
+        print(sections[-1] + "\n", flush=True)
+    for n in args.git_sizes:
+        root = ledger_for(n, args.seed, work)
+        sections.append(git_table(n, time_git(n, root, args, cofi, work)))
         print(sections[-1] + "\n", flush=True)
     if args.engine_sizes:
         table = time_engine(sorted(args.engine_sizes), args)

@@ -11,7 +11,9 @@ import hashlib
 import os
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -70,30 +72,106 @@ class History:
             ) from None
 
     def tree(self, rev: str) -> Tree:
-        """The ledger files of commit `rev`, read lazily from the object database."""
-        commit = self.repo.commit(self.resolve(rev))
+        """The ledger files of commit `rev`, listed by one `git ls-tree` and read, on the
+        first read of any, by one `git cat-file --batch` (never a process per file)."""
+        return self.subtree(self.resolve(rev), [t.rstrip("/") for t in _TOPS])
+
+    def tree_id(self, rev: str) -> str:
+        """The id of the tree of commit `rev`: two commits with the same tree hold the same
+        ledger, so what was computed from one serves the other."""
+        return str(self.repo.commit(self.resolve(rev)).tree.hexsha)
+
+    def changed(self, base: str, head: str | None = None) -> set[str]:
+        """Paths (from the ledger root) under commons/ and ledger/ that may differ between
+        commit `base` and commit `head` (default: the working tree, untracked and ignored
+        files included): every path that differs, in content or in type, and maybe a few
+        that do not (the caller compares blob ids). Asked of git, which knows from its index
+        which files on disk are unchanged, so no unchanged file is read or hashed."""
+        tops = [self.prefix + t.rstrip("/") for t in _TOPS]
+        if head is None:
+            out = self._git(
+                "diff", "--raw", "-z", "--no-renames", "--no-ext-diff", base, "--", *tops
+            )
+            others = self._git("ls-files", "--others", "-z", "--", *tops)
+            # Files git was told not to look at (assume-unchanged: a lower-case tag;
+            # skip-worktree: S) are left out of its diff: compare them all the same.
+            for entry in self._git("ls-files", "-v", "-z", "--", *tops).split(b"\0"):
+                if entry[:1].islower() or entry[:1] == b"S":
+                    others += b"\0" + entry[2:]
+        else:
+            out = self._git("diff-tree", "-r", "-z", "--no-renames", base, head, "--", *tops)
+            others = b""
+        items = out.split(b"\0")
+        paths = [items[i + 1] for i, item in enumerate(items[:-1]) if item.startswith(b":")]
+        paths += [p for p in others.split(b"\0") if p]
+        found = set()
+        for raw in paths:
+            path = os.fsdecode(raw)
+            if path.startswith(self.prefix):
+                found.add(path[len(self.prefix) :])
+        return found
+
+    def subtree(self, rev: str, paths: list[str]) -> Tree:
+        """What `tree(rev)` holds at `paths` and below them (paths from the ledger root),
+        listed by `git ls-tree` without walking the rest of the revision."""
         tree = Tree({}, {}, {})
-        try:
-            top = commit.tree / self.prefix.rstrip("/") if self.prefix else commit.tree
-        except KeyError:
-            return tree
-        if top.type != "tree":  # the ledger's own folder is a link or a submodule there
-            return tree
-        for item in top.traverse():
-            path = item.path[len(self.prefix) :]
-            if (not path.startswith(_TOPS) and f"{path}/" not in _TOPS) or "/." in path:
-                continue
-            if item.type == "submodule":
+        blobs = _Blobs(self.repo.working_tree_dir)
+        for mode, kind, sha, size, path in self._ls_tree(rev, paths, sizes=True):
+            if kind == "commit":
                 tree.others[path] = "repository"
-            elif item.type != "blob":
+            elif kind != "blob":
                 continue
-            elif item.mode & 0o170000 == _LINK:
+            elif mode & 0o170000 == _LINK:
                 tree.others[path] = "link"
-                tree.shas[path] = link_id(item.hexsha)
+                tree.shas[path] = link_id(sha)
             else:
-                tree.files[path] = FileRef(path, item.size, _BlobReader(item))
-                tree.shas[path] = item.hexsha
+                tree.files[path] = FileRef(path, size, blobs.reader(sha))
+                tree.shas[path] = sha
         return tree
+
+    def not_plain(self, rev: str) -> list[str]:
+        """The paths of `tree(rev).others`: its links and submodules, by their modes alone."""
+        found = []
+        for mode, kind, _sha, _size, path in self._ls_tree(rev, [t.rstrip("/") for t in _TOPS]):
+            if kind == "commit" or (kind == "blob" and mode & 0o170000 == _LINK):
+                found.append(path)
+        return found
+
+    def _ls_tree(
+        self, rev: str, paths: list[str], sizes: bool = False
+    ) -> Iterator[tuple[int, str, str, int, str]]:
+        """(mode, type, object id, size or 0, path from the ledger root) of every entry of
+        commit `rev` at or below `paths`, as `tree` filters them."""
+        for start in range(0, len(paths), 256):  # bounded command lines
+            specs = [self.prefix + p for p in paths[start : start + 256]]
+            args = ["ls-tree", "-r", "-z", "--full-tree", *(["-l"] if sizes else []), rev]
+            for entry in self._git(*args, "--", *specs).split(b"\0"):
+                meta, tab, raw = entry.partition(b"\t")
+                if not tab:
+                    continue
+                mode, kind, sha, *size = meta.decode("ascii").split()
+                path = os.fsdecode(raw)
+                if not path.startswith(self.prefix):
+                    continue
+                path = path[len(self.prefix) :]
+                if (not path.startswith(_TOPS) and f"{path}/" not in _TOPS) or "/." in path:
+                    continue
+                length = int(size[0]) if size and size[0].isdigit() else 0
+                yield int(mode, 8), kind, sha, length, path
+
+    def _git(self, *args: str) -> bytes:
+        """The output of a git command run at the top of the repository; paths taken as
+        written (no wildcards)."""
+        out = subprocess.run(
+            ["git", "--literal-pathspecs", *args],
+            cwd=self.repo.working_tree_dir,
+            capture_output=True,
+            check=False,
+        )
+        if out.returncode != 0:
+            error = out.stderr.decode("utf-8", "replace").strip()
+            raise GitError(_("git {command} failed: {error}").format(command=args[0], error=error))
+        return out.stdout
 
     def working_tree(self, files: list[FileRef]) -> dict[str, str]:
         """Path -> the blob id each of these files on disk would have if committed now.
@@ -196,14 +274,48 @@ def _sha1_blob(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-class _BlobReader:
-    """Reads a blob's bytes when the loader asks, through GitPython's batch process."""
+class _Blobs:
+    """The blobs of one listing, all read by one `git cat-file --batch` on the first
+    read of any (the loader reads them all; one process and one pass are what is fast)."""
 
-    __slots__ = ("blob",)
+    def __init__(self, top: str | None) -> None:
+        self.top = top
+        self.wanted: list[str] = []
+        self.data: dict[str, bytes] | None = None
 
-    def __init__(self, blob: Any) -> None:
-        self.blob = blob
+    def reader(self, sha: str) -> Callable[[], bytes]:
+        self.wanted.append(sha)
+        return partial(self.read, sha)
 
-    def __call__(self) -> bytes:
-        data: bytes = self.blob.data_stream.read()
+    def read(self, sha: str) -> bytes:
+        if self.data is None:
+            self.data = self._read_all()
+        if sha not in self.data:
+            raise OSError(_("git has no object {sha}").format(sha=sha))
+        return self.data[sha]
+
+    def _read_all(self) -> dict[str, bytes]:
+        out = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            input="".join(f"{sha}\n" for sha in dict.fromkeys(self.wanted)).encode("ascii"),
+            cwd=self.top,
+            capture_output=True,
+            check=False,
+        )
+        if out.returncode != 0:
+            error = out.stderr.decode("utf-8", "replace").strip()
+            raise GitError(
+                _("git {command} failed: {error}").format(command="cat-file", error=error)
+            )
+        data: dict[str, bytes] = {}
+        raw, at = out.stdout, 0
+        while at < len(raw):
+            end = raw.index(b"\n", at)
+            sha, *found = raw[at:end].decode("ascii").split()
+            if len(found) != 2:  # "missing": a shallow or damaged repository
+                at = end + 1
+                continue
+            at = end + 1 + int(found[1])
+            data[sha] = raw[end + 1 : at]
+            at += 1  # the line break after the content
         return data

@@ -49,6 +49,18 @@ class Memo:
         self.state = listing.digest()
         self.usable = listing.settled()
 
+    @classmethod
+    def of_revision(cls, folder: Path, root: Path, state: str) -> Memo:
+        """The results kept for the ledger at `root` as committed in git tree `state` (a
+        tree id names its content once and for all: nothing on disk can change it)."""
+        memo = cls.__new__(cls)
+        memo.folder = folder
+        memo.prefix = "memo-" + cache.root_key(root)
+        memo.fingerprint = fingerprint()
+        memo.state = b"tree:" + state.encode()
+        memo.usable = True
+        return memo
+
     def get(self, key: tuple[str, ...]) -> Any | None:
         """The result stored under `key` for exactly these files, else None."""
         if not self.usable:

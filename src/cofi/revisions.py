@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from cofi import gitrules
 from cofi.checks import checked
 from cofi.history import History, Tree
-from cofi.listing import LINK, REPOSITORY, walk
-from cofi.loader import FileRef, Loaded, discover, load_files, not_plain, select
+from cofi.kinds import KINDS, SETTINGS
+from cofi.ledger import Ledger
+from cofi.listing import LINK, NO_STAT, REPOSITORY, Listing, walk
+from cofi.loader import (
+    FileRef,
+    Loaded,
+    RecordCache,
+    classify,
+    load,
+    load_files,
+    not_plain,
+    select,
+)
 from cofi.problems import Problem
 
 
@@ -37,13 +50,6 @@ def _shas(tree: Tree, files: list[FileRef]) -> dict[str, str]:
     return {**{f.path: tree.shas[f.path] for f in files}, **links}
 
 
-def _records(history: History, rev: str) -> tuple[list[FileRef], dict[str, str]]:
-    """The record files of commit `rev`, and their blob ids (and the links')."""
-    tree = history.tree(rev)
-    files, _ = select(tree.files.values())
-    return files, _shas(tree, files)
-
-
 def validate_at(root: Path, rev: str, today: date) -> Loaded:
     """The ledger at revision `rev`, checked."""
     return checked(load_at(root, rev), today)
@@ -59,38 +65,141 @@ def validate_change(
     branch behind base is not blamed for what base gained since; who may do what
     is read from base itself, the branch the change is to land on.
     """
+    plan = plan_change(root, base, head)
+    return check_planned(plan, load_head(plan), today, actor)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What git says of a pull request, found without reading the files it left alone:
+    the changes from the fork point to head (default: the working tree), who authored
+    them, and head's links and submodules. `key()` names it all, for a memo."""
+
+    history: History
+    base: str
+    base_rev: str
+    head_rev: str | None
+    fork: str
+    changes: list[gitrules.Change]
+    authors: dict[str, set[str]]
+    not_plain: list[str]
+    problems: list[Problem]
+    """F006 for the submodules that are staged but not checked out (the walk sees an
+    empty folder); the head's other problems come with its load."""
+    listing: Listing | None
+
+    def key(self) -> tuple[str, ...]:
+        return (
+            self.base,
+            self.base_rev,
+            self.head_rev or "working tree",
+            self.fork,
+            repr([(c.path, c.status, c.old_path) for c in self.changes]),
+            repr(sorted((p, sorted(e)) for p, e in self.authors.items())),
+            repr(sorted(self.not_plain)),
+        )
+
+
+def plan_change(
+    root: Path, base: str, head: str | None = None, listing: Listing | None = None
+) -> Plan:
+    """The git facts of the change from `base` to `head` (default: the working tree, as
+    `listing` found it, else as a new walk finds it).
+
+    Only the paths git reports as changed since the fork point are compared, by blob id
+    (a file's, or a link's `link_id`: a change of type is a change); the unchanged ones
+    are neither hashed on disk nor read at the base.
+    """
     history = History(root)
     base_rev = history.resolve(base)
+    problems: list[Problem] = []
     if head is None:
-        listing = walk(root)
-        head_files, problems = discover(root, listing)
-        links = [path for path, size, *_ in listing.found if size == LINK]
-        head_shas = {**history.working_tree(head_files), **history.working_links(links)}
+        listing = listing or walk(root)
+        head_rev = history.resolve("HEAD")
+        fork = history.merge_base(base_rev, head_rev)
+        changed = history.changed(fork)
+        on_disk = {path: size for path, size, *_ in listing.found if path in changed}
+        files = [
+            FileRef(path, max(size, 0), partial(_read, root, path))
+            for path, size in on_disk.items()
+            if (size >= 0 or size == NO_STAT) and isinstance(classify(path), str)
+        ]
+        links = [path for path, size in on_disk.items() if size == LINK]
+        head_shas = {**history.working_tree(files), **history.working_links(links)}
         not_plain_paths = [path for path, size, *_ in listing.found if size in (LINK, REPOSITORY)]
         for path in history.staged_submodules():
             if path not in not_plain_paths:  # not checked out: an empty folder on disk
                 problems.append(not_plain(path, "repository"))
                 not_plain_paths.append(path)
-        head_rev = history.resolve("HEAD")
     else:
         head_rev = history.resolve(head)
-        head_tree = history.tree(head_rev)
-        head_files, problems = _select(head_tree)
-        head_shas = _shas(head_tree, head_files)
-        not_plain_paths = list(head_tree.others)
-    loaded = load_files(str(root), head_files, problems)
-    fork = history.merge_base(base_rev, head_rev)
-    fork_files, fork_shas = _records(history, fork)
-    # Usually the branch forked from base's tip: then base is the fork, read once.
-    base_files = fork_files if fork == base_rev else _records(history, base_rev)[0]
+        fork = history.merge_base(base_rev, head_rev)
+        changed = history.changed(fork, head_rev)
+        head_shas = _changed_shas(history.subtree(head_rev, sorted(changed)), changed)
+        not_plain_paths = history.not_plain(head_rev)
+    fork_shas = _changed_shas(history.subtree(fork, sorted(changed)), changed)
+    return Plan(
+        history,
+        base,
+        base_rev,
+        None if head is None else head_rev,
+        fork,
+        gitrules.diff(fork_shas, head_shas),
+        history.authors(fork, head_rev),
+        not_plain_paths,
+        problems,
+        listing if head is None else None,
+    )
+
+
+def _changed_shas(tree: Tree, changed: set[str]) -> dict[str, str]:
+    """The blob ids of the record files and links of `tree` among `changed`."""
+    files, _ = select(f for path, f in tree.files.items() if path in changed)
+    return {p: sha for p, sha in _shas(tree, files).items() if p in changed}
+
+
+def load_head(plan: Plan, cache: RecordCache | None = None) -> Loaded:
+    """The ledger of the plan's head, checked (the rules not yet applied): the working
+    tree as the plan's walk found it, or the head revision."""
+    root = plan.history.root
+    if plan.head_rev is None:
+        loaded = load(root, cache, None, plan.listing)
+        if cache is not None:
+            cache.save()
+        return loaded
+    tree = plan.history.tree(plan.head_rev)
+    files, problems = _select(tree)
+    return load_files(str(root), files, problems)
+
+
+def check_planned(plan: Plan, head: Loaded, today: date, actor: str | None) -> Loaded:
+    """`head` (loaded, unchecked) checked as of `today`, plus the git rules of the plan,
+    with `actor`'s login alone vouching when given."""
     review = gitrules.Review(
-        base=load_files(str(root), base_files, []).ledger,
-        head=loaded.ledger,
-        changes=gitrules.diff(fork_shas, head_shas),
-        authors=history.authors(fork, head_rev),
+        base=_rules_base(plan),
+        head=head.ledger,
+        changes=plan.changes,
+        authors=plan.authors,
         actor=actor,
         today=today,
-        base_rev=base,
-        not_plain=frozenset(not_plain_paths),
+        base_rev=plan.base,
+        not_plain=frozenset(plan.not_plain),
     )
-    return checked(loaded, today, gitrules.run(review))
+    return checked(
+        replace(head, problems=head.problems + plan.problems), today, gitrules.run(review)
+    )
+
+
+def _rules_base(plan: Plan) -> Ledger:
+    """The records of the base revision that the rules consult: the settings, the
+    contributors, commons and programmes, and what the change touched. The entries it
+    left alone are not read: no rule looks at them."""
+    touched = {c.old_path or c.path for c in plan.changes}
+    wanted = [SETTINGS, *(k.folder for k in KINDS if not k.entry)]
+    tree = plan.history.subtree(plan.base_rev, wanted + sorted(touched - set(wanted)))
+    files, _ = select(tree.files.values())
+    return load_files(str(plan.history.root), files, []).ledger
+
+
+def _read(root: Path, path: str) -> bytes:
+    return (root / path).read_bytes()

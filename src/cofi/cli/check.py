@@ -16,7 +16,9 @@ from cofi.cli.options import (
     Root,
     WorkingTree,
     fail,
+    open_cache,
     reason,
+    remember_revision,
     resolve_date,
     resolve_root,
     write_file,
@@ -25,6 +27,8 @@ from cofi.cli.options import (
 from cofi.i18n import N_, _
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cofi.loader import Loaded
     from cofi.problems import Problem
 
@@ -123,14 +127,13 @@ def check(
             Query("check", today, today), lambda: _found(tree.validate(today)), _all_read
         )
     else:
-        from cofi.api import check_change
         from cofi.history import GitError
 
         if actor is not None and not actor.strip():
             raise fail(_("--actor is empty: pass the forge login CI knows (e.g. $GITHUB_ACTOR)"))
 
         try:
-            problems, files = _found(check_change(where, today, base, head=head, actor=actor))
+            problems, files = _checked_change(where, today, base, head, actor, no_cache)
         except GitError as e:
             raise fail(str(e)) from None
     body = {
@@ -157,6 +160,40 @@ UNAUTHENTICATED = N_(
     "taken as written, and anyone can commit under any email (CI passes the forge login "
     "with --actor)"
 )
+
+
+def _checked_change(
+    where: Path, today: date, base: str, head: str | None, actor: str | None, no_cache: bool
+) -> tuple[list[Problem], int]:
+    """`cofi check --base`: git says what changed, cheaply; the whole report is then
+    reused while the files (or the head revision) and all git says are as they were."""
+    from cofi.history import History
+    from cofi.revisions import check_planned, load_head, plan_change
+
+    if head is None:
+        tree = WorkingTree(where, no_cache)
+        plan = plan_change(where, base, None, tree.listing)
+        git = (("actor", repr(actor)), *(("git", fact) for fact in plan.key()))
+        query = Query("check --base", today, today, options=git)
+
+        def compute() -> tuple[list[Problem], int]:
+            # The record cache is opened only when the memo cannot serve: reading it costs.
+            head_ledger = load_head(plan, open_cache(where, no_cache))
+            return _found(check_planned(plan, head_ledger, today, actor))
+
+        return tree.remember(query, compute, _all_read)
+    # Two commits say all: the report is theirs for good, so it is looked up before git
+    # is asked anything else.
+    history = History(where)
+    base_rev, head_rev = history.resolve(base), history.resolve(head)
+    facts = (("actor", repr(actor)), ("base", base), ("base_rev", base_rev))
+    query = Query("check --base --head", today, today, options=facts)
+
+    def at_head() -> tuple[list[Problem], int]:
+        plan = plan_change(where, base, head)
+        return _found(check_planned(plan, load_head(plan), today, actor))
+
+    return remember_revision(where, no_cache, head_rev, query, at_head, _all_read)
 
 
 def _found(loaded: Loaded) -> tuple[list[Problem], int]:

@@ -18,6 +18,7 @@ from cofi.cli.options import (
     Root,
     WorkingTree,
     fail,
+    remember_revision,
     resolve_date,
     resolve_root,
     write_stdout,
@@ -30,6 +31,7 @@ from cofi.cli.output import (
     emit,
     open_checked,
     pick_programmes,
+    tree_at,
     without_errors,
 )
 from cofi.i18n import N_, _
@@ -125,7 +127,14 @@ def _table(
             )
 
     if at is not None:
-        table = computed(open_checked(root, at, no_cache))
+        where, today = resolve_root(root), date.today()
+        table = remember_revision(
+            where,
+            no_cache,
+            tree_at(where, at),
+            Query(command, when, today, programme, options),
+            lambda: computed(open_checked(root, at, no_cache)),
+        )
     else:
         tree = WorkingTree(resolve_root(root), no_cache)
         today = date.today()  # the checks refuse entries dated after it

@@ -139,6 +139,24 @@ class WorkingTree:
         return Memo(_cache_dir(), self.listing).remember(query.key(), compute, keep)
 
 
+def remember_revision(
+    root: Path,
+    no_cache: bool,
+    state: str,
+    query: Query,
+    compute: Callable[[], T],
+    keep: Callable[[T], bool] = lambda _: True,
+) -> T:
+    """What `compute()` gave for `query` on the ledger at `root` as committed in git object
+    `state` (a tree or commit id, which names its content for good), else `compute()`
+    (kept for next time, if `keep` says so); neither with --no-cache."""
+    if no_cache:
+        return compute()
+    from cofi.memo import Memo
+
+    return Memo.of_revision(_cache_dir(), root, state).remember(query.key(), compute, keep)
+
+
 def fail(message: str) -> typer.Exit:
     """Print `message` on stderr and return the exit for 'could not run' (status 2)."""
     typer.echo(f"cofi: {message}", err=True)

@@ -84,6 +84,16 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
     return without_errors(loaded)
 
 
+def tree_at(root: Path, at: str) -> str:
+    """The id of the git tree of revision `at`: what a result computed at it is kept under."""
+    from cofi.history import GitError, History
+
+    try:
+        return History(root).tree_id(at)
+    except GitError as e:
+        raise fail(str(e)) from None
+
+
 def without_errors(loaded: Loaded) -> Ledger:
     """The loaded ledger, refused (exit 1) when `cofi check` would report an error."""
     errors = loaded.errors

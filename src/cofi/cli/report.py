@@ -72,7 +72,8 @@ def _write(folder: Path, files: dict[str, str]) -> None:
     hold a cofi report.
 
     They are written whole into a hidden folder inside it first (the slow part, where a
-    full disk or a Ctrl-C strikes), then renamed into place in one burst, and the stale
+    full disk or a Ctrl-C strikes), then those that changed (a page already holding
+    exactly its new text is left alone) are renamed into place in one burst, and the stale
     pages of the previous report removed: an interrupted run leaves the previous report
     as it was. The folder itself stays, with its permissions and whatever else it holds
     (a CNAME, a README, .git), on any disk, mount points included."""
@@ -87,7 +88,8 @@ def _write(folder: Path, files: dict[str, str]) -> None:
                 path = staging / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-            for rel in files:
+            changed = [rel for rel, text in files.items() if not _same(folder / rel, text)]
+            for rel in changed:
                 _folder_for(folder / rel)
                 os.replace(staging / rel, folder / rel)
             for old in [*folder.glob("commons/*.html"), *folder.glob("explain/*.html")]:
@@ -98,6 +100,18 @@ def _write(folder: Path, files: dict[str, str]) -> None:
     except OSError as e:
         text = _("cannot write the report into {folder}: {reason}")
         raise fail(text.format(folder=folder, reason=reason(e))) from None
+
+
+def _same(path: Path, text: str) -> bool:
+    """Whether `path` is a plain file holding exactly `text`: then it is left alone (not
+    rewritten), so that a report with nothing changed rewrites nothing, and one after a
+    new contribution rewrites only the pages it changes (a mirror or rsync copies those)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def _refuse_other(folder: Path) -> None:

@@ -13,10 +13,11 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from importlib import resources
+from itertools import groupby
 
 from cofi import fmt
 from cofi.html.context import Book
-from cofi.html.detail import common_page, explain_page
+from cofi.html.detail import common_page, explain_page, explanations_page
 from cofi.html.markup import Site, default_name
 from cofi.html.pages import contributions, obligations, overview
 from cofi.ledger import Ledger
@@ -56,7 +57,15 @@ def _files(
     as_of: date,
     revision: str | None,
 ) -> dict[str, str]:
-    book = Book(ledger, results, obligations_, as_of)
+    explained = _by_contribution(ledger, results, as_of)
+    grouped = len(explained) > ONE_PAGE_EACH
+    book = Book(
+        ledger,
+        results,
+        obligations_,
+        as_of,
+        {c.id: c.date.isoformat() for c, _ in explained} if grouped else {},
+    )
     site = Site(ledger.settings.name or default_name(), as_of, ledger.settings.currency, revision)
     files = {name: asset(name) for name in ASSETS}
     files["index.html"] = overview(site, book)
@@ -64,9 +73,20 @@ def _files(
     files["obligations.html"] = obligations(site, book)
     for common in sorted(ledger.commons, key=lambda c: c.id):
         files[f"commons/{common.id}.html"] = common_page(site, book, common)
-    for c, own in _by_contribution(ledger, results, as_of):
-        files[f"explain/{c.id}.html"] = explain_page(site, ledger, own, c)
+    if not grouped:
+        for c, own in explained:
+            files[f"explain/{c.id}.html"] = explain_page(site, ledger, own, c)
+        return files
+    for day, each in groupby(explained, key=lambda item: item[0].date):
+        files[f"explain/{day.isoformat()}.html"] = explanations_page(site, ledger, list(each), day)
     return files
+
+
+ONE_PAGE_EACH = 2000
+"""Up to this many contributions, each explanation has a page of its own
+(explain/<id>.html); beyond it, those of one day share a page (explain/<day>.html, each
+at anchor c-<id>): a national ledger would otherwise publish a hundred thousand pages,
+each repeating the site's head and navigation."""
 
 
 def _by_contribution(

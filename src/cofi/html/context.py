@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -28,6 +28,9 @@ class Book:
     results: Sequence[ProgrammeResult]
     obligations: Sequence[Obligation]
     as_of: date
+    explained: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Contribution id -> the page of explanations it is on, when they are grouped
+    (see cofi.html.explanation_pages); none: each on a page of its own."""
 
     @cached_property
     def match_rows(self) -> list[Obligation]:
@@ -58,7 +61,7 @@ class Book:
             for r in self.results
         ]
         debts = [o for o in self.obligations if o.common == common]
-        return Book(self.ledger, results, debts, self.as_of)
+        return Book(self.ledger, results, debts, self.as_of, self.explained)
 
 
 def to_common(prefix: str) -> Link:
@@ -79,24 +82,36 @@ def to_programme(prefix: str) -> Link:
     return link
 
 
-def to_debt(prefix: str) -> Link:
+def explanation(prefix: str, contribution: str, explained: Mapping[str, str]) -> str:
+    """The link to a contribution's explanation: its own page, or its part of a grouped
+    page (anchor `c-<id>`)."""
+    grouped = explained.get(contribution)
+    if grouped is None:
+        return f"{prefix}{url('explain', f'{contribution}.html')}"
+    return f"{prefix}{url('explain', f'{grouped}.html')}#{url(f'c-{contribution}')}"
+
+
+def to_debt(prefix: str, explained: Mapping[str, str] | None = None) -> Link:
     """An obligation's `id`: a match debt's programme links to it, a receipt awaited to its
     contribution's explanation; a pledge has no page."""
     programme = to_programme(prefix)
 
     def link(row: Row) -> str | None:
         if row.get("type") == "receipt" and isinstance(c := row.get("id"), str):
-            return f"{prefix}{url('explain', f'{c}.html')}"
+            return explanation(prefix, c, explained or {})
         return programme({"programme": row.get("id")}) if row.get("type") == "match" else None
 
     return link
 
 
-def to_explanation(prefix: str) -> Link:
+def to_explanation(prefix: str, explained: Mapping[str, str] | None = None) -> Link:
     def link(row: Row) -> str | None:
         c, p = row.get("contribution"), row.get("programme")
         if not isinstance(c, str) or not isinstance(p, str):
             return None
+        if explained and c in explained:
+            page = url("explain", f"{explained[c]}.html")
+            return f"{prefix}{page}#{url(f'c-{c}--programme-{p}')}"
         return f"{prefix}{url('explain', f'{c}.html')}#{url(f'programme-{p}')}"
 
     return link

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from cofi import fmt, report
@@ -70,6 +72,8 @@ TEXT = {
     "note": N_("Note"),
     "file": N_("File"),
     "under": N_("Under each programme"),
+    # TRANSLATORS: the title of a page of the explanations of the contributions of one day.
+    "day": N_("Contributions of {day}"),
 }
 
 
@@ -96,13 +100,18 @@ def common_page(site: Site, whole: Book, common: Common) -> str:
             ]
         )
         + section("needs", _(TEXT["needs"]), _needs(common, needs, own), lead=_(TEXT["needs_lead"]))
-        + section("match", _(TEXT["match"]), report_table(book.match, "match-table", notes=False))
+        + section(
+            "match",
+            _(TEXT["match"]),
+            report_table(book.match, "match-table", book.explained, notes=False),
+        )
         + section(
             "obligations",
             _(TEXT["obligations"]),
             report_table(
                 report.obligations_table(by_urgency(book.obligations), all=True),
                 "obligations-table",
+                book.explained,
             ),
             lead=_(TEXT["obligations_lead"]),
         )
@@ -115,9 +124,9 @@ def common_page(site: Site, whole: Book, common: Common) -> str:
     return page(site, title=common.name, body=body, current="commons", depth=1)
 
 
-def report_table(t: Table, key: str, notes: bool = True) -> str:
+def report_table(t: Table, key: str, explained: Mapping[str, str], notes: bool = True) -> str:
     """A table of a common's own rows: its `common` column says nothing here."""
-    links = {"programme": to_programme("../"), "id": to_debt("../")}
+    links = {"programme": to_programme("../"), "id": to_debt("../", explained)}
     return table(t, key, Look(links, notes=notes, hide=("common",)))
 
 
@@ -180,19 +189,47 @@ def explain_page(
 ) -> str:
     """`cofi explain`'s sentences for one contribution, a section per programme (anchor
     `programme-<id>`), with the record's own fields."""
-    header = explain(ledger, [], c)[0]
-    sections = "".join(_under(ledger, r, c) for r in results)
     title = _(TEXT["contribution"]).format(id=c.id)
-    body = (
-        f"<h1>{esc(title)}</h1>\n"
-        f'<p class="lead">{esc(header)}</p>\n{_record(ledger, c)}'
-        + (f'<h2 class="sub">{esc(_(TEXT["under"]))}</h2>\n' if sections else "")
-        + sections
+    body = f"<h1>{esc(title)}</h1>\n" + _explanation(ledger, results, c, "", "h2")
+    return page(site, title=title, body=body, current="contributions", depth=1)
+
+
+def explanations_page(
+    site: Site,
+    ledger: Ledger,
+    each: list[tuple[Contribution, list[ProgrammeResult]]],
+    day: date,
+) -> str:
+    """The explanations of the contributions of one day, one after the other: each an
+    article (anchor `c-<id>`) with a section per programme (`c-<id>--programme-<id>`).
+    What a large ledger publishes instead of a page per contribution."""
+    title = _(TEXT["day"]).format(day=day.isoformat())
+    body = f"<h1>{esc(title)}</h1>\n" + "".join(
+        f'<article id="{esc(url(f"c-{c.id}"))}">'
+        f"<h2>{esc(_(TEXT['contribution']).format(id=c.id))}</h2>\n"
+        + _explanation(ledger, own, c, f"c-{c.id}--", "h3")
+        + "</article>\n"
+        for c, own in each
     )
     return page(site, title=title, body=body, current="contributions", depth=1)
 
 
-def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
+def _explanation(
+    ledger: Ledger, results: list[ProgrammeResult], c: Contribution, anchor: str, level: str
+) -> str:
+    """A contribution's lead sentence, its record and its sections, headed at `level`."""
+    header = explain(ledger, [], c)[0]
+    sections = "".join(_under(ledger, r, c, anchor, level) for r in results)
+    return (
+        f'<p class="lead">{esc(header)}</p>\n{_record(ledger, c)}'
+        + (f'<{level} class="sub">{esc(_(TEXT["under"]))}</{level}>\n' if sections else "")
+        + sections
+    )
+
+
+def _under(
+    ledger: Ledger, r: ProgrammeResult, c: Contribution, anchor: str = "", level: str = "h2"
+) -> str:
     """One programme's sentences: its steps as a numbered list, then the result (or the one
     sentence saying why nothing is matched) and the provisional warning as paragraphs.
 
@@ -204,10 +241,10 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
     heading = said.heading.rstrip(":").rstrip()
     steps = "".join(f"<li>{esc(s)}</li>" for s in said.steps)
     result, rest = said.result, said.notes
-    key = url(f"programme-{r.programme.id}")
+    key = url(f"{anchor}programme-{r.programme.id}")
     return (
         f'<section id="{esc(key)}" aria-labelledby="{esc(key)}-title">'
-        f'<h2 id="{esc(key)}-title">{esc(heading)}</h2>'
+        f'<{level} id="{esc(key)}-title">{esc(heading)}</{level}>'
         + (f'<ol class="steps">{steps}</ol>' if steps else "")
         + "".join(f'<p class="result">{esc(s)}</p>' for s in result)
         + "".join(f'<p class="note">{esc(s)}</p>' for s in rest)

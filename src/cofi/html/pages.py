@@ -217,7 +217,7 @@ def contribution_tables(
 ) -> str:
     """Per programme, the contributions it matched (`cofi match --by contribution`), then
     the others with their reason (what `--all` adds); each row links to its explanation."""
-    links = {**common_links(prefix), "contribution": to_explanation(prefix)}
+    links = {**common_links(prefix), "contribution": to_explanation(prefix, book.explained)}
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
     per_programme = "".join(
@@ -352,7 +352,7 @@ def obligations(site: Site, book: Book) -> str:
         if isinstance(v := r["unmet"], Decimal)
     ]
     chart = svg.stacked_bar(parts, total(ages.rows, "unmet"), ages.title) + svg.legend(parts)
-    links = {**common_links("", programme=False), "id": to_debt("")}
+    links = {**common_links("", programme=False), "id": to_debt("", book.explained)}
     body = (
         heading(_(TEXT["obligations"]), _(TEXT["obligations_lead"]))
         + key
