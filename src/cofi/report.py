@@ -42,14 +42,14 @@ def _totals(
 MATCH_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("common", N_("Common")),
-    Column("debtor", N_("Funder")),
-    Column("contributed", N_("Contributed"), "money"),
+    Column("debtor", N_("Funder"), drop=3),
+    Column("contributed", N_("Contributed"), "money", drop=4),
     Column("matched", N_("Matched"), "money"),
-    Column("paid", N_("Paid"), "money"),
+    Column("paid", N_("Paid"), "money", drop=1),
     Column("unmet", N_("Unmet"), "money"),
-    Column("due", N_("Due"), "date"),
-    Column("overdue", N_("Overdue"), "bool"),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("due", N_("Due"), "date", drop=2),
+    Column("overdue", N_("Overdue"), "bool", drop=5),
+    Column("provisional", N_("Provisional"), "bool", drop=6),
 )
 
 
@@ -141,14 +141,14 @@ def _provisional_note(r: ProgrammeResult) -> str:
 
 PROGRAMME_COLUMNS = (
     Column("programme", N_("Programme")),
-    Column("funder", N_("Funder")),
-    Column("allocation", N_("Allocation")),
-    Column("envelope", N_("Envelope"), "money"),
+    Column("funder", N_("Funder"), drop=4),
+    Column("allocation", N_("Allocation"), drop=5),
+    Column("envelope", N_("Envelope"), "money", drop=1),
     Column("allocated", N_("Allocated"), "money"),
-    Column("unallocated", N_("Unallocated"), "money"),
-    Column("paid", N_("Paid"), "money"),
+    Column("unallocated", N_("Unallocated"), "money", drop=3),
+    Column("paid", N_("Paid"), "money", drop=2),
     Column("unmet", N_("Unmet"), "money"),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("provisional", N_("Provisional"), "bool", drop=6),
 )
 
 
@@ -184,17 +184,17 @@ def programmes_table(results: Sequence[ProgrammeResult], match: Table) -> Table:
 CONTRIBUTION_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("contribution", N_("Contribution")),
-    Column("date", N_("Date"), "date"),
-    Column("contributor", N_("Contributor")),
-    Column("common", N_("Common")),
-    Column("kind", N_("Kind")),
+    Column("date", N_("Date"), "date", drop=5),
+    Column("contributor", N_("Contributor"), drop=3),
+    Column("common", N_("Common"), drop=4),
+    Column("kind", N_("Kind"), drop=6),
     Column("amount", N_("Amount"), "money"),
-    Column("base", N_("Base"), "money"),
+    Column("base", N_("Base"), "money", drop=8),
     Column("matched", N_("Matched"), "money"),
-    Column("binding", N_("Binding")),
-    Column("eligible", N_("Eligible"), "bool"),
-    Column("reason", N_("Reason")),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("binding", N_("Binding"), drop=7),
+    Column("eligible", N_("Eligible"), "bool", drop=2),
+    Column("reason", N_("Reason"), drop=1),
+    Column("provisional", N_("Provisional"), "bool", drop=9),
 )
 
 
@@ -237,16 +237,16 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
 OBLIGATION_COLUMNS = (
     Column("type", N_("Type")),
     Column("id", N_("Programme, pledge or contribution")),
-    Column("debtor", N_("Debtor")),
-    Column("common", N_("Common")),
-    Column("owed", N_("Owed"), "money"),
-    Column("paid", N_("Paid"), "money"),
+    Column("debtor", N_("Debtor"), drop=1),
+    Column("common", N_("Common"), drop=3),
+    Column("owed", N_("Owed"), "money", drop=2),
+    Column("paid", N_("Paid"), "money", drop=5),
     Column("unmet", N_("Unmet"), "money"),
     Column("due", N_("Due"), "date"),
-    Column("overdue", N_("Overdue"), "bool"),
-    Column("days_overdue", N_("Days overdue"), "int"),
-    Column("provisional", N_("Provisional"), "bool"),
-    Column("age", N_("Age (days)"), "int"),
+    Column("overdue", N_("Overdue"), "bool", drop=6),
+    Column("days_overdue", N_("Days overdue"), "int", drop=4),
+    Column("provisional", N_("Provisional"), "bool", drop=7),
+    Column("age", N_("Age (days)"), "int", drop=8),
 )
 
 
@@ -320,14 +320,14 @@ def honour_table(rates: Sequence[HonourRate]) -> Table:
 STATUS_COLUMNS = (
     Column("common", N_("Common")),
     Column("need", N_("Need")),
-    Column("title", N_("Title")),
-    Column("needed", N_("Needed"), "money"),
-    Column("contributed", N_("Contributed"), "money"),
-    Column("matched", N_("Matched"), "money"),
+    Column("title", N_("Title"), drop=2),
+    Column("needed", N_("Needed"), "money", drop=1),
+    Column("contributed", N_("Contributed"), "money", drop=3),
+    Column("matched", N_("Matched"), "money", drop=4),
     Column("still_needed", N_("Still needed"), "money"),
     Column("covered", N_("Covered"), "ratio"),
-    Column("public_share", N_("Public share"), "ratio"),
-    Column("reached", N_("Reached"), "bool"),
+    Column("public_share", N_("Public share"), "ratio", drop=5),
+    Column("reached", N_("Reached"), "bool", drop=6),
 )
 
 
@@ -383,11 +383,11 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
 SIMULATION_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("common", N_("Common")),
-    Column("contributed", N_("Contributed"), "money"),
-    Column("matched_today", N_("Matched today"), "money"),
+    Column("contributed", N_("Contributed"), "money", drop=3),
+    Column("matched_today", N_("Matched today"), "money", drop=2),
     Column("matched", N_("Matched under the scenario"), "money"),
     Column("difference", N_("Difference"), "money"),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("provisional", N_("Provisional"), "bool", drop=4),
 )
 
 

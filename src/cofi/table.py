@@ -20,6 +20,9 @@ class Column:
     key: str
     title: str
     kind: Kind = "text"
+    drop: int = 0
+    """On a terminal too narrow for every column, the columns with the highest `drop` are
+    left out first; 0: always shown (CSV and JSON always have every column)."""
 
 
 @dataclass(frozen=True)
