@@ -220,7 +220,9 @@ def test_excel_fr_has_a_bom_semicolons_and_decimal_commas():
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     text = raw.decode("utf-8")[1:]
     header, rows = csv_rows(text, delimiter=";")
-    assert text.splitlines()[0] == ";".join(header)
+    # every field quoted, figures too (LibreOffice's default dialog also splits at commas)
+    assert text.splitlines()[0] == ";".join(f'"{h}"' for h in header)
+    assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
     _, plain = csv_rows(standard)
     assert pick(rows, "programme", "common")[1] == ("pilote-2025", "dokos")
     assert rows[5]["matched"] == "11999,98"  # pilote-2026 dokos

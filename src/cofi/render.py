@@ -228,10 +228,17 @@ def _looks_like_formula(text: str) -> bool:
 
 
 def table_csv(table: Table, dialect: str = "standard") -> str:
-    """RFC 4180 CSV; `excel-fr` is `;`-separated with decimal commas and a UTF-8 BOM."""
+    """RFC 4180 CSV; `excel-fr` is `;`-separated with decimal commas and a UTF-8 BOM, every
+    field quoted: LibreOffice's import dialog ticks comma, semicolon and tab by default, and
+    would split an unquoted `9000,00` in two (a quoted figure still opens as a number)."""
     french = dialect == "excel-fr"
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if french else ",", lineterminator="\r\n")
+    writer = csv.writer(
+        buf,
+        delimiter=";" if french else ",",
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_ALL if french else csv.QUOTE_MINIMAL,
+    )
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
         writer.writerow(
