@@ -201,3 +201,21 @@ def test_a_file_name_that_is_not_utf8_or_has_a_line_break_prints_escaped() -> No
     )
     assert '"path": "c/a\\\\nb\\\\xff.yaml"' in problems_json([p])
     problems_json([p]).encode("utf-8")  # no lone surrogate left
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"),
+    [
+        ("0.7467", "74.7%"),  # half up, not truncated to 74.6
+        ("0.74649", "74.6%"),
+        ("0.74650", "74.7%"),
+        ("0.9996", "99.9%"),  # short of the whole: never 100 %
+        ("1", "100.0%"),
+        ("0.0004", "0.1%"),  # something given: never 0 %
+        ("0", "0.0%"),
+    ],
+)
+def test_percentages_round_half_up_to_a_tenth(ratio: str, shown: str) -> None:
+    from cofi import fmt
+
+    assert fmt.percent(Decimal(ratio)) == shown
