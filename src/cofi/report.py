@@ -224,7 +224,10 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
                 }
             )
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
-    totals = _totals(data, summed, ("programme", _("Total")))
+    # With `all`, the rows not matched (reversed, ineligible) are shown but not summed: the
+    # totals count the eligible contributions, as their label says.
+    label = _("Total (eligible)") if all else _("Total")
+    totals = _totals([d for d in data if d["eligible"]], summed, ("programme", label))
     return Table(
         _("Matched public share by contribution"),
         CONTRIBUTION_COLUMNS,
