@@ -142,7 +142,7 @@ def _provisional_note(r: ProgrammeResult) -> str:
 PROGRAMME_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("funder", N_("Funder"), drop=4),
-    Column("allocation", N_("Allocation"), drop=5),
+    Column("allocation", N_("Allocation"), "code", drop=5),
     Column("envelope", N_("Envelope"), "money", drop=1),
     Column("allocated", N_("Allocated"), "money"),
     Column("unallocated", N_("Unallocated"), "money", drop=3),
@@ -187,13 +187,13 @@ CONTRIBUTION_COLUMNS = (
     Column("date", N_("Date"), "date", drop=5),
     Column("contributor", N_("Contributor"), drop=3),
     Column("common", N_("Common"), drop=4),
-    Column("kind", N_("Kind"), drop=6),
+    Column("kind", N_("Kind"), "code", drop=6),
     Column("amount", N_("Amount"), "money"),
     Column("base", N_("Base"), "money", drop=8),
     Column("matched", N_("Matched"), "money"),
-    Column("binding", N_("Binding"), drop=7),
+    Column("binding", N_("Binding"), "code", drop=7),
     Column("eligible", N_("Eligible"), "bool", drop=2),
-    Column("reason", N_("Reason"), drop=1),
+    Column("reason", N_("Reason"), "code", drop=1),
     Column("provisional", N_("Provisional"), "bool", drop=9),
 )
 
@@ -238,7 +238,7 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
 
 
 OBLIGATION_COLUMNS = (
-    Column("type", N_("Type")),
+    Column("type", N_("Type"), "code"),
     Column("id", N_("Programme, pledge or contribution")),
     Column("debtor", N_("Debtor"), drop=1),
     Column("common", N_("Common"), drop=3),

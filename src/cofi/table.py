@@ -11,7 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
+Kind = Literal["text", "code", "money", "date", "bool", "int", "ratio"]
+"""`code`: one of cofi's own words (an obligation type, an allocation, a contribution kind, a
+binding rule, a reason), kept as the code in CSV and JSON, put into words when shown."""
 Cell = Decimal | date | bool | str | int | None
 
 
