@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cofi import chars, fmt
-from cofi.i18n import N_, _, ngettext
+from cofi.i18n import _, ngettext
 from cofi.problems import Problem
-from cofi.table import Cell, Table
+from cofi.table import Cell, Table, word
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -261,38 +261,6 @@ def table_json(table: Table) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
-# What a `code` cell shows: cofi's codes (stable in CSV and JSON) as words, short enough for
-# a table, translated when shown. Obligation types, allocations, contribution kinds,
-# binding rules (cofi.matching's Step rules) and reasons (cofi.matching.REASONS).
-WORDS: dict[str, str] = {
-    "match": N_("match"),
-    "pledge": N_("pledge"),
-    "receipt": N_("receipt"),
-    "pro-rata": N_("pro rata"),
-    "first-come": N_("first come"),
-    "quadratic": N_("quadratic"),
-    "money": N_("money"),
-    "in-kind": N_("in kind"),
-    "ratio": N_("ratio"),
-    "per_contribution": N_("cap per contribution"),
-    "per_contributor": N_("cap per contributor"),
-    "per_common": N_("cap per common"),
-    "per_need_share": N_("need ceiling"),
-    "envelope": N_("envelope"),
-    "rounding": N_("rounding"),
-    "before-start": N_("before the start"),
-    "after-end": N_("after the end"),
-    "reversed": N_("reversed"),
-    "contributor-kind": N_("contributor's kind"),
-    "common": N_("common not eligible"),
-    "funder": N_("the funder's own"),
-    "steward": N_("from a steward"),
-    "min-amount": N_("below the minimum"),
-    "awaiting-receipt": N_("awaiting a receipt"),
-    "target-missed": N_("need not reached"),
-}
-
-
 def human_cell(value: Cell, kind: str, *, bars: bool = False) -> str:
     """A cell as a person reads it: `12,000.00`, `yes`, `62.5%` (after a bar, with `bars`),
     in the current language."""
@@ -303,7 +271,7 @@ def human_cell(value: Cell, kind: str, *, bars: bool = False) -> str:
     if kind == "int" and value == 0:
         return ""
     if kind == "code" and isinstance(value, str):
-        return _(WORDS[value]) if value in WORDS else value
+        return word(value)
     if kind == "ratio" and isinstance(value, Decimal):
         percent = fmt.percent(value)
         if not bars:
