@@ -287,6 +287,10 @@ def obligations_table(rows: Sequence[Obligation], *, all: bool = False) -> Table
             waiting,
         )
         notes.append(text.format(n=waiting))
+    for r in data:
+        if r["type"] != "receipt" and isinstance(r["unmet"], Decimal) and r["unmet"] < 0:
+            text = _("overpaid: {id} has paid {common} {over} more than it owes")
+            notes.append(text.format(id=r["id"], common=r["common"], over=fmt.money(-r["unmet"])))
     return Table(_("Obligations: who owes what"), OBLIGATION_COLUMNS, data, totals, notes)
 
 
