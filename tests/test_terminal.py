@@ -93,7 +93,7 @@ def test_the_left_out_columns_are_named(ledger: Path) -> None:
     shown = on_terminal(ledger, ("match", *AS_OF), 80)
     assert "┃ Programme" in shown  # still a boxed table
     note = " ".join(shown.split("left out to fit the terminal:")[1].split())
-    assert note.startswith("Funder, Contributed, Overdue, Provisional; `--format csv`")
+    assert note.startswith("Funder, Contributed (eligible), Overdue, Provisional; `--format csv`")
 
 
 def test_a_wide_terminal_shows_every_column(ledger: Path) -> None:

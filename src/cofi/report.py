@@ -43,7 +43,7 @@ MATCH_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("common", N_("Common")),
     Column("debtor", N_("Funder"), drop=3),
-    Column("contributed", N_("Contributed"), "money", drop=4),
+    Column("contributed", N_("Contributed (eligible)"), "money", drop=4),
     Column("matched", N_("Matched"), "money"),
     Column("paid", N_("Paid"), "money", drop=1),
     Column("unmet", N_("Unmet"), "money"),
@@ -329,7 +329,7 @@ STATUS_COLUMNS = (
     Column("need", N_("Need")),
     Column("title", N_("Title"), drop=2),
     Column("needed", N_("Needed"), "money", drop=1),
-    Column("contributed", N_("Contributed"), "money", drop=3),
+    Column("contributed", N_("Contributed (all)"), "money", drop=3),
     Column("matched", N_("Matched"), "money", drop=4),
     Column("still_needed", N_("Still needed"), "money"),
     Column("covered", N_("Covered"), "ratio"),
@@ -344,7 +344,9 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
     A common's row counts every contribution to it, with or without a `need:`;
     a need's row counts those naming it. Matches add up across programmes.
     `public_share` is matched ÷ needed (what caps.per_need_share bounds, per programme);
-    `reached` (need rows only) whether contributed + matched covers the need.
+    `reached` (need rows only) whether contributed + matched covers the need. A common's
+    `still_needed` and `covered` count each need's money up to that need's amount, and the
+    money naming no need as able to go to any: a surplus on one need never covers another.
     """
     contributed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for c in ledger.contributions:
@@ -360,12 +362,26 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
             if c.need:
                 matched[(c.common, c.need)] += m.matched
     data: list[dict[str, Cell]] = []
+    notes: list[str] = []
     for common in sorted(ledger.commons, key=lambda c: c.id):
-        lines = [("", common.name, sum((n.amount for n in common.needs), ZERO))]
-        lines += [(n.id, n.title, n.amount) for n in common.needs]
-        for need, title, needed in lines:
+        got = {
+            n.id: contributed[(common.id, n.id)] + matched[(common.id, n.id)] for n in common.needs
+        }
+        # A common is covered as far as its needs are: each need by the money naming it, up
+        # to its amount. A surplus on one need funds no other, nor does money naming no need
+        # (told in a note).
+        short = sum((max(n.amount - got[n.id], ZERO) for n in common.needs), ZERO)
+        named = sum((contributed[(common.id, n.id)] for n in common.needs), ZERO)
+        if common.needs and (loose := contributed[(common.id, "")] - named):
+            text = _("{common}: {amount} contributed names no need, and covers none of them")
+            notes.append(text.format(common=common.id, amount=fmt.money(loose)))
+        lines: list[tuple[str, str, Decimal, Decimal | None]] = [
+            ("", common.name, sum((n.amount for n in common.needs), ZERO), None)
+        ]
+        lines += [(n.id, n.title, n.amount, got[n.id]) for n in common.needs]
+        for need, title, needed, own in lines:
             key = (common.id, need)
-            got = contributed[key] + matched[key]
+            still = short if own is None else max(needed - own, ZERO)
             data.append(
                 {
                     "common": common.id,
@@ -374,23 +390,23 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
                     "needed": needed,
                     "contributed": contributed[key],
                     "matched": matched[key],
-                    "still_needed": max(needed - got, ZERO),
-                    "covered": min(got / needed, Decimal(1)) if needed else None,
+                    "still_needed": still,
+                    "covered": (needed - still) / needed if needed else None,
                     "public_share": matched[key] / needed if needed else None,
-                    "reached": got >= needed if need else None,
+                    "reached": still == 0 if need else None,
                 }
             )
     common_rows = [r for r in data if r["need"] == ""]
     totals = _totals(
         common_rows, ("needed", "contributed", "matched", "still_needed"), ("common", _("Total"))
     )
-    return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals)
+    return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals, notes)
 
 
 SIMULATION_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("common", N_("Common")),
-    Column("contributed", N_("Contributed"), "money", drop=3),
+    Column("contributed", N_("Contributed (eligible)"), "money", drop=3),
     Column("matched_today", N_("Matched today"), "money", drop=2),
     Column("matched", N_("Matched under the scenario"), "money"),
     Column("difference", N_("Difference"), "money"),
