@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -98,6 +99,18 @@ def check(
         ),
     ] = None,
     no_cache: NoCache = False,
+    path_prefix: Annotated[
+        str,
+        typer.Option(
+            "--path-prefix",
+            help=_(
+                "Put this folder before each path (e.g. ledger/ when the ledger is a "
+                "sub-folder of the repository), so that github and gitlab annotations point "
+                "at the repository's files."
+            ),
+            metavar="DIR/",
+        ),
+    ] = "",
     summary: Annotated[
         Path | None,
         typer.Option(
@@ -132,6 +145,11 @@ def check(
             problems, files = _found(check_change(where, today, base, head=head, actor=actor))
         except GitError as e:
             raise fail(str(e)) from None
+    if path_prefix:
+        prefix = path_prefix.rstrip("/") + "/"
+        problems = [
+            replace(p, source=replace(p.source, path=prefix + p.source.path)) for p in problems
+        ]
     body = {
         CheckFormat.text: render.problems_text,
         CheckFormat.github: render.problems_github,
