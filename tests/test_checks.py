@@ -20,6 +20,7 @@ BASE = base_ledger({**STEWARD, "commons/movilab.yaml": None, PILOTE_2026: None})
 
 # Programme: line 2 funder (value column 9), 4 start, 5 end (value column 6).
 P = programme(name="Pilote")
+ENDED = programme(name="Pilote", end="2026-06-30")  # before TODAY
 PROG = "ledger/programmes/pilote.yaml"
 
 
@@ -49,6 +50,8 @@ def REV(target: str, date: str = "2026-03-15") -> str:
 
 C1 = "ledger/contributions/c1.yaml"
 R1 = "ledger/contributions/r1.yaml"
+D1 = "ledger/disbursements/d1.yaml"
+D2 = "ledger/disbursements/d2.yaml"
 
 
 def problems_of(ledger_dir, files: dict[str, str]):
@@ -213,6 +216,18 @@ CASES = [
         (PROG, 10, 3),
         "a quadratic programme cannot have a cap per contributor",
     ),
+    (
+        "L017",  # owed 1200 (ratio 1); 1000 then 700: the second, `amount:` line 4, goes past
+        {
+            PROG: ENDED,
+            C1: C(),
+            D1: "date: 2026-05-02\nprogramme: pilote\ncommon: dokos\namount: 1000\n",
+            D2: "date: 2026-06-02\nprogramme: pilote\ncommon: dokos\namount: 700\n",
+        },
+        (D2, 4, 9),
+        "programme 'pilote' has paid 1,700.00 to common 'dokos', more than the 1,200.00 it "
+        "owes it: 500.00 overpaid",
+    ),
 ]
 
 
@@ -222,6 +237,16 @@ def test_code(ledger_dir, code, files, at, said):
     assert where(problems) == [(*at, code)]
     assert said in problems[0].message
     assert problems[0].hint  # every problem says what to do
+
+
+def test_l017_is_a_warning_and_paying_what_is_owed_is_not(ledger_dir):
+    paid = "date: 2026-05-02\nprogramme: pilote\ncommon: dokos\namount: {}\n"
+    exact = problems_of(ledger_dir, {PROG: ENDED, C1: C(), D1: paid.format(1200)})
+    assert exact == []
+    (over,) = problems_of(ledger_dir, {PROG: ENDED, C1: C(), D1: paid.format("1200.01")})
+    assert (over.code, over.severity) == ("L017", "warning")
+    # before the programme's end, paying ahead of the match is an advance, not a mistake
+    assert problems_of(ledger_dir, {PROG: P, C1: C(), D1: paid.format(5000)}) == []
 
 
 def test_y001_not_utf8(ledger_dir):

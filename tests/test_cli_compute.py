@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cofi.cli import app
+from cofi.table import word
 
 MAIN = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-28"
@@ -209,6 +210,8 @@ def test_plain_text_table_shows_the_same_figures(command):
                 expected.append(f"{Decimal(cell):,.2f}")
             elif cell == "true":
                 expected.append("yes")
+            elif key in ("type", "kind", "binding", "reason") and cell:
+                expected += word(cell).split()  # a code, shown as its word
             elif cell not in ("false", "", "0"):
                 expected.append(cell)
         assert line.split() == expected, line
@@ -220,7 +223,9 @@ def test_excel_fr_has_a_bom_semicolons_and_decimal_commas():
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     text = raw.decode("utf-8")[1:]
     header, rows = csv_rows(text, delimiter=";")
-    assert text.splitlines()[0] == ";".join(header)
+    # every field quoted, figures too (LibreOffice's default dialog also splits at commas)
+    assert text.splitlines()[0] == ";".join(f'"{h}"' for h in header)
+    assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
     _, plain = csv_rows(standard)
     assert pick(rows, "programme", "common")[1] == ("pilote-2025", "dokos")
     assert rows[5]["matched"] == "11999,98"  # pilote-2026 dokos

@@ -6,8 +6,8 @@ output; never in a traceback.
 The small ledger (as of 2026-11-28): dokos needs 175,000 (one need, `hosting`); la-ruche
 gave 1,000 on 2026-03-01 (`a`) and pledged 500 due 2026-12-31 (`p`); pilote-2026 (État,
 ratio 1, first-come, envelope 50,000) matched `a` 1,000 and paid 1,000 on 2026-04-01
-(`d`). Status of dokos: contributed 1,000, matched 1,000, still needed 175,000 − 1,000 −
-1,000 = 173,000.
+(`d`). Status of dokos: contributed 1,000, matched 1,000; `a` names no need, so it covers
+none and 175,000 is still needed (a note says so).
 """
 
 from __future__ import annotations
@@ -337,7 +337,7 @@ def test_french_tables_and_explain_write_the_ledgers_currency(
     for run in ("computed", "served by the memo, which keeps no ledger"):
         status = cofi(root, "status")
         assert status.exit_code == 0, status.output
-        assert f"173{NNBSP}000,00{NBSP}{currency}" in status.stdout, run
+        assert f"dokos : 1{NNBSP}000,00{NBSP}{currency} apportés" in status.stdout, run
         assert "€" not in status.stdout
     assert len(loads) == 1, "the second run was served"
     explained = cofi(root, "explain", "a").stdout
@@ -351,9 +351,9 @@ def test_csv_and_json_of_a_ledger_in_dollars_are_bare_figures(tmp_path: Path, fr
     root = write_ledger(tmp_path / "l", {**LEDGER, "ledger/settings.yaml": "currency: USD\n"})
     csv_ = cofi(root, "status", "--format", "csv").stdout
     # public share 1,000 / 175,000 = 0.00571… → 0.0057
-    assert "dokos,,Dokos,175000.00,1000.00,1000.00,173000.00,0.0114,0.0057," in csv_.splitlines()
+    assert "dokos,,Dokos,175000.00,1000.00,1000.00,175000.00,0.0000,0.0057," in csv_.splitlines()
     json_ = cofi(root, "status", "--format", "json").stdout
-    assert '"still_needed": "173000.00"' in json_ and "USD" not in json_
+    assert '"still_needed": "175000.00"' in json_ and "USD" not in json_
 
 
 # ---- 5. small ones ----------------------------------------------------------------------------

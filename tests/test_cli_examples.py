@@ -340,3 +340,19 @@ def test_no_ledger_exits_2(tmp_path: Path):
 )
 def test_the_explanations_the_docs_quote(example, contribution, said):
     assert said in ok("explain", contribution, root=EXAMPLES / example).stdout
+
+
+def test_totals_of_every_contribution_count_the_eligible_only():
+    """`match --by contribution --all` shows the reversed 15,000.00 but does not sum it."""
+    root = EXAMPLES / "corrections-by-reversal"
+    shown = ok("match", "--by", "contribution", "--all", root=root, as_of="2027-06-01").stdout
+    assert "15,000.00" in shown and "reversed" in shown
+    (total,) = [line for line in shown.splitlines() if line.startswith("Total")]
+    assert total.split() == ["Total", "(eligible)", "3,500.00", "3,500.00", "3,500.00"]
+
+
+def test_obligations_name_an_overpaid_row():
+    """corrections-by-reversal on 2026-02-11: 5,300.00 paid of 3,500.00 owed."""
+    root = EXAMPLES / "corrections-by-reversal"
+    shown = ok("obligations", root=root, as_of="2026-02-11").stdout
+    assert "* overpaid: pilote-2025 has paid dokos 1,800.00 more than it owes" in shown

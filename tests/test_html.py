@@ -257,11 +257,15 @@ def test_contributions_page_is_cofi_match_by_contribution(bundled, files) -> Non
             report.contributions_table([r]), hide
         )
     pilote = {row[0]: row for row in page.body("contributions-pilote-2025")}
-    assert pilote["2025-09-09-fablab-des-marais-dokos"][7:9] == ["500.00", "per_common"]
+    assert pilote["2025-09-09-fablab-des-marais-dokos"][7:9] == [
+        "500.00",
+        "cap per common",
+    ]  # a code in words
     assert pilote["2025-12-10-hangar-partage-loot"][7:9] == ["1,100.00", "envelope"]
     refused = {(row[0], row[1]): row[-1] for row in page.body("contributions-refused")}
-    assert refused[("pilote-2025", "2025-06-03-serre-hybride-loot")] == "steward"
-    assert refused[("pilote-2025", "2025-06-18-tilleuls-movilab")] == "min-amount"
+    # reasons are codes in words: steward, min-amount, reversed
+    assert refused[("pilote-2025", "2025-06-03-serre-hybride-loot")] == "from a steward"
+    assert refused[("pilote-2025", "2025-06-18-tilleuls-movilab")] == "below the minimum"
     assert refused[("pilote-2026", "2026-05-06-tilleuls-movilab")] == "reversed"
     assert ("pilote-2025", "2026-01-15-fabrique-du-coin-dokos") not in refused  # after-end
 

@@ -543,8 +543,9 @@ def test_the_html_report_in_french(french: None) -> None:
     assert "Trier par {column}" in index.replace("&quot;", '"')  # the script's words
     assert "Sort by" not in index
     dokos = files["commons/dokos.html"]
-    # booking-v2: 18,000 + 15,833.32 of 40,000, rounded down; CSS keeps its decimal point
-    assert f'<span style="width:84.5%"></span></span>84,5{NBSP}%</td>' in dokos
+    # booking-v2: 18,000 + 15,833.32 of 40,000 (84.58 %): the text to the nearest tenth,
+    # the bar's CSS width (cofi.html, rounded down) with its decimal point
+    assert f'<span style="width:84.5%"></span></span>84,6{NBSP}%</td>' in dokos
     contributions = files["contributions.html"]
     assert "Motifs" in contributions
     assert "apportée par un mainteneur du commun qu&#x27;elle finance" in contributions

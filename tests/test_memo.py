@@ -93,12 +93,12 @@ EXPECTED = {
         "match,region-2026,region,dokos,750.00,0.00,750.00,2027-03-01,false,0,false,",
     ],
     # dokos needs 5,000 (its one need); contributed 1,200 + 300 + 100 = 1,600; matched
-    # 1,500 + 750 = 2,250; still needed 5,000 − 1,600 − 2,250 = 1,150; covered 3,850 / 5,000
-    # = 0.77; public share 2,250 / 5,000 = 0.45. No contribution names the need `booking`:
-    # nothing towards it, not reached.
+    # 1,500 + 750 = 2,250; public share 2,250 / 5,000 = 0.45. No contribution names the need
+    # `booking`: nothing towards it, not reached, and so the common is covered 0 (5,000
+    # still needed; a note says the 1,600 names no need).
     "status": [
         "common,need,title,needed,contributed,matched,still_needed,covered,public_share,reached",
-        "dokos,,Dokos,5000.00,1600.00,2250.00,1150.00,0.7700,0.4500,",
+        "dokos,,Dokos,5000.00,1600.00,2250.00,5000.00,0.0000,0.4500,",
         "dokos,booking,Booking,5000.00,0.00,0.00,5000.00,0.0000,0.0000,false",
     ],
 }
@@ -572,11 +572,11 @@ def test_each_command_has_its_own_result(tmp_path: Path, loads: list[date]) -> N
         ("match",): EXPECTED["match"],
         ("obligations",): EXPECTED["obligations"],
         ("status",): EXPECTED["status"],
-        # only region-2026: matched 750; still needed 5,000 − 1,600 − 750 = 2,650;
-        # covered 2,350 / 5,000 = 0.47; public share 750 / 5,000 = 0.15
+        # only region-2026: matched 750; public share 750 / 5,000 = 0.15 (nothing names the
+        # need: still 5,000 needed, covered 0)
         ("status", "--programme", "region-2026"): [
             EXPECTED["status"][0],
-            "dokos,,Dokos,5000.00,1600.00,750.00,2650.00,0.4700,0.1500,",
+            "dokos,,Dokos,5000.00,1600.00,750.00,5000.00,0.0000,0.1500,",
             EXPECTED["status"][2],
         ],
     }

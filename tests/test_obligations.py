@@ -28,7 +28,8 @@ def ledger(ledger_dir, files: dict[str, str], **programmes: str):
     everything = dict(PEOPLE)
     everything |= {f"ledger/programmes/{pid}.yaml": text for pid, text in programmes.items()}
     everything |= files
-    return load_ok(ledger_dir(everything)).ledger
+    # overpaid rows (L017, a warning) are what some of these tests are about
+    return load_ok(ledger_dir(everything), allow=("L017",)).ledger
 
 
 def contribution(cid: str, text: str) -> dict[str, str]:

@@ -6,8 +6,8 @@ must reach the terminal as it was written. Amounts are written in the ledger's c
 
 The small ledger (as of 2026-11-28), kept in USD: dokos needs 175,000 (one need,
 `hosting`); la-ruche gave 1,000 on 2026-03-01; pilote-2026 (ratio 1, first-come, envelope
-50,000) matched it 1,000. Status: contributed 1,000, matched 1,000, still needed
-175,000 − 1,000 − 1,000 = 173,000.
+50,000) matched it 1,000. Status: contributed 1,000, matched 1,000; the gift names no
+need, so 175,000 is still needed and a note says so.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def test_the_html_report_writes_the_ledgers_currency(french: None, usd) -> None:
     files = render_report(ledger, results, debts, TODAY)
     index, dokos = files["index.html"], files["commons/dokos.html"]
     assert f"1{NNBSP}000,00{NBSP}USD" in index  # matched, pilote-2026
-    assert f"173{NNBSP}000,00{NBSP}USD" in dokos  # still needed
+    assert f"175{NNBSP}000,00{NBSP}USD" in dokos  # needed
     assert not [name for name, text in files.items() if "€" in text]
 
 
@@ -154,9 +154,9 @@ def test_a_table_of_a_usd_ledger_is_written_in_usd_and_csv_stays_a_figure(
         text = render.table_text(table)
         shown, _console = terminal(render.table_rich(table))
     for out in (text, shown):
-        assert f"173{NNBSP}000,00{NBSP}USD" in out and "€" not in out
-    assert "dokos,,Dokos,175000.00,1000.00,1000.00,173000.00" in render.table_csv(table)
-    assert '"still_needed": "173000.00"' in render.table_json(table)
+        assert f"1{NNBSP}000,00{NBSP}USD apportés" in out and "€" not in out  # the note
+    assert "dokos,,Dokos,175000.00,1000.00,1000.00,175000.00" in render.table_csv(table)
+    assert '"still_needed": "175000.00"' in render.table_json(table)
 
 
 # ---- explain, given an id that is not a contribution's -------------------------------------
@@ -201,3 +201,21 @@ def test_a_file_name_that_is_not_utf8_or_has_a_line_break_prints_escaped() -> No
     )
     assert '"path": "c/a\\\\nb\\\\xff.yaml"' in problems_json([p])
     problems_json([p]).encode("utf-8")  # no lone surrogate left
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"),
+    [
+        ("0.7467", "74.7%"),  # half up, not truncated to 74.6
+        ("0.74649", "74.6%"),
+        ("0.74650", "74.7%"),
+        ("0.9996", "99.9%"),  # short of the whole: never 100 %
+        ("1", "100.0%"),
+        ("0.0004", "0.1%"),  # something given: never 0 %
+        ("0", "0.0%"),
+    ],
+)
+def test_percentages_round_half_up_to_a_tenth(ratio: str, shown: str) -> None:
+    from cofi import fmt
+
+    assert fmt.percent(Decimal(ratio)) == shown

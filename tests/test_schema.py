@@ -232,3 +232,42 @@ def test_every_default_is_valid_for_its_own_field(kind):
         ):
             bad.append((where, default))
     assert bad == []
+
+
+CONTRIBUTION = {"date": "2026-03-14", "contributor": "la-ruche", "common": "dokos", "amount": 1200}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"date": "0226-03-14"},  # a year cofi refuses (1900 to 2999)
+        {"date": "2026-13-01"},
+        {"reference": "FAC\n2026"},  # a line break in a one-line text
+        {"reference": "FAC\x1b[31m"},  # a control character ("\e" in YAML)
+        {"note": "payé\u202e"},  # a direction override
+        {"reference": "FAC\u200b2026"},  # a zero-width space
+    ],
+)
+def test_the_schema_refuses_single_field_mistakes_as_check_does(change):
+    found = [e.path for e in validator("contribution").iter_errors(CONTRIBUTION | change)]
+    assert {tuple(path) for path in found} == {tuple(change)}  # that field, and it alone
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"note": "reçu\nle 2026-03-18\tpar virement"},  # a note may run over lines
+        {"reference": "FAC-2026\n"},  # `reference: >` ends in YAML's own line break
+        {"date": "2999-12-31"},
+    ],
+)
+def test_the_schema_accepts_what_check_accepts(change):
+    assert list(validator("contribution").iter_errors(CONTRIBUTION | change)) == []
+
+
+def test_an_unquoted_siret_is_accepted_as_check_accepts_it():
+    contributor = {"name": "La Ruche", "kind": "tiers-lieu"}
+    for siret in (73282932000074, "73282932000074"):
+        assert list(validator("contributor").iter_errors(contributor | {"siret": siret})) == []
+    assert list(validator("contributor").iter_errors(contributor | {"siret": 7328293200007}))

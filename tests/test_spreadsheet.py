@@ -8,6 +8,7 @@ libreoffice-calc-nogui`)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -130,3 +131,60 @@ def test_formula_like_text_is_not_run_by_calc(ledger_dir, tmp_path):
         assert cell["formula"] is None and cell["type"] == "string"
         assert text in cell["text"]
     assert not any(c["formula"] for row in cells for c in row)
+
+
+# What a double-click gives: LibreOffice's CSV dialog with its default options, which tick
+# comma, semicolon and tab together (44/59/9), `"` quotes, UTF-8, from line 1, the
+# language of the user's LibreOffice (0): French here, as for the users of excel-fr.
+DEFAULT_CSV = "CSV:44/59/9,34,76,1,,0,false,false"
+
+
+def calc_default(csv_file: Path, workdir: Path) -> list[tuple[object, ...]]:
+    """Open `csv_file` as a French user's LibreOffice does on a double-click, save it as
+    xlsx, and return its rows as openpyxl reads them."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = workdir / "default"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(workdir / 'profile-fr').as_uri()}",
+            f"--infilter={DEFAULT_CSV}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(csv_file),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "LC_ALL": "fr_FR.UTF-8", "LANG": "fr_FR.UTF-8"},
+    )
+    sheet = openpyxl.load_workbook(out / f"{csv_file.stem}.xlsx").active
+    return list(sheet.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize(
+    ("root", "command", "money"),
+    [
+        (MAIN, ("match",), ("contributed", "matched", "paid", "unmet")),
+        (MAIN / "examples/caps-biting", ("match", "--by", "contribution"), ("amount", "matched")),
+        (MAIN / "examples/corrections-by-reversal", ("obligations", "--all"), ("owed", "unmet")),
+    ],
+)
+def test_the_default_import_dialog_keeps_every_figure_whole(tmp_path, root, command, money):
+    """Comma, semicolon and tab all separators: `9000,00` must stay one cell, a number."""
+    csv_file, rows = export(tmp_path, "cofi.csv", *command, root=root)
+    header, *cells = calc_default(csv_file, tmp_path)
+    assert list(header) == list(rows[0])  # as many columns: nothing split
+    assert len(cells) == len(rows) > 0
+    for key in money:
+        col = header.index(key)
+        figures = [row[col] for row in cells]
+        assert all(isinstance(f, (int, float)) for f in figures), (key, figures)
+        written = [decimal_fr(row[key]) for row in rows]
+        assert [round(Decimal(str(f)), 2) for f in figures] == written
+        # and a spreadsheet's sum is the sum of the figures, to the cent
+        assert round(Decimal(str(sum(figures))), 2) == sum(written)

@@ -18,6 +18,7 @@ from cofi.ledger import Ledger
 from cofi.matching import Match, ProgrammeResult, Step, Target, need_ceiling
 from cofi.model import Contribution, Disbursement, Entry, Pledge, Programme, Receipt
 from cofi.quadratic import Quadratic
+from cofi.table import word
 
 BINDING = {
     "ratio": N_("the ratio alone: no cap and no envelope limit reached it"),
@@ -137,7 +138,7 @@ def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
     fmt.amounts_in says)."""
     p = r.programme
     heading = _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
-        id=p.id, name=p.name, allocation=p.allocation, start=fmt.day(p.start),
+        id=p.id, name=p.name, allocation=word(p.allocation), start=fmt.day(p.start),
         end=fmt.day(p.end),
     )  # fmt: skip
     m = next((m for m in r.matches if m.contribution.id == c.id), None)
@@ -324,7 +325,8 @@ def _refusal(ledger: Ledger, r: ProgrammeResult, m: Match) -> str:
     if reason == "contributor-kind":
         kind = ledger.contributor[c.contributor].kind
         text = _("{contributor} is of kind {kind}; the programme matches {kinds}")
-        return text.format(contributor=c.contributor, kind=kind, kinds=", ".join(p.eligible.kinds))
+        kinds = ", ".join(map(word, p.eligible.kinds))
+        return text.format(contributor=c.contributor, kind=word(kind), kinds=kinds)
     if reason == "common":
         text = _("the programme matches only {commons}")
         return text.format(commons=", ".join(p.eligible.commons))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from cofi import i18n
@@ -79,8 +79,14 @@ def day(value: date) -> str:
 
 
 def percent(ratio: Decimal) -> str:
-    """`62.5%` / `62,5 %`, rounded down like money: 99.96 % covered is not shown as 100 %."""
-    text = f"{(ratio * 100).quantize(_TENTH, rounding=ROUND_FLOOR)}"
+    """`62.5%` / `62,5 %`, to the nearest tenth, half up (74.67 % is `74.7%`), except that
+    a ratio short of 1 is never shown as 100 % (99.96 % is `99.9%`), nor one above 0 as 0 %."""
+    shown = (ratio * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    if shown == 100 and ratio < 1:
+        shown = Decimal("99.9")
+    elif shown == 0 and ratio > 0:
+        shown = Decimal("0.1")
+    text = f"{shown}"
     if i18n.language() != "fr":
         return text + "%"
     return text.replace(".", ",") + _NBSP + "%"

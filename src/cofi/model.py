@@ -385,6 +385,29 @@ def _rna(value: object) -> str:
     )
 
 
+def _escaped_class(chars: str) -> str:
+    """A regular-expression class body as `\\uXXXX` escapes, which JSON Schema's (ECMA-262)
+    and Python's patterns read alike; characters beyond U+FFFF are left to cofi check (an
+    ECMA pattern without the `u` flag would read them as two halves)."""
+    out = []
+    for ch in chars:
+        if ord(ch) > 0xFFFF:
+            break  # FORMAT lists its BMP ranges first
+        out.append("-" if ch == "-" else f"\\u{ord(ch):04x}")
+    return "".join(out).rstrip("-")
+
+
+# What the schema can say of a text: no control, line or paragraph separator, nor invisible
+# format character (a one-line text may end in the line break of YAML's `>`; a long one may
+# hold line breaks and tabs). Years 1900-2999 and days 01-31 for dates.
+_FORMAT_CLASS = _escaped_class(FORMAT)
+TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029" + _FORMAT_CLASS + "]*\\n*$"
+LONG_TEXT_PATTERN = (
+    "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029" + _FORMAT_CLASS + "]*$"
+)
+DATE_PATTERN = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
 # No `multipleOf: 0.01`: validators test it in binary floating point, where
 # 1200.5 is not a multiple of 0.01. cofi itself checks the written decimals.
 _MONEY_SCHEMA = {
@@ -415,27 +438,43 @@ Days = Annotated[
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_DAYS}),
 ]
 Day = Annotated[
-    date, PlainValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})
+    date,
+    PlainValidator(parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 Flag = Annotated[bool, PlainValidator(_boolean), WithJsonSchema({"type": "boolean"})]
 # Numbers and booleans are text too (`reference: 2026031`): cofi keeps what was written.
 Text = Annotated[
     str,
     PlainValidator(_text),
-    WithJsonSchema({"type": ["string", "number", "boolean"], "minLength": 1}),
+    WithJsonSchema(
+        {"type": ["string", "number", "boolean"], "minLength": 1, "pattern": TEXT_PATTERN}
+    ),
 ]
 # Notes and descriptions may run over several lines (`note: |`), and keep their tabs.
 LongText = Annotated[
     str,
     PlainValidator(_long_text),
-    WithJsonSchema({"type": ["string", "number", "boolean"], "minLength": 1}),
+    WithJsonSchema(
+        {"type": ["string", "number", "boolean"], "minLength": 1, "pattern": LONG_TEXT_PATTERN}
+    ),
 ]
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 Currency = Annotated[
     str, PlainValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})
 ]
+# Quoted or not (`siret: 73282932000074` is a number to an editor, and cofi accepts it).
 Siret = Annotated[
-    str, PlainValidator(_siret), WithJsonSchema({"type": "string", "pattern": "^[0-9]{14}$"})
+    str,
+    PlainValidator(_siret),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": "^[0-9]{14}$"},
+                {"type": "integer", "minimum": 10**13, "maximum": 10**14 - 1},
+            ]
+        }
+    ),
 ]
 Rna = Annotated[
     str, PlainValidator(_rna), WithJsonSchema({"type": "string", "pattern": "^W[0-9]{9}$"})

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from cofi.i18n import _
@@ -58,10 +60,25 @@ class Msg:
     def _said(self, text: str, say: Callable[[Msg], str]) -> str:
         if not self.args:
             return text
-        return text.format(**{k: say(v) if isinstance(v, Msg) else v for k, v in self.args})
+        return text.format(**{k: _value(v, say) for k, v in self.args})
 
     def __reduce__(self) -> tuple[type[Msg], tuple[str, tuple[tuple[str, object], ...]]]:
         return (Msg, (self.template, self.args))
+
+
+def _value(value: object, say: Callable[[Msg], str]) -> object:
+    """An argument as a message says it: a Msg in words, a date as the language writes it
+    (`14 mars 2026` inside a French sentence; ISO in English and in `english()`), an
+    amount (a Decimal) as money (`12 000,00 €`; `12,000.00` in `english()`)."""
+    if isinstance(value, Msg):
+        return say(value)
+    if isinstance(value, (date, Decimal)) and say is str:
+        from cofi import fmt
+
+        return fmt.day(value) if isinstance(value, date) else fmt.money(value)
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal('0.01')):,f}"
+    return value
 
 
 def msg(template: str, **args: object) -> Msg:
@@ -160,6 +177,7 @@ CODES: dict[str, str] = {
     "L014": "receipt-before-contribution",
     "L015": "confirmed-twice",
     "L016": "quadratic-per-contributor",
+    "L017": "overpaid",
     "G001": "entry-changed",
     "G002": "programme-changed",
     "G003": "not-vouched",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from cofi import chars, fmt
 from cofi.i18n import _, ngettext
 from cofi.problems import Problem
-from cofi.table import Cell, Table
+from cofi.table import Cell, Table, word
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -228,10 +228,17 @@ def _looks_like_formula(text: str) -> bool:
 
 
 def table_csv(table: Table, dialect: str = "standard") -> str:
-    """RFC 4180 CSV; `excel-fr` is `;`-separated with decimal commas and a UTF-8 BOM."""
+    """RFC 4180 CSV; `excel-fr` is `;`-separated with decimal commas and a UTF-8 BOM, every
+    field quoted: LibreOffice's import dialog ticks comma, semicolon and tab by default, and
+    would split an unquoted `9000,00` in two (a quoted figure still opens as a number)."""
     french = dialect == "excel-fr"
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if french else ",", lineterminator="\r\n")
+    writer = csv.writer(
+        buf,
+        delimiter=";" if french else ",",
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_ALL if french else csv.QUOTE_MINIMAL,
+    )
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
         writer.writerow(
@@ -263,6 +270,8 @@ def human_cell(value: Cell, kind: str, *, bars: bool = False) -> str:
         return fmt.yes(value)
     if kind == "int" and value == 0:
         return ""
+    if kind == "code" and isinstance(value, str):
+        return word(value)
     if kind == "ratio" and isinstance(value, Decimal):
         percent = fmt.percent(value)
         if not bars:
@@ -307,35 +316,145 @@ def table_text(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
-def table_rich(table: Table) -> RenderableType:
-    """A rich table for the terminal: money right-aligned, a totals row, notes below."""
+_NUMERIC = ("money", "int", "ratio", "date", "bool")
+
+
+def _wrapped(text: str, width: int) -> str:
+    """`text` broken into lines of at most `width` at ASCII spaces only: the no-break spaces
+    inside a French figure (`3 000,00 €`) never end a line; a word longer than the line (an
+    id) is cut."""
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _layout(
+    table: Table, rows: list[list[str]], totals: list[str] | None, width: int
+) -> tuple[list[int], list[int]] | None:
+    """The columns shown (indices) and their widths for a boxed table no wider than
+    `width`, or None when even the columns that are always shown do not fit. Figures,
+    dates and yes/no keep their full width; titles and texts wrap at spaces."""
+    body = [*rows, *([totals] if totals else [])]
+    natural, least = [], []
+    for i, c in enumerate(table.columns):
+        title = _(c.title)
+        cells = max((len(r[i]) for r in body), default=0)
+        natural.append(max(len(title), cells))
+        word = max((len(w) for w in title.split()), default=0)
+        least.append(max(cells, word) if c.kind in _NUMERIC else min(natural[i], max(word, 10)))
+    shown = list(range(len(table.columns)))
+    by_drop = sorted(shown, key=lambda i: (table.columns[i].drop, i))
+    # A boxed table takes three characters a column (a rule and two spaces) and one more.
+    while sum(least[i] for i in shown) + 3 * len(shown) + 1 > width:
+        droppable = [i for i in by_drop if i in shown and table.columns[i].drop > 0]
+        if not droppable:
+            return None
+        shown.remove(droppable[-1])
+    widths = {i: least[i] for i in shown}
+    spare = width - (sum(widths.values()) + 3 * len(shown) + 1)
+    while spare > 0:
+        short = [i for i in shown if widths[i] < natural[i]]
+        if not short:
+            break
+        i = max(short, key=lambda k: natural[k] - widths[k])
+        widths[i] += 1
+        spare -= 1
+    return shown, [widths[i] for i in shown]
+
+
+def table_rich(table: Table, width: int = 100_000) -> RenderableType:
+    """A rich table for a terminal `width` columns wide: money right-aligned, a totals row,
+    notes below. No line is wider than the terminal and no figure is split: on a narrow
+    one the bars go first, then the least needed columns (a note names them: the CSV has
+    them all), and when even the main columns do not fit, each row becomes a block."""
     from rich.console import Group
-    from rich.table import Table as RichTable
     from rich.text import Text
 
     rows, totals = _cells(table, bars=True)
-    # Every text goes in as a Text, never as a str: rich would read `[bold]` or
-    # `[link=...]` in a name from the ledger as markup, and drop or obey it.
-    rt = RichTable(
-        title=Text(table.title, style="table.title"), title_justify="left", header_style="bold"
+    layout = _layout(table, rows, totals, width)
+    if layout is None or len(layout[0]) < len(table.columns):
+        rows, totals = _cells(table)
+        layout = _layout(table, rows, totals, width)
+    notes = list(table.notes)
+    if layout is None:
+        body: RenderableType = _blocks(table, rows, totals, width)
+    else:
+        body = _boxed(table, rows, totals, *layout)
+        left_out = [_(c.title) for i, c in enumerate(table.columns) if i not in layout[0]]
+        if left_out:
+            notes.append(
+                _(
+                    "left out to fit the terminal: {columns}; `--format csv` has every column"
+                ).format(columns=", ".join(left_out))
+            )
+    # Text, never str: rich would read `[bold]` in a name from the ledger as markup.
+    return Group(
+        body,
+        *(Text(_wrapped(f"* {n}", max(width, 20)), style="dim", no_wrap=True) for n in notes),
     )
-    for i, c in enumerate(table.columns):
-        # Figures and ids are never cut: a narrow terminal wraps the line instead.
-        widest = max([len(_(c.title)), *(len(r[i]) for r in rows)])
+
+
+def _boxed(
+    table: Table,
+    rows: list[list[str]],
+    totals: list[str] | None,
+    shown: list[int],
+    widths: list[int],
+) -> RenderableType:
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    rt = RichTable(
+        title=Text(_wrapped(table.title, sum(widths) + 3 * len(widths) + 1), style="table.title"),
+        title_justify="left",
+        header_style="bold",
+    )
+    for i, w in zip(shown, widths, strict=True):
+        c = table.columns[i]
         rt.add_column(
-            Text(_(c.title)),
+            Text(_wrapped(_(c.title), w)),
             justify="right" if c.kind in ("money", "int", "ratio") else "left",
+            width=w,
             no_wrap=True,
-            min_width=min(widest, 40) if c.kind != "text" or i < 3 else None,
         )
-    for i, r in enumerate(rows):
-        overdue = table.rows[i].get("overdue") is True
+
+    def cells(r: list[str]) -> list[Text]:
+        return [Text(_wrapped(r[i], w)) for i, w in zip(shown, widths, strict=True)]
+
+    for n, r in enumerate(rows):
+        overdue = table.rows[n].get("overdue") is True
         rt.add_row(
-            *map(Text, r),
+            *cells(r),
             style="red" if overdue else None,
-            end_section=totals is not None and i == len(rows) - 1,
+            end_section=totals is not None and n == len(rows) - 1,
         )
     if totals:
-        rt.add_row(*map(Text, totals), style="bold")
-    notes = [Text(f"* {n}", style="dim") for n in table.notes]
-    return Group(rt, *notes)
+        rt.add_row(*cells(totals), style="bold")
+    return rt
+
+
+def _blocks(
+    table: Table, rows: list[list[str]], totals: list[str] | None, width: int
+) -> RenderableType:
+    """Each row as a block of `Title: value` lines, for a terminal narrower than the
+    table's main columns."""
+    from rich.console import Group
+    from rich.text import Text
+
+    titles = [_(c.title) for c in table.columns]
+    label = min(max(len(t) for t in titles), width // 2)
+    lines: list[RenderableType] = [Text(_wrapped(table.title, width), style="table.title")]
+    for n, r in enumerate([*rows, *([totals] if totals else [])]):
+        style = "bold" if n == len(rows) else "red" if table.rows[n].get("overdue") is True else ""
+        lines.append(Text(""))
+        for title, value in zip(titles, r, strict=True):
+            if not value:
+                continue
+            value = _wrapped(value, max(width - label - 2, 10))
+            pad = "\n" + " " * (label + 2)
+            head = _wrapped(title, label).split("\n")
+            first = head[-1].ljust(label) + "  " + value.replace("\n", pad)
+            lines.append(Text("\n".join([*head[:-1], first]), style=style, no_wrap=True))
+    return Group(*lines)

@@ -42,14 +42,14 @@ def _totals(
 MATCH_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("common", N_("Common")),
-    Column("debtor", N_("Funder")),
-    Column("contributed", N_("Contributed"), "money"),
+    Column("debtor", N_("Funder"), drop=3),
+    Column("contributed", N_("Contributed (eligible)"), "money", drop=4),
     Column("matched", N_("Matched"), "money"),
-    Column("paid", N_("Paid"), "money"),
+    Column("paid", N_("Paid"), "money", drop=1),
     Column("unmet", N_("Unmet"), "money"),
-    Column("due", N_("Due"), "date"),
-    Column("overdue", N_("Overdue"), "bool"),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("due", N_("Due"), "date", drop=2),
+    Column("overdue", N_("Overdue"), "bool", drop=5),
+    Column("provisional", N_("Provisional"), "bool", drop=6),
 )
 
 
@@ -141,14 +141,14 @@ def _provisional_note(r: ProgrammeResult) -> str:
 
 PROGRAMME_COLUMNS = (
     Column("programme", N_("Programme")),
-    Column("funder", N_("Funder")),
-    Column("allocation", N_("Allocation")),
-    Column("envelope", N_("Envelope"), "money"),
+    Column("funder", N_("Funder"), drop=4),
+    Column("allocation", N_("Allocation"), "code", drop=5),
+    Column("envelope", N_("Envelope"), "money", drop=1),
     Column("allocated", N_("Allocated"), "money"),
-    Column("unallocated", N_("Unallocated"), "money"),
-    Column("paid", N_("Paid"), "money"),
+    Column("unallocated", N_("Unallocated"), "money", drop=3),
+    Column("paid", N_("Paid"), "money", drop=2),
     Column("unmet", N_("Unmet"), "money"),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("provisional", N_("Provisional"), "bool", drop=6),
 )
 
 
@@ -184,17 +184,17 @@ def programmes_table(results: Sequence[ProgrammeResult], match: Table) -> Table:
 CONTRIBUTION_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("contribution", N_("Contribution")),
-    Column("date", N_("Date"), "date"),
-    Column("contributor", N_("Contributor")),
-    Column("common", N_("Common")),
-    Column("kind", N_("Kind")),
+    Column("date", N_("Date"), "date", drop=5),
+    Column("contributor", N_("Contributor"), drop=3),
+    Column("common", N_("Common"), drop=4),
+    Column("kind", N_("Kind"), "code", drop=6),
     Column("amount", N_("Amount"), "money"),
-    Column("base", N_("Base"), "money"),
+    Column("base", N_("Base"), "money", drop=8),
     Column("matched", N_("Matched"), "money"),
-    Column("binding", N_("Binding")),
-    Column("eligible", N_("Eligible"), "bool"),
-    Column("reason", N_("Reason")),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("binding", N_("Binding"), "code", drop=7),
+    Column("eligible", N_("Eligible"), "bool", drop=2),
+    Column("reason", N_("Reason"), "code", drop=1),
+    Column("provisional", N_("Provisional"), "bool", drop=9),
 )
 
 
@@ -224,7 +224,10 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
                 }
             )
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
-    totals = _totals(data, summed, ("programme", _("Total")))
+    # With `all`, the rows not matched (reversed, ineligible) are shown but not summed: the
+    # totals count the eligible contributions, as their label says.
+    label = _("Total (eligible)") if all else _("Total")
+    totals = _totals([d for d in data if d["eligible"]], summed, ("programme", label))
     return Table(
         _("Matched public share by contribution"),
         CONTRIBUTION_COLUMNS,
@@ -235,18 +238,18 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
 
 
 OBLIGATION_COLUMNS = (
-    Column("type", N_("Type")),
+    Column("type", N_("Type"), "code"),
     Column("id", N_("Programme, pledge or contribution")),
-    Column("debtor", N_("Debtor")),
-    Column("common", N_("Common")),
-    Column("owed", N_("Owed"), "money"),
-    Column("paid", N_("Paid"), "money"),
+    Column("debtor", N_("Debtor"), drop=1),
+    Column("common", N_("Common"), drop=3),
+    Column("owed", N_("Owed"), "money", drop=2),
+    Column("paid", N_("Paid"), "money", drop=5),
     Column("unmet", N_("Unmet"), "money"),
     Column("due", N_("Due"), "date"),
-    Column("overdue", N_("Overdue"), "bool"),
-    Column("days_overdue", N_("Days overdue"), "int"),
-    Column("provisional", N_("Provisional"), "bool"),
-    Column("age", N_("Age (days)"), "int"),
+    Column("overdue", N_("Overdue"), "bool", drop=6),
+    Column("days_overdue", N_("Days overdue"), "int", drop=4),
+    Column("provisional", N_("Provisional"), "bool", drop=7),
+    Column("age", N_("Age (days)"), "int", drop=8),
 )
 
 
@@ -284,6 +287,10 @@ def obligations_table(rows: Sequence[Obligation], *, all: bool = False) -> Table
             waiting,
         )
         notes.append(text.format(n=waiting))
+    for r in data:
+        if r["type"] != "receipt" and isinstance(r["unmet"], Decimal) and r["unmet"] < 0:
+            text = _("overpaid: {id} has paid {common} {over} more than it owes")
+            notes.append(text.format(id=r["id"], common=r["common"], over=fmt.money(-r["unmet"])))
     return Table(_("Obligations: who owes what"), OBLIGATION_COLUMNS, data, totals, notes)
 
 
@@ -320,14 +327,14 @@ def honour_table(rates: Sequence[HonourRate]) -> Table:
 STATUS_COLUMNS = (
     Column("common", N_("Common")),
     Column("need", N_("Need")),
-    Column("title", N_("Title")),
-    Column("needed", N_("Needed"), "money"),
-    Column("contributed", N_("Contributed"), "money"),
-    Column("matched", N_("Matched"), "money"),
+    Column("title", N_("Title"), drop=2),
+    Column("needed", N_("Needed"), "money", drop=1),
+    Column("contributed", N_("Contributed (all)"), "money", drop=3),
+    Column("matched", N_("Matched"), "money", drop=4),
     Column("still_needed", N_("Still needed"), "money"),
     Column("covered", N_("Covered"), "ratio"),
-    Column("public_share", N_("Public share"), "ratio"),
-    Column("reached", N_("Reached"), "bool"),
+    Column("public_share", N_("Public share"), "ratio", drop=5),
+    Column("reached", N_("Reached"), "bool", drop=6),
 )
 
 
@@ -337,7 +344,9 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
     A common's row counts every contribution to it, with or without a `need:`;
     a need's row counts those naming it. Matches add up across programmes.
     `public_share` is matched ÷ needed (what caps.per_need_share bounds, per programme);
-    `reached` (need rows only) whether contributed + matched covers the need.
+    `reached` (need rows only) whether contributed + matched covers the need. A common's
+    `still_needed` and `covered` count each need's money up to that need's amount, and the
+    money naming no need as able to go to any: a surplus on one need never covers another.
     """
     contributed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for c in ledger.contributions:
@@ -353,12 +362,26 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
             if c.need:
                 matched[(c.common, c.need)] += m.matched
     data: list[dict[str, Cell]] = []
+    notes: list[str] = []
     for common in sorted(ledger.commons, key=lambda c: c.id):
-        lines = [("", common.name, sum((n.amount for n in common.needs), ZERO))]
-        lines += [(n.id, n.title, n.amount) for n in common.needs]
-        for need, title, needed in lines:
+        got = {
+            n.id: contributed[(common.id, n.id)] + matched[(common.id, n.id)] for n in common.needs
+        }
+        # A common is covered as far as its needs are: each need by the money naming it, up
+        # to its amount. A surplus on one need funds no other, nor does money naming no need
+        # (told in a note).
+        short = sum((max(n.amount - got[n.id], ZERO) for n in common.needs), ZERO)
+        named = sum((contributed[(common.id, n.id)] for n in common.needs), ZERO)
+        if common.needs and (loose := contributed[(common.id, "")] - named):
+            text = _("{common}: {amount} contributed names no need, and covers none of them")
+            notes.append(text.format(common=common.id, amount=fmt.money(loose)))
+        lines: list[tuple[str, str, Decimal, Decimal | None]] = [
+            ("", common.name, sum((n.amount for n in common.needs), ZERO), None)
+        ]
+        lines += [(n.id, n.title, n.amount, got[n.id]) for n in common.needs]
+        for need, title, needed, own in lines:
             key = (common.id, need)
-            got = contributed[key] + matched[key]
+            still = short if own is None else max(needed - own, ZERO)
             data.append(
                 {
                     "common": common.id,
@@ -367,27 +390,27 @@ def status_table(ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
                     "needed": needed,
                     "contributed": contributed[key],
                     "matched": matched[key],
-                    "still_needed": max(needed - got, ZERO),
-                    "covered": min(got / needed, Decimal(1)) if needed else None,
+                    "still_needed": still,
+                    "covered": (needed - still) / needed if needed else None,
                     "public_share": matched[key] / needed if needed else None,
-                    "reached": got >= needed if need else None,
+                    "reached": still == 0 if need else None,
                 }
             )
     common_rows = [r for r in data if r["need"] == ""]
     totals = _totals(
         common_rows, ("needed", "contributed", "matched", "still_needed"), ("common", _("Total"))
     )
-    return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals)
+    return Table(_("Funding of each common and need"), STATUS_COLUMNS, data, totals, notes)
 
 
 SIMULATION_COLUMNS = (
     Column("programme", N_("Programme")),
     Column("common", N_("Common")),
-    Column("contributed", N_("Contributed"), "money"),
-    Column("matched_today", N_("Matched today"), "money"),
+    Column("contributed", N_("Contributed (eligible)"), "money", drop=3),
+    Column("matched_today", N_("Matched today"), "money", drop=2),
     Column("matched", N_("Matched under the scenario"), "money"),
     Column("difference", N_("Difference"), "money"),
-    Column("provisional", N_("Provisional"), "bool"),
+    Column("provisional", N_("Provisional"), "bool", drop=4),
 )
 
 

@@ -11,7 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-Kind = Literal["text", "money", "date", "bool", "int", "ratio"]
+from cofi.i18n import N_, _
+
+Kind = Literal["text", "code", "money", "date", "bool", "int", "ratio"]
+"""`code`: one of cofi's own words (an obligation type, an allocation, a contribution kind, a
+binding rule, a reason), kept as the code in CSV and JSON, put into words when shown."""
 Cell = Decimal | date | bool | str | int | None
 
 
@@ -20,6 +24,9 @@ class Column:
     key: str
     title: str
     kind: Kind = "text"
+    drop: int = 0
+    """On a terminal too narrow for every column, the columns with the highest `drop` are
+    left out first; 0: always shown (CSV and JSON always have every column)."""
 
 
 @dataclass(frozen=True)
@@ -37,4 +44,50 @@ class Table:
         return [row.get(key) for row in self.rows]
 
 
-__all__ = ["Cell", "Column", "Kind", "Table"]
+# What a `code` cell shows, and what a sentence says for a code: cofi's codes (stable in CSV
+# and JSON) as words, short enough for a table, translated when shown. Obligation types,
+# allocations, contribution kinds, binding rules (cofi.matching's Step rules), reasons
+# (cofi.matching.REASONS) and contributors' kinds.
+WORDS: dict[str, str] = {
+    "match": N_("match"),
+    "pledge": N_("pledge"),
+    "receipt": N_("receipt"),
+    "pro-rata": N_("pro rata"),
+    "first-come": N_("first come"),
+    "quadratic": N_("quadratic"),
+    "money": N_("money"),
+    "in-kind": N_("in kind"),
+    "ratio": N_("ratio"),
+    "per_contribution": N_("cap per contribution"),
+    "per_contributor": N_("cap per contributor"),
+    "per_common": N_("cap per common"),
+    "per_need_share": N_("need ceiling"),
+    "envelope": N_("envelope"),
+    "rounding": N_("rounding"),
+    "before-start": N_("before the start"),
+    "after-end": N_("after the end"),
+    "reversed": N_("reversed"),
+    "contributor-kind": N_("contributor's kind"),
+    "common": N_("common not eligible"),
+    "funder": N_("the funder's own"),
+    "steward": N_("from a steward"),
+    "min-amount": N_("below the minimum"),
+    "awaiting-receipt": N_("awaiting a receipt"),
+    "target-missed": N_("need not reached"),
+    # contributors' kinds (cofi.model.ContributorKind), in sentences: `dokos-sas is of kind
+    # private`
+    "tiers-lieu": N_("tiers-lieu"),
+    "network": N_("network"),
+    "public": N_("public"),
+    "private": N_("private"),
+    "individual": N_("individual"),
+}
+
+
+def word(code: str) -> str:
+    """The word for one of cofi's codes in the language of the moment (the code itself when
+    it is not one)."""
+    return _(WORDS[code]) if code in WORDS else code
+
+
+__all__ = ["WORDS", "Cell", "Column", "Kind", "Table", "word"]

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cofi.checks import entries, ids, receipts, references
+from cofi.checks import entries, ids, payments, receipts, references
 from cofi.checks.context import Context
 from cofi.ledger import Ledger
 from cofi.loader import Loaded, Progress, load
@@ -45,6 +45,7 @@ CHECKS: tuple[Check, ...] = (
     entries.quadratic_caps,
     entries.pledge_dates,
     entries.one_currency,
+    payments.disbursements_within_owed,
 )
 
 

@@ -11,6 +11,7 @@ from cofi.i18n import N_
 from cofi.ledger import Ledger, Partial
 from cofi.model import Record
 from cofi.problems import Msg, Problem, msg
+from cofi.table import WORDS
 
 # what is unknown -> (message, message with a suggestion): whole sentences, as N_ templates
 # filled with the unknown `value`, the suggestion `close` and the need's `common`.
@@ -238,7 +239,7 @@ def funders_are_public(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
                 msg(
                     N_("the funder '{funder}' is of kind '{kind}', not 'public'"),
                     funder=p.funder,
-                    kind=funder.kind,
+                    kind=msg(WORDS[funder.kind]),
                 ),
                 ledger.locate(p, "funder"),
                 msg(N_("a programme's funder is a public body: name a contributor of kind public")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -103,6 +104,18 @@ def check(
         ),
     ] = None,
     no_cache: NoCache = False,
+    path_prefix: Annotated[
+        str,
+        typer.Option(
+            "--path-prefix",
+            help=_(
+                "Put this folder before each path (e.g. ledger/ when the ledger is a "
+                "sub-folder of the repository), so that github and gitlab annotations point "
+                "at the repository's files."
+            ),
+            metavar="DIR/",
+        ),
+    ] = "",
     summary: Annotated[
         Path | None,
         typer.Option(
@@ -136,6 +149,11 @@ def check(
             problems, files = _checked_change(where, today, base, head, actor, no_cache)
         except GitError as e:
             raise fail(str(e)) from None
+    if path_prefix:
+        prefix = path_prefix.rstrip("/") + "/"
+        problems = [
+            replace(p, source=replace(p.source, path=prefix + p.source.path)) for p in problems
+        ]
     body = {
         CheckFormat.text: render.problems_text,
         CheckFormat.github: render.problems_github,

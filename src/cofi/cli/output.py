@@ -21,8 +21,6 @@ from cofi.cli.options import (
 from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from cofi.ledger import Ledger
     from cofi.loader import Loaded
     from cofi.table import Table
@@ -124,7 +122,7 @@ def emit(table: Table, fmt: TableFormat, output: Path | None, dialect: CsvDialec
             body = render.table_json(table)
         elif output is None and sys.stdout.isatty():
             with writing_stdout():
-                _print_rich(render.table_rich(table))
+                _print_rich(table)
             return
         else:
             body = render.table_text(table)
@@ -137,15 +135,13 @@ def emit(table: Table, fmt: TableFormat, output: Path | None, dialect: CsvDialec
         write_stdout(body)
 
 
-def _print_rich(renderable: RenderableType) -> None:
+def _print_rich(table: Table) -> None:
     from rich.console import Console
 
+    from cofi import render
+
     console = Console()
-    # Never crop figures to the terminal: a wide table may wrap, it may not lie.
-    needed = console.measure(renderable, options=console.options.update_width(1000)).maximum
-    if needed > console.width:
-        console = Console(width=needed)
-    console.print(renderable)
+    console.print(render.table_rich(table, console.width))
 
 
 def pick_programmes(ledger: Ledger, programme: str | None) -> list[str]:

@@ -106,8 +106,28 @@ def translated_error(english: str) -> str | None:
     return None
 
 
+# A line break inside a paragraph of help, as a docstring is written: not before a blank
+# line, a list item (`-`, `*`) or an indented line, which keep theirs.
+_SOFT_BREAK = re.compile(r"(?<=\S)\n(?=[^\s*-])")
+
+
+def paragraphs(text: str) -> str:
+    """Help as paragraphs that the terminal's width wraps: the line breaks written inside a
+    paragraph (to keep the source under 100 columns) become spaces."""
+    return _SOFT_BREAK.sub(" ", text)
+
+
 class _Translating:
-    """What cofi's commands and groups add to typer's: its words translated."""
+    """What cofi's commands and groups add to typer's: its words translated, its help's
+    paragraphs wrapped to the terminal."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        help_text = getattr(self, "help", None)
+        if help_text:
+            # Through __dict__: an assignment here would declare `help` on the mixin, where
+            # mypy finds it at odds with click's own.
+            self.__dict__["help"] = paragraphs(help_text)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
