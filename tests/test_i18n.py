@@ -539,7 +539,8 @@ def test_the_html_report_in_french(french: None) -> None:
     assert f"79\u202f999,98{NBSP}€" in index
     assert "Au 28 novembre 2026 · registre à la révision v1.0 · montants en EUR" in index
     assert '<time datetime="2026-03-01">1er mars 2026</time>' in index
-    assert "first-come, ratio 0,5 · du <time" in index  # region-2026: a French decimal
+    assert "premier arrivé, ratio 0,5 · du <time" in index  # region-2026: a French decimal
+    assert "first-come" not in index  # the code, shown as its word
     assert "Trier par {column}" in index.replace("&quot;", '"')  # the script's words
     assert "Sort by" not in index
     dokos = files["commons/dokos.html"]

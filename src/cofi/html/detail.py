@@ -18,6 +18,7 @@ from cofi.html.markup import (
     day,
     esc,
     figures,
+    named,
     page,
     section,
     table,
@@ -132,13 +133,13 @@ def report_table(t: Table, key: str, explained: Mapping[str, str], notes: bool =
 
 def _facts(ledger: Ledger, common: Common) -> str:
     stewards = ", ".join(
-        f"{ledger.contributor[s].name} ({s})" if s in ledger.contributor else s
+        named(ledger.contributor[s].name if s in ledger.contributor else None, s)
         for s in common.stewards
     )
     facts = [
         (_(TEXT["website"]), web_link(common.url)),
         (_(TEXT["licence"]), esc(common.license or "")),
-        (_(TEXT["stewards"]), esc(stewards)),
+        (_(TEXT["stewards"]), stewards),
         (_(TEXT["id"]), esc(common.id)),
     ]
     items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
@@ -258,7 +259,7 @@ def _record(ledger: Ledger, c: Contribution) -> str:
     href = f"../{url('commons', f'{c.common}.html')}"
     facts = [
         (_(TEXT["date"]), day(c.date)),
-        (_(TEXT["contributor"]), esc(f"{who.name} ({c.contributor})" if who else c.contributor)),
+        (_(TEXT["contributor"]), named(who.name if who else None, c.contributor)),
         (
             _(TEXT["common"]),
             f'<a href="{esc(href)}">{esc(common.name if common else c.common)}</a>',

@@ -8,6 +8,7 @@ came from the ledger goes through `esc`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,6 +67,18 @@ Link = Callable[[Row], str | None]
 def esc(value: object) -> str:
     """Text and attribute values, escaped (quotes too)."""
     return escape(str(value), quote=True)
+
+
+def ticks(escaped: str) -> str:
+    """Escaped text with its `code` spans (a command, a code) as <code>."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped)
+
+
+def named(name: str | None, ident: str) -> str:
+    """A name, then its id in a muted monospace span: never \"Name (note) (id)\"."""
+    if not name or name == ident:
+        return f'<span class="id">{esc(ident)}</span>'
+    return f'{esc(name)} <span class="id">{esc(ident)}</span>'
 
 
 def url(*parts: str) -> str:
@@ -151,7 +164,7 @@ def page(site: Site, *, title: str, body: str, current: str, depth: int = 0) -> 
 <main id="main" class="wrap">
 {body}
 </main>
-<footer class="site"><div class="wrap"><p>{esc(site.footer())}</p></div></footer>
+<footer class="site"><div class="wrap"><p>{ticks(esc(site.footer()))}</p></div></footer>
 </body>
 </html>
 """

@@ -18,6 +18,7 @@ from cofi.html.markup import (
     esc,
     figures,
     heading,
+    named,
     page,
     section,
     table,
@@ -27,7 +28,7 @@ from cofi.i18n import N_, _
 from cofi.matching import REASONS, ProgrammeResult
 from cofi.obligations import ZERO
 from cofi.report import total
-from cofi.table import Column, Table
+from cofi.table import Column, Table, word
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).
@@ -49,8 +50,8 @@ TEXT = {
     # TRANSLATORS: the title of a bar chart; {programme} is a programme's id, {envelope}
     # an amount.
     "chart": N_("{programme}: envelope of {envelope}"),
-    # TRANSLATORS: {funder} is a name and an id in brackets; {allocation} is `first-come`
-    # or `pro-rata` (kept in English: it is the value written in the programme's file);
+    # TRANSLATORS: {funder} is a name and its id; {allocation} is how the envelope is
+    # shared, in words ("first come", "pro rata", "quadratic", as the tables say);
     # {ratio} a number like 1 or 0.5; {start} and {end} dates.
     "programme_meta": N_(
         "Funded by {funder} · {allocation}, ratio {ratio} · from {start} to {end}"
@@ -166,8 +167,8 @@ def _programme_chart(book: Book, r: ProgrammeResult, row: Row) -> str:
     due = _due(book, p.id)
     template = _(TEXT["programme_meta_due"] if due else TEXT["programme_meta"])
     meta = esc(template).format(
-        funder=esc(f"{funder.name} ({p.funder})" if funder else p.funder),
-        allocation=esc(p.allocation),
+        funder=named(funder.name if funder else None, p.funder),
+        allocation=esc(word(p.allocation)),
         ratio=esc(fmt.number(p.ratio)),
         start=day(p.start),
         end=day(p.end),
