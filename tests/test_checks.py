@@ -461,3 +461,26 @@ def test_clean_reversals_are_not_read_again_to_find_positions(ledger_dir):
     assert len(ledger.reversals) == 5
     assert checks.run(replace(ledger, locator=counting), TODAY) == []
     assert asked == []
+
+
+def test_l017_runs_the_engine_only_for_a_payment_above_what_can_be_owed(monkeypatch):
+    """The bundled ledger's ended pilote-2025 paid dokos 15,000 and communecter 5,000, under
+    an envelope of 30,000 and a cap per common of 15,000, for 19,500 and 9,000 given at
+    ratio 1: within the bounds, so `cofi check` does not run the engine to tell."""
+    from pathlib import Path
+
+    import cofi.checks.payments
+    from conftest import load
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine ran inside cofi check")
+
+    monkeypatch.setattr(cofi.checks.payments, "match_all", no_engine)
+    ledger = load(Path(__file__).resolve().parents[1]).ledger
+    assert [p for p in checks_run(ledger) if p.code == "L017"] == []
+
+
+def checks_run(ledger):
+    from cofi import checks
+
+    return checks.run(ledger, TODAY)
