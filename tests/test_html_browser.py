@@ -138,3 +138,57 @@ def test_screenshots_at_desktop_and_phone_width(site: Path, tmp_path: Path, widt
     )
     assert png_size(shot) == (width, 1600)
     assert shot.stat().st_size > 30_000, "a blank page compresses to almost nothing"
+
+
+# Laid out in an iframe of the given width (Chromium does not lay a headless window out
+# narrower than 500 px for --dump-dom), measured by a script of the page around it.
+MEASURE = """<!doctype html><html><body>
+<iframe id="f" src="{page}" width="{width}" height="900"></iframe>
+<script>
+window.addEventListener("load", function () {{
+  var d = document.getElementById("f").contentDocument, w = d.defaultView, out = [];
+  out.push(["page", d.documentElement.scrollWidth, w.innerWidth].join(" "));
+  d.querySelectorAll("table").forEach(function (t) {{
+    var box = t.parentElement;
+    out.push([t.id || "table", t.scrollWidth, box.clientWidth,
+              w.getComputedStyle(box).overflowX].join(" "));
+  }});
+  document.body.setAttribute("data-m", out.join("|"));
+}});
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page", ["index.html", "obligations.html", "contributions.html"])
+def test_no_page_is_wider_than_the_screen_and_wide_tables_scroll(
+    site: Path, tmp_path: Path, page: str, width: int
+) -> None:
+    """At a desktop's 1280 px and a phone's 390 px, the page itself never runs past the
+    screen (amounts off-screen, the Total row cut), and a table wider than its place
+    scrolls within its own box, so that every column can be reached."""
+    probe = site / f"measure-{width}-{page}"
+    probe.write_text(MEASURE.format(page=page, width=width), encoding="utf-8")
+    html = chromium(
+        tmp_path,
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        probe.as_uri(),
+    ).stdout
+    found = re.search(r'data-m="([^"]*)"', html)
+    assert found, "the measuring script did not run"
+    rows = [line.split(" ") for line in unescape(found[1]).split("|")]
+    _, page_width, screen = rows[0]
+    assert int(page_width) <= int(screen), f"{page} is {page_width} px on a {screen} px screen"
+    assert len(rows) > 1, f"{page} holds no table"
+    for table, table_width, box_width, overflow in rows[1:]:
+        if int(table_width) > int(box_width):
+            assert overflow in ("auto", "scroll"), f"{table} ({table_width} px) is cut at {width}"
+
+
+def test_footers_show_code_and_names_come_once(site: Path) -> None:
+    for page in [site / "index.html", *sorted((site / "commons").glob("*.html"))]:
+        text = page.read_text(encoding="utf-8")
+        footer = re.search(r"<footer.*?</footer>", text, re.S)
+        assert footer and "`" not in footer[0], page.name
+        assert "((" not in unescape(re.sub(r"<[^>]+>", "", text)), page.name
