@@ -6,13 +6,12 @@ service, a funder's own tool) can call them the same way::
     from datetime import date
     import cofi
 
-    checked = cofi.check("path/to/ledger", date(2026, 11, 28))
-    for problem in checked.problems:
-        print(problem.source, problem.code, problem.message)
+    day = date(2026, 11, 28)
+    checked = cofi.check("path/to/ledger", day)
+    problems = [(p.source, p.code, p.message) for p in checked.problems]
     if not checked.errors:
-        results = cofi.match(checked.ledger, date(2026, 11, 28))
-        for debt in cofi.debts(checked.ledger, results, date(2026, 11, 28)):
-            print(debt.kind, debt.id, debt.common, debt.unmet)
+        results = cofi.match(checked.ledger, day)
+        unmet = {(d.id, d.common): d.unmet for d in cofi.debts(checked.ledger, results, day)}
 
 Nothing here prints, exits, reads the clock or the environment, or changes the process
 (its garbage collector, its language): the caller passes the day and the folder, and
