@@ -343,14 +343,11 @@ def _refusal(ledger: Ledger, r: ProgrammeResult, m: Match) -> str:
     return _("in-kind contributions are not matched by this programme (in_kind_ratio is 0)")
 
 
-def _receipts(ledger: Ledger, c: Contribution) -> list[Receipt]:
-    return sorted((r for r in ledger.receipts if r.contribution == c.id), key=lambda r: r.date)
-
-
 def _confirmation(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
     """How an eligible contribution was confirmed, and where that put it in the queue."""
-    day = ledger.confirmed(r.as_of, r.programme.end)[c.id]
-    receipt = next(x for x in _receipts(ledger, c) if x.date == day)
+    receipt = ledger.confirming(c.id, r.as_of, r.programme.end)
+    assert receipt is not None, "matched under requires_receipt, so confirmed"
+    day = receipt.date
     text = _("confirmed by receipt {id} on {date}; the programme counts it from {served}")
     return text.format(id=receipt.id, date=fmt.day(day), served=fmt.day(max(day, c.date)))
 
@@ -361,7 +358,7 @@ def _awaiting(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> str:
     stewards = ledger.common[c.common].stewards
     late = [
         x
-        for x in _receipts(ledger, c)
+        for x in ledger.receipts_of.get(c.id, ())
         if p.end < x.date <= as_of and not ledger.is_reversed(x.id, as_of)
     ]
     if late:

@@ -129,17 +129,34 @@ class Ledger:
         """The ids of every entry `is_reversed` as of `as_of`, for checking many at once."""
         return frozenset(entry_id for entry_id, r in self.reversal_of.items() if r.date <= as_of)
 
-    def confirmed(self, as_of: date, until: date) -> dict[str, date]:
-        """Contribution id -> the day its receipt was dated, for each contribution confirmed
-        by a receipt dated on or before `as_of` and `until` and not reversed as of `as_of`
-        (the earliest, should a reversed receipt have been followed by another)."""
+    @cached_property
+    def receipts_of(self) -> Mapping[str, tuple[Receipt, ...]]:
+        """Contribution id -> its receipts, by date then id."""
+        index: dict[str, list[Receipt]] = {}
+        for r in sorted(self.receipts, key=lambda r: (r.date, r.id)):
+            index.setdefault(r.contribution, []).append(r)
+        return {c: tuple(found) for c, found in index.items()}
+
+    def confirming(self, contribution_id: str, as_of: date, until: date) -> Receipt | None:
+        """The receipt that confirms a contribution: the earliest dated on or before `as_of`
+        and `until` and not reversed as of `as_of` (a reversed one may have been followed
+        by another)."""
         last = min(as_of, until)
+        for r in self.receipts_of.get(contribution_id, ()):
+            if r.date > last:
+                return None
+            if not self.is_reversed(r.id, as_of):
+                return r
+        return None
+
+    def confirmed(self, as_of: date, until: date) -> dict[str, date]:
+        """Contribution id -> the day its receipt was dated, for each contribution that a
+        receipt confirms (see `confirming`)."""
         out: dict[str, date] = {}
-        for r in self.receipts:
-            if r.date <= last and not self.is_reversed(r.id, as_of):
-                day = out.get(r.contribution)
-                if day is None or r.date < day:
-                    out[r.contribution] = r.date
+        for contribution_id in self.receipts_of:
+            r = self.confirming(contribution_id, as_of, until)
+            if r is not None:
+                out[contribution_id] = r.date
         return out
 
     def locate(self, record: Record | Partial, *path: str | int, key: bool = False) -> Source:
