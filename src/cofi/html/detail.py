@@ -31,7 +31,7 @@ from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
 from cofi.model import Common, Contribution
 from cofi.obligations import by_urgency
-from cofi.table import Table
+from cofi.table import Table, word
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).
@@ -266,7 +266,7 @@ def _record(ledger: Ledger, c: Contribution) -> str:
         ),
         (_(TEXT["need"]), esc(c.need or "")),
         (_(TEXT["amount"]), f'<span class="num">{esc(cell_text(c.amount, "money"))}</span>'),
-        (_(TEXT["kind"]), esc(c.kind)),
+        (_(TEXT["kind"]), esc(word(c.kind))),
         (_(TEXT["pledge"]), esc(c.pledge or "")),
         (_(TEXT["reference"]), esc(c.reference or "")),
         (_(TEXT["note"]), esc(c.note or "")),
