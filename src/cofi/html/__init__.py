@@ -17,6 +17,7 @@ from itertools import groupby
 
 from cofi import fmt
 from cofi.html.context import Book
+from cofi.html.declare import declare_page, receipt_page
 from cofi.html.detail import common_page, explain_page, explanations_page
 from cofi.html.markup import Site, default_name
 from cofi.html.pages import contributions, obligations, overview
@@ -25,7 +26,7 @@ from cofi.matching import Match, ProgrammeResult
 from cofi.model import Contribution
 from cofi.obligations import Obligation
 
-ASSETS = ("report.css", "report.js")
+ASSETS = ("report.css", "report.js", "declare.js")
 
 
 def asset(name: str) -> str:
@@ -71,6 +72,8 @@ def _files(
     files["index.html"] = overview(site, book)
     files["contributions.html"] = contributions(site, book)
     files["obligations.html"] = obligations(site, book)
+    files["declare.html"] = declare_page(site, ledger, obligations_)
+    files["receipt.html"] = receipt_page(site, ledger, obligations_)
     for common in sorted(ledger.commons, key=lambda c: c.id):
         files[f"commons/{common.id}.html"] = common_page(site, book, common)
     if not grouped:
