@@ -141,7 +141,7 @@ def test_every_page_is_a_whole_accessible_document(files) -> None:
         if path in ("declare.html", "receipt.html"):
             # The forms' controls, each with its label (and keyboard-reachable: no tabindex).
             labelled = {a.get("for") for t, a in page.tags if t == "label"}
-            assert controls, path
+            assert controls or path == "receipt.html", path  # none may await a receipt
             assert all(a.get("id") in labelled or a.get("aria-label") for a in controls), path
             assert all("tabindex" not in a for a in controls), path
         else:
