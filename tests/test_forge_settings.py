@@ -33,7 +33,7 @@ def test_the_software_of_a_known_host_goes_without_saying(repository: str, softw
 
 def test_a_host_of_ones_own_says_its_software() -> None:
     assert forge(repository="https://git.example.org/a/b", kind="gitea").software == "gitea"
-    with pytest.raises(ValidationError, match="cannot tell which software git.example.org"):
+    with pytest.raises(ValidationError, match=r"cannot tell which software git\.example\.org"):
         forge(repository="https://git.example.org/a/b")
 
 

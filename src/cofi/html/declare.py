@@ -87,6 +87,8 @@ TEXT = {
     "contribution": N_("Contribution"),
     "prepare": N_("Prepare the file"),
     "problems": N_("The file would not pass cofi check:"),
+    # TRANSLATORS: a line of the list of a form's problems: a field's label, then why.
+    "said_of": N_("{field}: {problem}"),
     "required": N_("fill in this field"),
     "file": N_("The file"),
     "path": N_("Its path in the repository:"),
@@ -231,7 +233,7 @@ def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
         "bidi": _js_class("\u202a-\u202e\u2066-\u2069"),
         "formatChars": _js_class(FORMAT),
         "messages": _messages(),
-        "text": {k: _(TEXT[k]) for k in ("required", "problems", "too_long", "copied")},
+        "text": {k: _(TEXT[k]) for k in ("required", "said_of", "copied")},
         **extra,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

@@ -253,7 +253,8 @@
         var a = document.createElement("a");
         a.href = "#f-" + name;
         var label = form.querySelector('label[for="f-' + name + '"]');
-        a.textContent = (label ? label.firstChild.textContent.trim() + ": " : "") + got.problems[name].message;
+        var said = got.problems[name].message;
+        a.textContent = label ? fill(data.text.said_of, { field: label.firstChild.textContent.trim(), problem: said }) : said;
         item.appendChild(a);
         list.appendChild(item);
       });
