@@ -22,26 +22,18 @@ from typer.testing import CliRunner
 
 from cofi import i18n
 from cofi.cli import app
+from test_html_browser import CHROMIUM
+from test_html_browser import FLAGS as BROWSER
 
 MAIN = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="chromium is not installed (Debian: apt-get install -y chromium), so the report's "
     "forms are not tried in a real browser",
 )
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--allow-file-access-from-files",
-    "--virtual-time-budget=5000",
-)
+# test_html_browser's, and: the phone test's frame reads its page from disk; the forms'
+# scripts run before the DOM is dumped.
+FLAGS = (*BROWSER, "--allow-file-access-from-files", "--virtual-time-budget=5000")
 TODAY = date.today().isoformat()
 REPOSITORIES = {
     "github": "https://github.com/ftl/communs",

@@ -266,6 +266,27 @@ def _field(
     )
 
 
+def _form(kind: str, fields: str) -> str:
+    """The form around its fields: hidden until declare.js runs, since it cannot work
+    without it (the page's "by hand" section can)."""
+    return (
+        f'<form id="entry-form" class="entry-form" data-kind="{kind}" novalidate hidden>\n'
+        + _problems()
+        + fields
+        + f'<p><button type="submit">{esc(_(TEXT["prepare"]))}</button></p>\n</form>\n'
+    )
+
+
+def _date(help_: str) -> str:
+    control = f'<input type="date" {_described("date", True)} required>'
+    return _field("date", _(TEXT["date"]), control, _(TEXT[help_]), required=True)
+
+
+def _note(help_: str = "") -> str:
+    control = f'<textarea rows="3" {_described("note", bool(help_))}></textarea>'
+    return _field("note", _(TEXT["note"]), control, _(TEXT[help_]) if help_ else "")
+
+
 def _described(name: str, help_: bool) -> str:
     ids = f"f-{name}-help f-{name}-error" if help_ else f"f-{name}-error"
     return f'id="f-{name}" name="{name}" aria-describedby="{ids}"'
@@ -371,16 +392,9 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         pledge_choices = [(o.id, _pledge(o)) for o in pledges]
     none = [("", "—")]
     amount_help = TEXT["amount_help_fr" if language() == "fr" else "amount_help"]
-    form = (
-        '<form id="entry-form" class="entry-form" data-kind="contribution" novalidate hidden>\n'
-        + _problems()
-        + _field(
-            "date",
-            _(TEXT["date"]),
-            f'<input type="date" {_described("date", True)} required>',
-            _(TEXT["date_help"]),
-            required=True,
-        )
+    form = _form(
+        "contribution",
+        _date("date_help")
         + _field(
             "contributor",
             _(TEXT["contributor"]),
@@ -441,13 +455,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             f'<input type="text" autocomplete="off" {_described("reference", True)}>',
             _(TEXT["reference_help"]),
         )
-        + _field(
-            "note",
-            _(TEXT["note"]),
-            f'<textarea rows="3" {_described("note", True)}></textarea>',
-            _(TEXT["note_help"]),
-        )
-        + f'<p><button type="submit">{esc(_(TEXT["prepare"]))}</button></p>\n</form>\n'
+        + _note("note_help"),
     )
     tiers_lieux = [c for c in payers if c.kind == "tiers-lieu"] or payers
     who = tiers_lieux[0].id if tiers_lieux else "la-ruche"
@@ -552,31 +560,22 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             f'<p class="note">{esc(_(TEXT["receipt_none"]).format(date=fmt.day(site.as_of)))}</p>\n'
         )
     else:
-        form = (
-            '<form id="entry-form" class="entry-form" data-kind="receipt" novalidate hidden>\n'
-            + _problems()
-            + _field(
+        choice = (
+            f"<select {_described('contribution', True)} required>"
+            + _options([("", "—"), *choices], [{}, *extra])
+            + "</select>"
+        )
+        form = _form(
+            "receipt",
+            _field(
                 "contribution",
                 _(TEXT["contribution"]),
-                f"<select {_described('contribution', True)} required>"
-                + _options([("", "—"), *choices], [{}, *extra])
-                + "</select>",
+                choice,
                 required=True,
                 said_by_script=True,
             )
-            + _field(
-                "date",
-                _(TEXT["date"]),
-                f'<input type="date" {_described("date", True)} required>',
-                _(TEXT["receipt_date_help"]),
-                required=True,
-            )
-            + _field(
-                "note",
-                _(TEXT["note"]),
-                f'<textarea rows="3" {_described("note", False)}></textarea>',
-            )
-            + f'<p><button type="submit">{esc(_(TEXT["prepare"]))}</button></p>\n</form>\n'
+            + _date("receipt_date_help")
+            + _note(),
         )
     first = waiting[0].id if waiting else "2026-01-15-la-ruche-dokos"
     example = _example(
