@@ -473,7 +473,6 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
     )
     ids = _ids(payers, commons)
     lead = TEXT["declare_lead"] if forge else TEXT["declare_lead_no_forge"]
-    taken = sorted(e.id for e in ledger.entries()) if _few(ledger) else None
     body = (
         f"<h1>{esc(_(TEXT['declare']))}</h1>\n"
         f'<p class="lead">{_ticked(_(lead).format(forge=_forge_name(forge)))}</p>\n'
@@ -481,7 +480,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         + _result(forge)
         + _by_hand(forge, "ledger/contributions", _(TEXT["by_hand_lead"]), example)
         + ids
-        + _script(_data(ledger, "contribution", site.as_of, taken=taken))
+        + _script(_data(ledger, "contribution", site.as_of, taken=_taken(ledger)))
     )
     return page(site, title=_(TEXT["declare"]), body=body, current="declare")
 
@@ -492,8 +491,12 @@ TAKEN_UP_TO = 5000
 request's `cofi check` reports a reused id (L001)."""
 
 
-def _few(ledger: Ledger) -> bool:
-    return sum(1 for _e in ledger.entries()) <= TAKEN_UP_TO
+def _taken(ledger: Ledger) -> list[str] | None:
+    """The ids of the ledger's entries, which share one space: a receipt's id, cut at 64
+    characters, may be another's as much as a contribution's may."""
+    if sum(1 for _e in ledger.entries()) > TAKEN_UP_TO:
+        return None
+    return sorted(e.id for e in ledger.entries())
 
 
 def _ids(payers: Sequence[Any], commons: Sequence[Any]) -> str:
@@ -589,7 +592,7 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         + form
         + (_result(forge) if waiting else "")
         + _by_hand(forge, "ledger/receipts", _(TEXT["by_hand_receipt"]), example)
-        + (_script(_data(ledger, "receipt", site.as_of)) if waiting else "")
+        + (_script(_data(ledger, "receipt", site.as_of, taken=_taken(ledger))) if waiting else "")
     )
     return page(site, title=_(TEXT["receipt"]), body=body, current="declare")
 
