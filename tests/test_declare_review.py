@@ -181,7 +181,6 @@ def test_a_second_receipt_of_the_same_day_is_named_as_cofi_new_names_it(tmp_path
     assert check(root) == (0, [])
 
 
-@pytest.mark.xfail(strict=True, reason="the repository pattern lets . and .. through")
 @pytest.mark.parametrize(
     "repository",
     ["https://github.com/a/..", "https://github.com/../../evil/x", "https://github.com/a/./b"],

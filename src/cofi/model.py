@@ -506,7 +506,9 @@ _PATH = re.compile(PATH_PATTERN.removeprefix("^").removesuffix("$") + r"\Z")
 
 def _repository(value: object) -> str:
     text = parse_text(value)
-    if _REPOSITORY.match(text) and not text.endswith(".git"):
+    # `.` and `..` would be resolved by the browser: the link would leave the repository.
+    dots = {".", ".."} & set(text.split("/")[3:])
+    if _REPOSITORY.match(text) and not text.endswith(".git") and not dots:
         return text
     raise _fail(
         "forge",
