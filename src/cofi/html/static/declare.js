@@ -48,12 +48,15 @@
   // Each check returns {value} (as the file will hold it) or {problem}.
   function checkDate(text, after) {
     text = text.trim();
-    var fr = FRENCH.exec(text);
+    // Typed where a browser has no date picker: 20/11/2026 is a French date; on an
+    // English page 03/04/2026 may be the 4th of March, so it is refused, as cofi check does.
+    var fr = data.comma ? FRENCH.exec(text) : null;
     if (fr) text = fr[3] + "-" + pad(+fr[2]) + "-" + pad(+fr[1]);
     if (!ISO.test(text)) return { problem: problem("date_format", { value: text }) };
     var y = +text.slice(0, 4), m = +text.slice(5, 7), d = +text.slice(8, 10);
     var real = new Date(Date.UTC(2000, m - 1, d));
-    if (m < 1 || m > 12 || real.getUTCMonth() !== m - 1 || (m === 2 && d === 29 && !leap(y))) {
+    // Python's calendar has no year 0: cofi check says it is not a day of the calendar.
+    if (y === 0 || m < 1 || m > 12 || real.getUTCMonth() !== m - 1 || (m === 2 && d === 29 && !leap(y))) {
       return { problem: problem("date_calendar", { value: text }) };
     }
     if (y < data.firstYear || y > data.lastYear) {
