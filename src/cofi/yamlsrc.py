@@ -40,6 +40,14 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\
 """Control characters libyaml refuses (without a usable position), and U+0085, U+2028 and
 U+2029, which YAML 1.1 reads as line breaks: they would shift every later line number and
 fold quoted text."""
+INVISIBLE = N_("invisible character U+{code} is not allowed in a record")
+INVISIBLE_HINT = N_(
+    "delete it (it often comes with text pasted from another program); "
+    "where it stood for a line break, start a new line"
+)
+RAW_INVISIBLE = "\x7f-\x9f\u2028\u2029\ufffe\uffff"
+"""Those of `_INVISIBLE` that a JSON string (cofi new's, the report's forms') leaves as
+they are: a text that holds one is refused here (Y004), before its field is read."""
 
 
 class _Composer(yaml.CSafeLoader):
@@ -133,17 +141,9 @@ def parse(path: str, raw: bytes) -> Document:
     if bad:
         doc.problem(
             "Y004",
-            msg(
-                N_("invisible character U+{code} is not allowed in a record"),
-                code=f"{ord(bad.group()):04X}",
-            ),
+            msg(INVISIBLE, code=f"{ord(bad.group()):04X}"),
             _text_mark(text[: bad.start()]),
-            msg(
-                N_(
-                    "delete it (it often comes with text pasted from another program); "
-                    "where it stood for a line break, start a new line"
-                )
-            ),
+            msg(INVISIBLE_HINT),
         )
         return doc
     flat = _flat(text)

@@ -41,6 +41,7 @@ from cofi.model import (
 )
 from cofi.newrecord import render, slug
 from cofi.obligations import Obligation
+from cofi.yamlsrc import INVISIBLE, INVISIBLE_HINT, RAW_INVISIBLE
 
 TEXT = {
     "declare": N_("Declare a contribution"),
@@ -171,6 +172,8 @@ def _messages() -> dict[str, list[str]]:
         "bidi": ["S013", _words_of(lambda: parse_text("a\u202eb")), unsafe],
         "format": ["S013", _words_of(lambda: parse_text("a\u200bb")), unsafe],
         "control": ["S013", _words_of(lambda: parse_text("a\x1bb", multiline=True)), unsafe],
+        "surrogate": ["S013", _words_of(lambda: parse_text("a\ud800b")), unsafe],
+        "invisible": ["Y004", _(INVISIBLE), _(INVISIBLE_HINT)],
     }
 
 
@@ -229,7 +232,9 @@ def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
         "lastYear": LAST_YEAR,
         "months": _months(),
         "today": today.isoformat(),
-        "unsafe": _js_class("\x00-\x1f\x7f-\x9f\u2028\u2029" + FORMAT),
+        "unsafe": _js_class("\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + FORMAT),
+        "surrogates": _js_class("\ud800-\udfff"),
+        "raw": _js_class(RAW_INVISIBLE),
         "bidi": _js_class("\u202a-\u202e\u2066-\u2069"),
         "formatChars": _js_class(FORMAT),
         "messages": _messages(),

@@ -17,6 +17,8 @@
   var UNSAFE = new RegExp("[" + data.unsafe + "]", "u");
   var BIDI = new RegExp("[" + data.bidi + "]", "u");
   var FORMAT = new RegExp("[" + data.formatChars + "]", "u");
+  var SURROGATE = new RegExp("[" + data.surrogates + "]", "u");
+  var RAW = new RegExp("[" + data.raw + "]", "u"); // written as is, refused by the YAML reader
   var QUOTED = { reference: true, note: true }; // cofi.newrecord._FREE_TEXT
 
   function fill(text, values) {
@@ -87,15 +89,25 @@
   // invisible formatting character; positions count characters, as Python does.
   function checkText(text, multiline) {
     var chars = Array.from(text);
+    // The file is read before its fields: a character the YAML reader refuses is what
+    // cofi check reports (Y004), wherever it stands in the text.
+    var raw = chars.find(function (ch) { return RAW.test(ch); });
+    if (raw) return { problem: problem("invisible", { code: hex(raw) }) };
     for (var i = 0; i < chars.length; i++) {
       var ch = chars[i];
       if (!UNSAFE.test(ch) || (multiline && (ch === "\n" || ch === "\t"))) continue;
-      var code = ch.codePointAt(0).toString(16).toUpperCase();
-      while (code.length < 4) code = "0" + code;
-      var key = ch === "\n" || ch === "\t" ? "line" : BIDI.test(ch) ? "bidi" : FORMAT.test(ch) ? "format" : "control";
-      return { problem: problem(key, { position: i + 1, code: code }) };
+      var key = SURROGATE.test(ch) ? "surrogate" : ch === "\n" || ch === "\t" ? "line"
+        : BIDI.test(ch) ? "bidi" : FORMAT.test(ch) ? "format" : "control";
+      return { problem: problem(key, { position: i + 1, code: hex(ch) }) };
     }
     return { value: text };
+  }
+
+  // U+XXXX's XXXX, as cofi check writes it.
+  function hex(ch) {
+    var code = ch.codePointAt(0).toString(16).toUpperCase();
+    while (code.length < 4) code = "0" + code;
+    return code;
   }
 
   function control(name) { return form.elements.namedItem(name); }
