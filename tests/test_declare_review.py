@@ -115,7 +115,6 @@ def cofi_new(root: Path, kind: str, *args: str) -> tuple[str, str]:
     return found[1], text
 
 
-@pytest.mark.xfail(strict=True, reason="the form does not strip what cofi new strips")
 def test_a_reference_is_written_as_cofi_new_writes_it(tmp_path: Path) -> None:
     # cofi new strips what it is asked (a reference, as typed at its prompt): the form
     # wrote `reference: " FAC-117 "`.
@@ -129,7 +128,6 @@ def test_a_reference_is_written_as_cofi_new_writes_it(tmp_path: Path) -> None:
     assert state["text"] == text
 
 
-@pytest.mark.xfail(strict=True, reason="the form does not strip what cofi new strips")
 def test_a_receipts_note_is_written_as_cofi_new_writes_it(tmp_path: Path) -> None:
     root = ledger_copy(tmp_path, "github")
     site = report(root, "en")

@@ -207,6 +207,11 @@ def _in_repository(forge: Forge | None, path: str) -> str:
     return f"{forge.folder}/{path}" if forge and forge.folder else path
 
 
+_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+"""What Python's str.strip() takes away (none is above U+3000): not quite JavaScript's
+trim(), which keeps U+001C-U+001F and U+0085 and takes U+FEFF."""
+
+
 def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
     """What declare.js needs, as JSON safe inside a <script> element."""
     home = BY_NAME[kind]
@@ -235,6 +240,9 @@ def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
         "unsafe": _js_class("\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + FORMAT),
         "surrogates": _js_class("\ud800-\udfff"),
         "raw": _js_class(RAW_INVISIBLE),
+        # cofi new strips what it asks for, as typed at its prompt (str.strip's spaces).
+        "stripped": [q.field for q in home.questions if q.asked],
+        "spaces": _js_class(_SPACES),
         "bidi": _js_class("\u202a-\u202e\u2066-\u2069"),
         "formatChars": _js_class(FORMAT),
         "messages": _messages(),

@@ -20,6 +20,12 @@
   var SURROGATE = new RegExp("[" + data.surrogates + "]", "u");
   var RAW = new RegExp("[" + data.raw + "]", "u"); // written as is, refused by the YAML reader
   var QUOTED = { reference: true, note: true }; // cofi.newrecord._FREE_TEXT
+  var SPACES = new RegExp("^[" + data.spaces + "]+|[" + data.spaces + "]+$", "gu");
+
+  // What cofi new writes of an answer: the fields it asks for, stripped as Python does.
+  function strip(name, text) {
+    return data.stripped.indexOf(name) >= 0 ? text.replace(SPACES, "") : text;
+  }
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (whole, key) {
@@ -49,7 +55,6 @@
 
   // Each check returns {value} (as the file will hold it) or {problem}.
   function checkDate(text, after) {
-    text = text.trim();
     // Typed where a browser has no date picker: 20/11/2026 is a French date; on an
     // English page 03/04/2026 may be the 4th of March, so it is refused, as cofi check does.
     var fr = data.comma ? FRENCH.exec(text) : null;
@@ -75,7 +80,6 @@
   function leap(y) { return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0; }
 
   function checkAmount(text) {
-    text = text.trim();
     if (data.comma && COMMA.test(text)) text = text.replace(",", ".");
     if (!MONEY.test(text)) return { problem: problem("amount_format", { value: text }) };
     if (text.split(".")[0].length > data.digits) {
@@ -133,7 +137,7 @@
     Array.prototype.forEach.call(form.querySelectorAll("[data-field]"), function (box) {
       var name = box.getAttribute("data-field");
       var c = control(name);
-      var text = value(name);
+      var text = strip(name, value(name));
       if (!text.trim()) {
         if (c.required) problems[name] = { code: "", message: data.text.required, hint: "" };
         return;
