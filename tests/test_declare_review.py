@@ -19,7 +19,16 @@ from typer.testing import CliRunner
 from cofi import yamlsrc
 from cofi.cli import app
 from cofi.model import TEMPLATE, Settings, parse_text
-from test_declare_browser import AWAITING, check, ledger_copy, problem_of, report, run, write
+from test_declare_browser import (
+    AWAITING,
+    DECLARE,
+    check,
+    ledger_copy,
+    problem_of,
+    report,
+    run,
+    write,
+)
 
 FOLDER = "ledger/contributions/2026"
 NAME = "2026-11-20-la-fabrique-du-coin-dokos.yaml"
@@ -179,9 +188,6 @@ def test_a_repository_with_dot_segments_is_refused(repository: str) -> None:
         Settings.model_validate({"forge": {"repository": repository}})
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the pledge choice is written f'{id}: {left}' in every language"
-)
 def test_a_french_pledge_is_followed_by_a_spaced_colon(tmp_path: Path) -> None:
     # French sets a space before a colon, as the form's own list of problems does
     # ("{field} : {problem}"); the pledge choices wrote "cantine-movilab-2026: 1 500,00 €".
@@ -199,3 +205,25 @@ def test_the_characters_json_leaves_raw_are_those_the_form_says_y004_of() -> Non
     refused = [chr(c) for c in range(0x10000) if yamlsrc._INVISIBLE.match(chr(c))]
     raw = {ch for ch in refused if json.dumps(ch, ensure_ascii=False) == f'"{ch}"'}
     assert raw == {ch for ch in refused if re.match(f"[{yamlsrc.RAW_INVISIBLE}]", ch)}
+
+
+def test_an_invisible_character_in_a_refused_amount_is_named_as_cofi_check_names_it(
+    tmp_path: Path,
+) -> None:
+    # A direction mark inside an amount: cofi check quotes the value with the mark written
+    # <U+202E>, so that the message does not reorder itself on screen; the form says the same.
+    root = ledger_copy(tmp_path, "github")
+    site = report(root, "en")
+    steps = DECLARE % "1\u202e2" + 'said.error = error("amount");'
+    state = run(site, "declare.html", steps)
+    said = state["said"]
+    assert isinstance(said, dict)
+    text = str(run(site, "declare.html", DECLARE % "12")["text"])
+    write(
+        root,
+        "ledger/contributions/2026",
+        "2026-11-20-la-fabrique-du-coin-dokos.yaml",
+        text.replace("amount: 12\n", "amount: 1\u202e2\n"),
+    )
+    assert "<U+202E>" in said["error"]
+    assert said["error"] == problem_of(root, "en", "S003")

@@ -386,7 +386,8 @@ def _pledge(o: Obligation) -> str:
     left = _("{unmet} still to pay of {owed}, due {due}").format(
         unmet=fmt.exact(o.unmet), owed=fmt.exact(o.owed), due=fmt.day(o.due)
     )
-    return f"{o.id}: {left}"
+    # TRANSLATORS: a pledge in a form's list: its id, then what is left to pay of it.
+    return _("{pledge}: {left}").format(pledge=o.id, left=left)
 
 
 def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) -> str:

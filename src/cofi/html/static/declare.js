@@ -48,9 +48,21 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // The earlier of the reader's day and the day in UTC, where CI runners count: a file
+  // the form lets through is not "after today" to the pull request's cofi check either.
   function today() {
     var t = new Date();
-    return t.getFullYear() + "-" + pad(t.getMonth() + 1) + "-" + pad(t.getDate());
+    var local = t.getFullYear() + "-" + pad(t.getMonth() + 1) + "-" + pad(t.getDate());
+    var utc = t.toISOString().slice(0, 10);
+    return local < utc ? local : utc;
+  }
+
+  // cofi.model._visible: a value quoted in a message, each unsafe character as <U+XXXX>,
+  // so that a message never does what the character does (reorder the text around it).
+  function visible(text) {
+    return Array.from(text).map(function (ch) {
+      return UNSAFE.test(ch) ? "<U+" + hex(ch) + ">" : ch;
+    }).join("");
   }
 
   // Each check returns {value} (as the file will hold it) or {problem}.
@@ -59,7 +71,7 @@
     // English page 03/04/2026 may be the 4th of March, so it is refused, as cofi check does.
     var fr = data.comma ? FRENCH.exec(text) : null;
     if (fr) text = fr[3] + "-" + pad(+fr[2]) + "-" + pad(+fr[1]);
-    if (!ISO.test(text)) return { problem: problem("date_format", { value: text }) };
+    if (!ISO.test(text)) return { problem: problem("date_format", { value: visible(text) }) };
     var y = +text.slice(0, 4), m = +text.slice(5, 7), d = +text.slice(8, 10);
     var real = new Date(Date.UTC(2000, m - 1, d));
     // Python's calendar has no year 0: cofi check says it is not a day of the calendar.
@@ -81,7 +93,7 @@
 
   function checkAmount(text) {
     if (data.comma && COMMA.test(text)) text = text.replace(",", ".");
-    if (!MONEY.test(text)) return { problem: problem("amount_format", { value: text }) };
+    if (!MONEY.test(text)) return { problem: problem("amount_format", { value: visible(text) }) };
     if (text.split(".")[0].length > data.digits) {
       return { problem: problem("amount_large", { value: text }) };
     }
