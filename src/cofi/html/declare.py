@@ -275,7 +275,9 @@ def _field(
     return (
         f'<div class="field" data-field="{name}">'
         f'<label for="f-{name}">{esc(label)}{mark}</label>{said}{control}'
-        f'<p class="error" id="f-{name}-error" hidden></p></div>\n'
+        # Always there, empty when the field is fine: a live region that appears with its
+        # text is often not read out; one whose text changes is.
+        f'<p class="error" id="f-{name}-error" aria-live="polite"></p></div>\n'
     )
 
 
@@ -328,7 +330,7 @@ def _result(forge: Forge | None) -> str:
     )
     return (
         '<section id="out" class="form-out" hidden aria-live="polite">'
-        f"<h2>{esc(_(TEXT['file']))}</h2>"
+        f"<h2 id=\"out-title\" tabindex=\"-1\">{esc(_(TEXT['file']))}</h2>"
         f'<p>{esc(_(TEXT["path"]))} <code id="out-path"></code></p>'
         f'<textarea id="out-text" class="file" readonly rows="10" '
         f'aria-label="{esc(_(TEXT["file"]))}"></textarea>'

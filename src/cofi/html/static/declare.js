@@ -180,10 +180,8 @@
         hint.textContent = said.hint;
         error.appendChild(hint);
       }
-      error.hidden = false;
       c.setAttribute("aria-invalid", "true");
     } else {
-      error.hidden = true;
       error.textContent = "";
       c.removeAttribute("aria-invalid");
     }
@@ -296,7 +294,7 @@
     }
     summary.hidden = true;
     prepare(got.fields);
-    document.getElementById("out").scrollIntoView();
+    document.getElementById("out-title").focus();  // read out, and scrolled to
   }
 
   // Needs follow the common; pledges the contributor and the common.
