@@ -22,7 +22,12 @@ from cofi.checks import validate
 from cofi.cli import app
 from cofi.html import render_report
 from cofi.matching import match_all
-from cofi.obligations import Obligation, match_obligations, pledge_obligations
+from cofi.obligations import (
+    Obligation,
+    match_obligations,
+    pledge_obligations,
+    receipt_obligations,
+)
 from cofi.render import human_cell
 
 MAIN = Path(__file__).resolve().parents[1]
@@ -496,3 +501,23 @@ def test_conditional_matches_are_marked_before_the_end() -> None:
     # first-come: only the matches on needs are conditional, so the column is shown
     table = next(rows for key, rows in page.tables.items() if "tout-ou-rien-2025" in key)
     assert any("Provisional" in cell for cell in table[0])
+
+
+# (the bundled ledger's last entry is of 2026-11-25; pilote-2026 ends on 2026-12-31)
+@pytest.mark.parametrize("as_of", [date(2026, 11, 26), AS_OF, date(2027, 1, 15)])
+def test_a_contribution_links_to_the_receipt_form_when_and_only_when_the_form_lists_it(
+    as_of: date,
+) -> None:
+    """The contributions whose page offers "Confirm that it was received" are those the
+    receipt form offers, and those `cofi obligations` lists as awaiting a receipt."""
+    ledger, results, debts = compute(MAIN, as_of)
+    awaiting = receipt_obligations(ledger, results)
+    files = render_report(ledger, results, [*debts, *awaiting], as_of)
+    linked = {
+        m[1]
+        for path, text in files.items()
+        if path.startswith("explain/")
+        for m in re.finditer(r'href="\.\./receipt\.html\?contribution=([^"]+)"', text)
+    }
+    offered = set(re.findall(r'<option value="([^"]+)" data-date=', files["receipt.html"]))
+    assert linked == offered == {o.id for o in awaiting}
