@@ -78,6 +78,14 @@ def day(value: date) -> str:
     return f"{first} {_MOIS[value.month - 1]} {value.year}"
 
 
+def month(key: str) -> str:
+    """A month written `YYYY-MM`: so in English (like `day`), `mars 2026` in French."""
+    if i18n.language() != "fr":
+        return key
+    year, number = key.split("-")
+    return f"{_MOIS[int(number) - 1]} {year}"
+
+
 def percent(ratio: Decimal) -> str:
     """`62.5%` / `62,5 %`, to the nearest tenth, half up (74.67 % is `74.7%`), except that
     a ratio short of 1 is never shown as 100 % (99.96 % is `99.9%`), nor one above 0 as 0 %."""

@@ -92,7 +92,8 @@ def _write(folder: Path, files: dict[str, str]) -> None:
             for rel in changed:
                 _folder_for(folder / rel)
                 os.replace(staging / rel, folder / rel)
-            for old in [*folder.glob("commons/*.html"), *folder.glob("explain/*.html")]:
+            pages = ("commons/*.html", "contributions/*.html", "explain/*.html")
+            for old in [p for pattern in pages for p in folder.glob(pattern)]:
                 if old.relative_to(folder).as_posix() not in files:
                     old.unlink()
         finally:
