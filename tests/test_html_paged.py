@@ -124,3 +124,10 @@ def test_packed_pages_say_what_they_need_without_javascript(both) -> None:
     for path in ("explain/2025-09.html", "contributions/2025-09.html"):
         noscript = both[2][path].split("<noscript>", 1)[1].split("</noscript>", 1)[0]
         assert "needs JavaScript" in noscript and "<code>cofi explain ID</code>" in noscript
+
+
+def test_the_obligations_table_is_packed_and_the_same(both) -> None:
+    _, own, paged = both
+    assert "obligations-table" not in Page(paged["obligations.html"]).tables
+    table = Page(unpacked(paged["obligations.html"])).tables["obligations-table"]
+    assert table == Page(own["obligations.html"]).tables["obligations-table"]

@@ -64,7 +64,7 @@ def _files(
     site = Site(ledger.settings.name or default_name(), as_of, ledger.settings.currency, revision)
     files = {name: asset(name) for name in ASSETS}
     files["index.html"] = overview(site, book)
-    files["obligations.html"] = obligations(site, book)
+    files["obligations.html"] = obligations(site, book, packed=paged)
     if not paged:
         files["contributions.html"] = contributions(site, book)
         for common in sorted(ledger.commons, key=lambda c: c.id):
@@ -73,9 +73,13 @@ def _files(
             files[f"explain/{c.id}.html"] = explain_page(site, ledger, own, c)
         return files
     files["contributions.html"] = contributions(site, book, Counter(month.values()))
+    counts: dict[str, Counter[str]] = {}
+    for c in dated:
+        counts.setdefault(c.common, Counter())[month[c.id]] += 1
     for common in sorted(ledger.commons, key=lambda c: c.id):
-        counts = Counter(month[c.id] for c in dated if c.common == common.id)
-        files[f"commons/{common.id}.html"] = common_page(site, book, common, counts)
+        files[f"commons/{common.id}.html"] = common_page(
+            site, book, common, counts.get(common.id, Counter())
+        )
     # A month at a time, so that only one month's rows and sentences are held at once.
     by_month = _by_month(results, month)
     for key, each in groupby(dated, key=lambda c: month[c.id]):
@@ -83,7 +87,7 @@ def _files(
         narrowed = Book(ledger, own, (), as_of, month)
         files[f"contributions/{key}.html"] = contributions_of_month(site, narrowed, key)
         files[f"explain/{key}.html"] = explanations_page(
-            site, ledger, list(_explained(list(each), own)), key
+            site, ledger, _explained(list(each), own), key
         )
     return files
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from cofi import fmt, report
@@ -220,14 +220,14 @@ def article(ledger: Ledger, c: Contribution, results: list[ProgrammeResult]) -> 
 def explanations_page(
     site: Site,
     ledger: Ledger,
-    each: list[tuple[Contribution, list[ProgrammeResult]]],
+    each: Iterable[tuple[Contribution, list[ProgrammeResult]]],
     month: str,
 ) -> str:
     """The explanations of the contributions of one month (`YYYY-MM`), packed: the
     script shows the one the address names. What a large ledger publishes instead of a
     page per contribution, a few kilobytes of sentences each."""
     title = _(TEXT["month"]).format(month=fmt.month(month))
-    articles = {c.id: article(ledger, c, own) for c, own in each}
+    articles = ((c.id, article(ledger, c, own)) for c, own in each)
     body = f"<h1>{esc(title)}</h1>\n" + packed_articles("explanations", articles)
     return page(site, title=title, body=body, current="contributions", depth=1)
 

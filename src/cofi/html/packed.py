@@ -13,16 +13,16 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable
 
 from cofi.html.markup import esc, ticks
 from cofi.i18n import N_, _
 
 TEXT = {
     "noscript": N_(
-        "This page is stored compressed, as every page of the contributions of a large "
-        "ledger: it needs JavaScript to show it. `cofi match --by contribution --all` and "
-        "`cofi explain ID` print the same."
+        "A large ledger's report stores this part of the page compressed: it needs "
+        "JavaScript to show it. `cofi match --by contribution --all`, `cofi obligations` "
+        "and `cofi explain ID` print the same."
     ),
     # TRANSLATORS: shown by a browser too old to unpack a page of a large report.
     "old": N_(
@@ -64,8 +64,16 @@ def packed_html(key: str, html: str) -> str:
     return _block(key, "html", pack(html))
 
 
-def packed_articles(key: str, articles: Mapping[str, str]) -> str:
+def packed_articles(key: str, articles: Iterable[tuple[str, str]]) -> str:
     """Articles by contribution id: the script shows the one the address names
-    (`#c-<id>`, or `#c-<id>--programme-<p>` at that programme), else a list of them."""
-    text = json.dumps(articles, ensure_ascii=False, separators=(",", ":"))
-    return _block(key, "articles", pack(text))
+    (`#c-<id>`, or `#c-<id>--programme-<p>` at that programme), else a list of them.
+
+    A JSON object, deflated as it is written: a month's articles are tens of megabytes of
+    text, never held whole."""
+    z = zlib.compressobj(LEVEL)
+    chunks = [z.compress(b"{")]
+    for i, (ident, html) in enumerate(articles):
+        item = f"{',' if i else ''}{json.dumps(ident)}:{json.dumps(html, ensure_ascii=False)}"
+        chunks.append(z.compress(item.encode("utf-8")))
+    chunks += [z.compress(b"}"), z.flush()]
+    return _block(key, "articles", base64.b64encode(b"".join(chunks)).decode("ascii"))

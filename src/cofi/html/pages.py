@@ -383,7 +383,9 @@ def _age(days: int) -> str:
     return _(TEXT["over_year"])
 
 
-def obligations(site: Site, book: Book) -> str:
+def obligations(site: Site, book: Book, packed: bool = False) -> str:
+    """Every unmet debt; `packed` for a large ledger, whose table of debts (a row per
+    pledge) would be megabytes of HTML (see cofi.html.packed)."""
     debts = book.debts
     overdue = [r for r in debts.rows if r.get("overdue") is True and r.get("type") != "receipt"]
     ages = ageing_table(debts)
@@ -401,6 +403,8 @@ def obligations(site: Site, book: Book) -> str:
     ]
     chart = svg.stacked_bar(parts, total(ages.rows, "unmet"), ages.title) + svg.legend(parts)
     links = {**common_links("", programme=False), "id": to_debt("", book.explained)}
+    look = Look(links, facets=("type", "debtor", "common", "overdue"), filterable=True)
+    rows = table(debts, "obligations-table", look)
     body = (
         heading(_(TEXT["obligations"]), _(TEXT["obligations_lead"]))
         + key
@@ -414,11 +418,7 @@ def obligations(site: Site, book: Book) -> str:
         + section(
             "debts",
             debts.title,
-            table(
-                debts,
-                "obligations-table",
-                Look(links, facets=("type", "debtor", "common", "overdue"), filterable=True),
-            ),
+            (packed_html("debts-packed", rows) if packed else rows),
         )
         + section("honour", _(TEXT["honour"]), table(book.honour, "honour-table"))
     )
