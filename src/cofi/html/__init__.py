@@ -46,8 +46,21 @@ def render_report(
     `obligations_` are the match and pledge obligations, as `cofi obligations` computes
     them; `revision` is the git revision the ledger was read at, if any.
     """
+    return dict(report_files(ledger, results, obligations_, as_of, revision=revision))
+
+
+def report_files(
+    ledger: Ledger,
+    results: Sequence[ProgrammeResult],
+    obligations_: Sequence[Obligation],
+    as_of: date,
+    *,
+    revision: str | None = None,
+) -> Iterator[tuple[str, str]]:
+    """The files of `render_report`, one at a time: (path, text). A large report is
+    tens of megabytes; its writer need not hold it whole."""
     with fmt.amounts_in(ledger.settings.currency):
-        return _files(ledger, results, obligations_, as_of, revision)
+        yield from _files(ledger, results, obligations_, as_of, revision)
 
 
 def _files(
@@ -56,40 +69,42 @@ def _files(
     obligations_: Sequence[Obligation],
     as_of: date,
     revision: str | None,
-) -> dict[str, str]:
+) -> Iterator[tuple[str, str]]:
     dated = _dated(ledger, as_of)
     paged = len(dated) > ONE_PAGE_EACH
     month = {c.id: c.date.isoformat()[:7] for c in dated} if paged else {}
     book = Book(ledger, results, obligations_, as_of, month)
     site = Site(ledger.settings.name or default_name(), as_of, ledger.settings.currency, revision)
-    files = {name: asset(name) for name in ASSETS}
-    files["index.html"] = overview(site, book)
-    files["obligations.html"] = obligations(site, book, packed=paged)
+    for name in ASSETS:
+        yield name, asset(name)
+    yield "index.html", overview(site, book)
+    yield "obligations.html", obligations(site, book, packed=paged)
     if not paged:
-        files["contributions.html"] = contributions(site, book)
+        yield "contributions.html", contributions(site, book)
         for common in sorted(ledger.commons, key=lambda c: c.id):
-            files[f"commons/{common.id}.html"] = common_page(site, book, common)
+            yield f"commons/{common.id}.html", common_page(site, book, common)
         for c, own in _explained(dated, results):
-            files[f"explain/{c.id}.html"] = explain_page(site, ledger, own, c)
-        return files
-    files["contributions.html"] = contributions(site, book, Counter(month.values()))
+            yield f"explain/{c.id}.html", explain_page(site, ledger, own, c)
+        return
+    yield "contributions.html", contributions(site, book, Counter(month.values()))
     counts: dict[str, Counter[str]] = {}
     for c in dated:
         counts.setdefault(c.common, Counter())[month[c.id]] += 1
     for common in sorted(ledger.commons, key=lambda c: c.id):
-        files[f"commons/{common.id}.html"] = common_page(
-            site, book, common, counts.get(common.id, Counter())
+        yield (
+            f"commons/{common.id}.html",
+            common_page(site, book, common, counts.get(common.id, Counter())),
         )
     # A month at a time, so that only one month's rows and sentences are held at once.
     by_month = _by_month(results, month)
     for key, each in groupby(dated, key=lambda c: month[c.id]):
         own = by_month.get(key, [_narrowed(r, ()) for r in results])
         narrowed = Book(ledger, own, (), as_of, month)
-        files[f"contributions/{key}.html"] = contributions_of_month(site, narrowed, key)
-        files[f"explain/{key}.html"] = explanations_page(
-            site, ledger, _explained(list(each), own), key
+        yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
+        yield (
+            f"explain/{key}.html",
+            explanations_page(site, ledger, _explained(list(each), own), key),
         )
-    return files
 
 
 ONE_PAGE_EACH = 2000
@@ -157,4 +172,4 @@ def _narrowed(r: ProgrammeResult, matches: tuple[Match, ...]) -> ProgrammeResult
     )
 
 
-__all__ = ["ASSETS", "asset", "render_report"]
+__all__ = ["ASSETS", "asset", "render_report", "report_files"]
