@@ -131,3 +131,17 @@ def test_the_obligations_table_is_packed_and_the_same(both) -> None:
     assert "obligations-table" not in Page(paged["obligations.html"]).tables
     table = Page(unpacked(paged["obligations.html"])).tables["obligations-table"]
     assert table == Page(own["obligations.html"]).tables["obligations-table"]
+
+
+def test_in_french_the_months_are_named(french) -> None:
+    ledger, results, debts = compute(MAIN)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(cofi.html, "ONE_PAGE_EACH", 0)
+        paged = render_report(ledger, results, debts, AS_OF)
+    assert (
+        "<h1>Explications des contributions de septembre 2025</h1>" in paged["explain/2025-09.html"]
+    )
+    assert "<h1>Contributions de septembre 2025</h1>" in paged["contributions/2025-09.html"]
+    rows = Page(paged["contributions.html"]).body("months-table")
+    september = sum(1 for c in dated(ledger) if c.date.isoformat()[:7] == "2025-09")
+    assert ["septembre 2025", str(september)] in rows
