@@ -124,6 +124,12 @@ CASES = [
         "is not an RNA number",
     ),
     (
+        "S015",
+        {"ledger/settings.yaml": "forge:\n  repository: https://github.com/o/r.git\n"},
+        ("ledger/settings.yaml", 2, 15),
+        "is not a repository's web address",
+    ),
+    (
         "R001",
         {C1: C(who="la-ruch")},
         (C1, 2, 14),

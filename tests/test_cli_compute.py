@@ -318,3 +318,11 @@ def test_status_shows_each_common_and_its_needs():
         "200.00",
     )
     assert Decimal(need["covered"]) == Decimal("0.99")  # 19800 / 20000
+
+
+def test_explain_names_once_in_parentheses():
+    # The demo contributor's name is "Fablab des Marais (fictif)": its id goes in brackets
+    # rather than a second pair of parentheses; the programme's allocation follows a "·".
+    text = ok("explain", "2025-09-09-fablab-des-marais-dokos").stdout
+    assert "given by Fablab des Marais (fictif) [fablab-des-marais] to Dokos (dokos)" in text
+    assert ") (" not in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import typing
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,23 @@ def test_french_problems_write_dates_in_french():
         and "AAAA-MM-JJ" not in line
     ]  # fmt: skip
     assert leftover == []
+
+
+def test_the_french_report_has_no_english_words(tmp_path: Path):
+    """Every page of the HTML report in French, as read (scripts, code and file samples
+    left out: a command, a file's text and the data of a script are not prose)."""
+    i18n.use("fr")
+    try:
+        done = cofi("report", "--html", str(tmp_path / "site"), root=MAIN, as_of="2026-11-28")
+    finally:
+        i18n.use("en")
+    assert done.exit_code == 0, done.output
+    found = {}
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(r"<(script|code|pre|textarea)\b.*?</\1>", " ", text, flags=re.S)
+        text = re.sub(r'<span class="id">.*?</span>', " ", text)
+        text = unescape(re.sub(r"<[^>]+>", " ", text))
+        if words := english(text):
+            found[page.name] = words
+    assert found == {}

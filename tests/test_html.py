@@ -112,6 +112,7 @@ def shown(table: report.Table, hide: tuple[str, ...] = ()) -> list[list[str]]:
 def test_every_page_exists(bundled, files) -> None:
     ledger, _, _ = bundled
     expected = {"index.html", "contributions.html", "obligations.html", "report.css", "report.js"}
+    expected |= {"declare.html", "receipt.html", "declare.js"}
     expected |= {f"commons/{c.id}.html" for c in ledger.commons}
     expected |= {f"explain/{c.id}.html" for c in ledger.contributions if c.date <= AS_OF}
     assert set(files) == expected
@@ -136,8 +137,15 @@ def test_every_page_is_a_whole_accessible_document(files) -> None:
         assert all(
             a.get("role") == "img" and a.get("aria-label") for t, a in page.tags if t == "svg"
         )
-        labels = [a for t, a in page.tags if t in ("input", "select")]
-        assert labels == [], "filter controls are added by the script, with their labels"
+        controls = [a for t, a in page.tags if t in ("input", "select", "textarea")]
+        if path in ("declare.html", "receipt.html"):
+            # The forms' controls, each with its label (and keyboard-reachable: no tabindex).
+            labelled = {a.get("for") for t, a in page.tags if t == "label"}
+            assert controls or path == "receipt.html", path  # none may await a receipt
+            assert all(a.get("id") in labelled or a.get("aria-label") for a in controls), path
+            assert all("tabindex" not in a for a in controls), path
+        else:
+            assert controls == [], "filter controls are added by the script, with their labels"
 
 
 def test_money_is_right_aligned_in_number_cells(files) -> None:
@@ -390,6 +398,7 @@ def test_links_between_pages_land_on_a_file_and_an_anchor(files) -> None:
         if re.match(r"[a-z]+:", target):
             continue
         file, _, anchor = target.partition("#")
+        file = file.partition("?")[0]  # receipt.html?contribution=ID: the form reads it
         dest = posixpath.normpath(posixpath.join(posixpath.dirname(path), file)) if file else path
         assert dest in files, f"{path}: {target}"
         if anchor:

@@ -95,20 +95,16 @@ def not_a_contribution(entry: Entry) -> str:
 
 def _explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution) -> list[str]:
     given = (
-        _("{id}: {amount} in kind given by {who} ({contributor}) to {what} ({common}) on {date}.")
+        _("{id}: {amount} in kind given by {who} to {what} on {date}.")
         if c.kind == "in-kind"
-        else _(
-            "{id}: {amount} in money given by {who} ({contributor}) to {what} ({common}) on {date}."
-        )
+        else _("{id}: {amount} in money given by {who} to {what} on {date}.")
     )
     lines = [
         given.format(
             id=c.id,
             amount=fmt.exact(c.amount),
-            who=ledger.contributor[c.contributor].name,
-            contributor=c.contributor,
-            what=ledger.common[c.common].name,
-            common=c.common,
+            who=fmt.labelled(ledger.contributor[c.contributor].name, c.contributor),
+            what=fmt.labelled(ledger.common[c.common].name, c.common),
             date=fmt.day(c.date),
         )
     ]
@@ -137,7 +133,8 @@ def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
     """How `c` fared under `r`'s programme, in sentences (amounts formatted as the caller's
     fmt.amounts_in says)."""
     p = r.programme
-    heading = _("Under {id} — {name} ({allocation}, {start} to {end}):").format(
+    # TRANSLATORS: {name} is the programme's name, which may end in parentheses of its own.
+    heading = _("Under {id} — {name} · {allocation}, {start} to {end}:").format(
         id=p.id, name=p.name, allocation=word(p.allocation), start=fmt.day(p.start),
         end=fmt.day(p.end),
     )  # fmt: skip

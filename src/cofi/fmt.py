@@ -108,5 +108,13 @@ def number(value: Decimal) -> str:
     return text.replace(".", ",") if i18n.language() == "fr" else text
 
 
+def labelled(name: str | None, ident: str) -> str:
+    """A name with its id, as sentences show them: "Dokos (dokos)"; a name that already ends
+    in parentheses gets its id in brackets, never "Name (note) (id)"."""
+    if not name or name == ident:
+        return ident
+    return f"{name} [{ident}]" if name.endswith(")") else f"{name} ({ident})"
+
+
 def yes(value: bool) -> str:
     return i18n._("yes") if value else ""

@@ -540,7 +540,7 @@ def _validation_problems(
 
 
 # error type -> (code, hint); hints are translated where used.
-_CUSTOM = {
+BY_ERROR = {
     "cofi_amount": ("S003", N_("write amounts like 1200 or 1200.50")),
     "cofi_date": ("S004", N_("write dates as YYYY-MM-DD")),
     "cofi_number": ("S009", N_("write a plain number without quotes or sign, like 1, 0.5 or 60")),
@@ -558,13 +558,17 @@ _CUSTOM = {
     "cofi_currency": ("S010", N_("the ledger's currency, like EUR")),
     "cofi_siret": ("S007", N_('a SIRET has 14 digits; write it in quotes, like "73282932000074"')),
     "cofi_rna": ("S014", N_("an RNA number is W and 9 digits; write it like W751234567")),
+    "cofi_forge": (
+        "S015",
+        N_("see `forge:` in docs/declare.md: the repository's address, its branch, its software"),
+    ),
     "cofi_choice": ("S006", N_("write `all`, or a list of common ids like [dokos, movilab]")),
 }
 
 
 def _describe(kind: str, e: Any) -> tuple[str, Msg | str, Msg | str]:
-    if kind in _CUSTOM:
-        code, hint = _CUSTOM[kind]
+    if kind in BY_ERROR:
+        code, hint = BY_ERROR[kind]
         ctx = dict(e.get("ctx") or {})
         return code, msg(ctx.pop(TEMPLATE), **ctx), msg(hint)
     if kind == "literal_error":

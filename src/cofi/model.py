@@ -15,7 +15,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -251,7 +258,7 @@ def _boolean(value: object) -> bool:
     raise _fail("boolean", N_("'{value}' is not true or false"), value=_shown(value))
 
 
-def _text(value: object, *, multiline: bool = False) -> str:
+def parse_text(value: object, *, multiline: bool = False) -> str:
     """Text on one line, or, `multiline`, with line breaks and tabs too; never controls."""
     if isinstance(value, str):
         if not multiline:
@@ -269,7 +276,7 @@ def _text(value: object, *, multiline: bool = False) -> str:
 
 
 def _long_text(value: object) -> str:
-    return _text(value, multiline=True)
+    return parse_text(value, multiline=True)
 
 
 def _unsafe(char: str, position: int) -> PydanticCustomError:
@@ -446,7 +453,7 @@ Flag = Annotated[bool, PlainValidator(_boolean), WithJsonSchema({"type": "boolea
 # Numbers and booleans are text too (`reference: 2026031`): cofi keeps what was written.
 Text = Annotated[
     str,
-    PlainValidator(_text),
+    PlainValidator(parse_text),
     WithJsonSchema(
         {"type": ["string", "number", "boolean"], "minLength": 1, "pattern": TEXT_PATTERN}
     ),
@@ -480,6 +487,76 @@ Rna = Annotated[
     str, PlainValidator(_rna), WithJsonSchema({"type": "string", "pattern": "^W[0-9]{9}$"})
 ]
 
+# The forge the ledger's repository lives on (settings `forge:`), for the report's
+# "declare a contribution" form, which opens the forge's page for a new file.
+FORGE_HOSTS: dict[str, str] = {
+    "github.com": "github",
+    "gitlab.com": "gitlab",
+    "framagit.org": "gitlab",
+    "codeberg.org": "gitea",
+}
+"""The forges whose software is known from their host name alone (Codeberg runs Forgejo,
+which takes Gitea's links)."""
+REPOSITORY_PATTERN = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9_.~-]+){2,}$"
+_REPOSITORY = re.compile(REPOSITORY_PATTERN.removeprefix("^").removesuffix("$") + r"\Z")
+# A branch or a folder as git accepts it, less what a link would have to escape.
+PATH_PATTERN = r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"
+_PATH = re.compile(PATH_PATTERN.removeprefix("^").removesuffix("$") + r"\Z")
+
+
+def _repository(value: object) -> str:
+    text = parse_text(value)
+    if _REPOSITORY.match(text) and not text.endswith(".git"):
+        return text
+    raise _fail(
+        "forge",
+        N_(
+            "'{value}' is not a repository's web address: write it as the forge shows it, "
+            "like https://github.com/owner/name, without .git or a trailing slash"
+        ),
+        value=_shown(text),
+    )
+
+
+def _branch(value: object) -> str:
+    text = parse_text(value)
+    if _PATH.match(text) and ".." not in text and not text.endswith((".", ".lock")):
+        return text
+    raise _fail(
+        "forge",
+        N_("'{value}' is not a branch name like main: letters, digits, '.', '_', '-' and '/'"),
+        value=_shown(text),
+    )
+
+
+def _folder(value: object) -> str:
+    text = parse_text(value)
+    parts = text.split("/")
+    if _PATH.match(text) and not {".", ".."} & set(parts):
+        return text
+    raise _fail(
+        "forge",
+        N_(
+            "'{value}' is not a folder of the repository: write a path like registre/2026, "
+            "relative to the repository's top, with '/' between folders"
+        ),
+        value=_shown(text),
+    )
+
+
+Repository = Annotated[
+    str,
+    PlainValidator(_repository),
+    WithJsonSchema({"type": "string", "pattern": REPOSITORY_PATTERN}),
+]
+Branch = Annotated[
+    str, PlainValidator(_branch), WithJsonSchema({"type": "string", "pattern": PATH_PATTERN})
+]
+Folder = Annotated[
+    str, PlainValidator(_folder), WithJsonSchema({"type": "string", "pattern": PATH_PATTERN})
+]
+ForgeKind = Literal["github", "gitlab", "gitea"]
+
 CommonsChoice = Annotated[
     str | tuple[str, ...],
     PlainValidator(_commons_choice),
@@ -510,10 +587,44 @@ class Record(_Value):
     source: SkipJsonSchema[Source] = Field(exclude=True, repr=False)
 
 
+class Forge(_Value):
+    """Where the ledger's repository is published: the report's forms open its pages."""
+
+    repository: Repository
+    kind: ForgeKind | None = None
+    """github, gitlab (Framagit too) or gitea (Forgejo, Codeberg); known from the host
+    name for the forges of FORGE_HOSTS."""
+    branch: Branch = "main"
+    folder: Folder | None = None
+    """The ledger root's folder in the repository, when it is not the repository's top."""
+
+    @model_validator(mode="after")
+    def _known_software(self) -> Forge:
+        if self.kind is None and self.host not in FORGE_HOSTS:
+            raise _fail(
+                "forge",
+                N_(
+                    "cofi cannot tell which software {host} runs: add `kind:` below `forge:`, "
+                    "github, gitlab (GitLab, Framagit) or gitea (Gitea, Forgejo)"
+                ),
+                host=self.host,
+            )
+        return self
+
+    @property
+    def host(self) -> str:
+        return self.repository.split("/")[2].split(":")[0].lower()
+
+    @property
+    def software(self) -> ForgeKind:
+        return self.kind or FORGE_HOSTS[self.host]  # type: ignore[return-value]
+
+
 class Settings(_Value):
     name: Text | None = None
     currency: Currency = "EUR"
     coordinators: list[Text] = []
+    forge: Forge | None = None
 
 
 class Contributor(Record):

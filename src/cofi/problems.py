@@ -154,6 +154,7 @@ CODES: dict[str, str] = {
     "S012": "empty-value",
     "S013": "bad-text",
     "S014": "bad-rna",
+    "S015": "bad-forge",
     "R001": "unknown-contributor",
     "R002": "unknown-common",
     "R003": "unknown-need",

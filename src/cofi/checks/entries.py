@@ -143,14 +143,19 @@ def reversals_follow_their_entry(ledger: Ledger, ctx: Context) -> Iterator[Probl
             )
 
 
+FUTURE = N_("dated {date}, after today ({today})")
+FUTURE_HINT = N_("record an entry once it has happened; a promise is a pledge")
+"""L007's words, which `cofi new` and the report's forms say too."""
+
+
 def not_in_future(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     for e in ledger.entries():
         if e.date > ctx.today:
             yield Problem(
                 "L007",
-                msg(N_("dated {date}, after today ({today})"), date=e.date, today=ctx.today),
+                msg(FUTURE, date=e.date, today=ctx.today),
                 ledger.locate(e, "date"),
-                msg(N_("record an entry once it has happened; a promise is a pledge")),
+                msg(FUTURE_HINT),
             )
 
 

@@ -20,6 +20,10 @@ NOT_A_CONTRIBUTION = {
     "reversal": N_("'{target}' is a reversal, and a receipt confirms a contribution"),
 }
 
+EARLY = N_("this receipt is dated {date}, before the contribution it confirms ({target_date})")
+EARLY_HINT = N_("date the receipt on the day you confirm it, on or after the contribution")
+"""L014's words, which the report's receipt form says too."""
+
 
 def receipts_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
     for r, target_id in _refs(ledger, ledger.receipts, "contribution", "receipt"):
@@ -37,16 +41,9 @@ def receipts_are_sound(ledger: Ledger, ctx: Context) -> Iterator[Problem]:
         elif isinstance(r, Receipt) and r.date < target.date:
             yield Problem(
                 "L014",
-                msg(
-                    N_(
-                        "this receipt is dated {date}, before the contribution it confirms "
-                        "({target_date})"
-                    ),
-                    date=r.date,
-                    target_date=target.date,
-                ),
+                msg(EARLY, date=r.date, target_date=target.date),
                 ledger.locate(r, "date"),
-                msg(N_("date the receipt on the day you confirm it, on or after the contribution")),
+                msg(EARLY_HINT),
             )
     yield from _once(ledger)
 

@@ -178,13 +178,14 @@ def _day(answer: str) -> object:
 
 def _past_day(answer: str) -> object:
     """An entry's date: a day of the calendar, and not after today (cofi check's L007)."""
+    from cofi.checks.entries import FUTURE, FUTURE_HINT
     from cofi.problems import msg
 
     day = _day(answer)
     today = date.today()
     if isinstance(day, date) and day > today:
-        said = msg(N_("dated {date}, after today ({today})"), date=day, today=today)
-        hint = msg(N_("record an entry once it has happened; a promise is a pledge"))
+        said = msg(FUTURE, date=day, today=today)
+        hint = msg(FUTURE_HINT)
         raise ValueError(f"{said}: {hint}")
     return day
 

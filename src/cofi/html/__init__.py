@@ -17,6 +17,7 @@ from itertools import groupby
 
 from cofi import fmt
 from cofi.html.context import Book
+from cofi.html.declare import declare_page, receipt_page
 from cofi.html.detail import common_page, explain_page, explanations_page
 from cofi.html.markup import Site, default_name
 from cofi.html.pages import contributions, contributions_of_month, obligations, overview
@@ -25,7 +26,7 @@ from cofi.matching import Match, ProgrammeResult
 from cofi.model import Contribution
 from cofi.obligations import Obligation
 
-ASSETS = ("report.css", "report.js")
+ASSETS = ("report.css", "report.js", "declare.js")
 
 
 def asset(name: str) -> str:
@@ -79,6 +80,8 @@ def _files(
         yield name, asset(name)
     yield "index.html", overview(site, book)
     yield "obligations.html", obligations(site, book, packed=paged)
+    yield "declare.html", declare_page(site, ledger, obligations_)
+    yield "receipt.html", receipt_page(site, ledger, obligations_)
     if not paged:
         yield "contributions.html", contributions(site, book)
         for common in sorted(ledger.commons, key=lambda c: c.id):

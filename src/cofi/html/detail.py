@@ -9,6 +9,7 @@ from cofi import fmt, report
 from cofi.explain import explain, parts
 from cofi.html import svg
 from cofi.html.context import Book, to_debt, to_programme
+from cofi.html.declare import receipt_link
 from cofi.html.markup import (
     Look,
     Row,
@@ -31,7 +32,7 @@ from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
 from cofi.model import Common, Contribution
 from cofi.obligations import by_urgency
-from cofi.table import Table
+from cofi.table import Table, word
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).
@@ -240,9 +241,19 @@ def _explanation(
     sections = "".join(_under(ledger, r, c, anchor, level) for r in results)
     return (
         f'<p class="lead">{esc(header)}</p>\n{_record(ledger, c)}'
+        + _to_confirm(ledger, results, c)
         + (f'<{level} class="sub">{esc(_(TEXT["under"]))}</{level}>\n' if sections else "")
         + sections
     )
+
+
+def _to_confirm(ledger: Ledger, results: list[ProgrammeResult], c: Contribution) -> str:
+    """A link to the receipt form for a contribution that a programme matches only once a
+    receipt confirms it, and that none confirms yet (as `cofi obligations` lists it)."""
+    waiting = [r for r in results if any(m.reason == "awaiting-receipt" for m in r.matches)]
+    if not waiting or ledger.confirming(c.id, waiting[0].as_of, waiting[0].as_of):
+        return ""
+    return f'<p class="act">{receipt_link(c.id, 1)}</p>\n'
 
 
 def _under(
@@ -283,7 +294,7 @@ def _record(ledger: Ledger, c: Contribution) -> str:
         ),
         (_(TEXT["need"]), esc(c.need or "")),
         (_(TEXT["amount"]), f'<span class="num">{esc(cell_text(c.amount, "money"))}</span>'),
-        (_(TEXT["kind"]), esc(c.kind)),
+        (_(TEXT["kind"]), esc(word(c.kind))),
         (_(TEXT["pledge"]), esc(c.pledge or "")),
         (_(TEXT["reference"]), esc(c.reference or "")),
         (_(TEXT["note"]), esc(c.note or "")),

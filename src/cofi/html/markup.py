@@ -30,6 +30,8 @@ TEXT = {
     "commons": N_("Commons"),
     "contributions": N_("Contributions"),
     "obligations": N_("Obligations"),
+    # TRANSLATORS: the navigation's link to the form that declares a contribution.
+    "declare": N_("Declare"),
     "subtitle": N_("As of {date} · amounts in {currency}"),
     # TRANSLATORS: {rev} is a git revision: a tag, a branch or a commit id.
     "subtitle_at": N_("As of {date} · ledger as committed at {rev} · amounts in {currency}"),
@@ -133,6 +135,7 @@ NAV = (
     ("index.html", "overview"),
     ("contributions.html", "contributions"),
     ("obligations.html", "obligations"),
+    ("declare.html", "declare"),
 )
 
 

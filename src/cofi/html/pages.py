@@ -249,7 +249,7 @@ def contribution_tables(
     )
     seen = sorted({str(r["reason"]) for r in refused.rows})
     reasons = "".join(
-        f"<dt>{esc(k)}</dt><dd>{esc(_(REASONS[k]) if k in REASONS else k)}</dd>" for k in seen
+        f"<dt>{esc(word(k))}</dt><dd>{esc(_(REASONS[k]) if k in REASONS else k)}</dd>" for k in seen
     )
     legend = f'<h3>{esc(_(TEXT["reasons"]))}</h3><dl class="reasons">{reasons}</dl>' if seen else ""
     return (
