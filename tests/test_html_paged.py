@@ -145,3 +145,16 @@ def test_in_french_the_months_are_named(french) -> None:
     rows = Page(paged["contributions.html"]).body("months-table")
     september = sum(1 for c in dated(ledger) if c.date.isoformat()[:7] == "2025-09")
     assert ["septembre 2025", str(september)] in rows
+
+
+def test_packed_text_from_contributors_files_is_escaped(ledger_dir) -> None:
+    """What the script puts in the page with innerHTML was escaped when it was written."""
+    from test_html import HOSTILE
+
+    ledger, results, debts = compute(ledger_dir(HOSTILE))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(cofi.html, "ONE_PAGE_EACH", 0)
+        files = render_report(ledger, results, debts, AS_OF)
+    packed = [unpacked(t) for p, t in files.items() if p.startswith(("explain/", "contributions/"))]
+    assert packed and all("<script>alert" not in t for t in packed)
+    assert any("&lt;script&gt;alert(&#x27;ruche&#x27;)&lt;/script&gt;" in t for t in packed)
