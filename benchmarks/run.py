@@ -454,6 +454,194 @@ def git_table(n: int, variants: list[Variant]) -> str:
     return "\n".join(rows)
 
 
+# --------------------------------------------------------------------------- the report at scale
+
+REPORT_RATIO = 2.0  # report --html against match --by contribution cold, in the same run
+SITE_TARGET_MB = 60
+PAGE_TARGET_MB = 2
+OPEN_TARGET_S = 2.0
+NEW_CONTRIBUTION = "ledger/contributions/2026/2026-11-27-bench-one-more.yaml"
+
+
+@dataclass
+class Site:
+    """What `cofi report --html` wrote, measured after the timed rounds."""
+
+    files: int = 0
+    mb: float = 0.0
+    largest: list[tuple[float, str]] = field(default_factory=list)  # (MB, path), largest first
+    unchanged_rewritten: int = -1  # files a second run with nothing changed rewrote
+    new_rewritten: list[tuple[float, str]] = field(default_factory=list)  # after one more
+    opened: dict[str, float] = field(default_factory=dict)  # page -> s in headless Chromium
+    reached: bool = False  # the explanation's text was in the unpacked page
+
+
+def site_files(out: Path) -> dict[str, tuple[int, int, int]]:
+    """Each file of a report: (inode, mtime ns, size); the first two change on a rewrite."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+
+
+def time_report(
+    n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path
+) -> tuple[list[Variant], Site]:
+    """`cofi report --html` against `cofi match --by contribution` (both cold), then what
+    the report wrote: its size and largest pages, what a second run and a run after one
+    new contribution rewrite, and how long its pages take to open in headless Chromium."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
+    env["COFI_CACHE_DIR"] = str(work / "cofi-cache-report")
+    common = ["--root", str(root), "--as-of", AS_OF]
+    out = work / f"report-n{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    report = [cofi, "report", *common, "--html", str(out), "--no-cache"]
+    by = [cofi, "match", *common, "--by", "contribution", "--format", "csv", "--no-cache"]
+    variants = [
+        Variant("match --by contribution cold", by, env),
+        # The warm-up round writes the site; the timed runs find it unchanged.
+        Variant("report --html", report, env),
+    ]
+    run_rounds(n, variants, root, args)
+    site = Site()
+    before = site_files(out)
+    site.files = len(before)
+    site.mb = sum(size for _, _, size in before.values()) / 2**20
+    site.largest = sorted(((v[2] / 2**20, k) for k, v in before.items()), reverse=True)
+    measure(report, env, root)
+    after = site_files(out)
+    site.unchanged_rewritten = sum(1 for k in after if before.get(k) != after[k])
+    # One more contribution, in a copy of the ledger made of hard links (the generated
+    # files are shared, not changed) and a copy of the site.
+    more = work / f"report-ledger-n{n}"
+    shutil.rmtree(more, ignore_errors=True)
+    subprocess.run(["cp", "-al", str(root), str(more)], check=True)
+    contributor = sorted((more / "ledger/contributors").glob("*.yaml"))[0].stem
+    common_id = sorted((more / "commons").glob("*.yaml"))[0].stem
+    (more / NEW_CONTRIBUTION).write_text(
+        f"date: 2026-11-27\ncontributor: {contributor}\ncommon: {common_id}\namount: 120\n",
+        encoding="utf-8",
+    )
+    out2 = work / f"report-n{n}-more"
+    shutil.rmtree(out2, ignore_errors=True)
+    subprocess.run(["cp", "-a", str(out), str(out2)], check=True)
+    first = site_files(out2)
+    argv = [cofi, "report", "--root", str(more), "--as-of", AS_OF, "--html", str(out2)]
+    measure([*argv, "--no-cache"], env, root)
+    second = site_files(out2)
+    site.new_rewritten = sorted(
+        ((v[2] / 2**20, k) for k, v in second.items() if first.get(k) != v), reverse=True
+    )
+    site.opened, site.reached = open_pages(out, work)
+    shutil.rmtree(more, ignore_errors=True)
+    shutil.rmtree(out2, ignore_errors=True)
+    return variants, site
+
+
+def open_pages(out: Path, work: Path) -> tuple[dict[str, float], bool]:
+    """Wall-clock seconds for headless Chromium to open each page and run its script
+    (start-up included: an empty page is timed too), and whether the largest month's last
+    explanation was in the page once unpacked."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return {}, False
+    months = sorted(out.glob("explain/*.html"), key=lambda p: p.stat().st_size)
+    blank = work / "blank.html"
+    blank.write_text("<!doctype html><title>blank</title>", encoding="utf-8")
+    pages = {"(an empty page)": blank.as_uri(), "index.html": (out / "index.html").as_uri()}
+    wanted = ""
+    if months:
+        month = months[-1]
+        key = month.stem
+        table = out / "contributions" / f"{key}.html"
+        if table.exists():
+            pages[f"contributions/{key}.html"] = table.as_uri()
+            wanted = last_contribution(out, key)
+        if wanted:
+            pages[f"explain/{key}.html#c-{wanted}"] = f"{month.as_uri()}#c-{wanted}"
+    opened: dict[str, float] = {}
+    reached = False
+    for name, uri in pages.items():
+        started = time.perf_counter()
+        done = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             f"--user-data-dir={work / 'chromium-profile'}", "--virtual-time-budget=10000",
+             "--dump-dom", uri],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        opened[name] = time.perf_counter() - started
+        if wanted and name.startswith("explain/"):
+            reached = f'<article id="c-{wanted}">' in done.stdout
+    return opened, reached
+
+
+def last_contribution(out: Path, month: str) -> str:
+    """The id of the last contribution of `month` listed on its contributions page."""
+    import base64
+    import re
+    import zlib
+
+    text = (out / "contributions" / f"{month}.html").read_text(encoding="utf-8")
+    found = re.search(r'data-into="tables"[^>]*>\s*([A-Za-z0-9+/=]+)\s*</script>', text)
+    if not found:
+        return ""
+    html = zlib.decompress(base64.b64decode(found.group(1))).decode("utf-8")
+    ids = re.findall(rf"explain/{month}\.html#c-(.+?)--programme-", html)
+    return ids[-1] if ids else ""
+
+
+def report_table(n: int, variants: list[Variant], site: Site) -> str:
+    median = {v.name: statistics.median(v.seconds) for v in variants}
+    ratio = median["report --html"] / median["match --by contribution cold"]
+    rows = [
+        f"**The HTML report, N = {n:,} contributions** (ratio against `match --by "
+        "contribution` cold, in the same run)",
+        "",
+        "| what | measured | target | met |",
+        "| --- | ---: | --- | --- |",
+    ]
+
+    def row(what: str, measured: str, target: str, met: bool | None) -> None:
+        verdict = "—" if met is None else ("yes" if met else "**no**")
+        rows.append(f"| {what} | {measured} | {target} | {verdict} |")
+
+    for v in variants:
+        peak = max(v.peaks)
+        row(
+            f"{v.name}: median s (min–max), peak MB",
+            f"{median[v.name]:.2f} ({min(v.seconds):.2f}–{max(v.seconds):.2f}), {peak:.0f}",
+            f"≤ {PEAK_TARGET_MB} MB",
+            peak <= PEAK_TARGET_MB,
+        )
+    row("report --html ÷ match --by contribution cold", f"{ratio:.2f}×", f"≤ {REPORT_RATIO:g}×",
+        ratio <= REPORT_RATIO)  # fmt: skip
+    row("the site: files, MB", f"{site.files:,}, {site.mb:.1f}", f"≤ {SITE_TARGET_MB} MB",
+        site.mb <= SITE_TARGET_MB)  # fmt: skip
+    top = ", ".join(f"`{k}` {mb:.2f}" for mb, k in site.largest[:3])
+    row("largest pages, MB", top, f"≤ {PAGE_TARGET_MB} MB each",
+        not site.largest or site.largest[0][0] <= PAGE_TARGET_MB)  # fmt: skip
+    row("files a second run rewrites, nothing changed", str(site.unchanged_rewritten), "0",
+        site.unchanged_rewritten == 0)  # fmt: skip
+    mb = sum(size for size, _ in site.new_rewritten)
+    row(
+        "files rewritten after one new contribution (2026-11-27), MB",
+        f"{len(site.new_rewritten)}, {mb:.1f}",
+        "only the pages it changes",
+        None,
+    )
+    for name, seconds in site.opened.items():
+        target = f"≤ {OPEN_TARGET_S:g} s" if name == "index.html" else "—"
+        met = seconds <= OPEN_TARGET_S if name == "index.html" else None
+        row(f"open `{name}` in headless Chromium, s (start-up included)", f"{seconds:.2f}",
+            target, met)  # fmt: skip
+    if site.opened:
+        row("the explanation is in the page once unpacked", "yes" if site.reached else "no",
+            "yes", site.reached)  # fmt: skip
+    return "\n".join(rows)
+
+
 # --------------------------------------------------------------------------- engine alone
 
 
@@ -738,6 +926,13 @@ def main(argv: list[str] | None = None) -> int:
         help="sizes for the git rows (check --base, --head, match --at, report --html)",
     )
     parser.add_argument(
+        "--report-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000],
+        help="sizes for the HTML report at scale (time, memory, size, rewrites, opening)",
+    )
+    parser.add_argument(
         "--engine-sizes",
         type=int,
         nargs="*",
@@ -789,6 +984,10 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.git_sizes:
         root = ledger_for(n, args.seed, work)
         sections.append(git_table(n, time_git(n, root, args, cofi, work)))
+        print(sections[-1] + "\n", flush=True)
+    for n in args.report_sizes:
+        root = ledger_for(n, args.seed, work)
+        sections.append(report_table(n, *time_report(n, root, args, cofi, work)))
         print(sections[-1] + "\n", flush=True)
     if args.engine_sizes:
         table = time_engine(sorted(args.engine_sizes), args)

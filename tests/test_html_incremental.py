@@ -49,3 +49,35 @@ def test_a_second_report_rewrites_only_what_changed(tmp_path: Path) -> None:
     assert "report.css" not in rewritten and "report.js" not in rewritten
     untouched = [p for p in first if p.startswith("explain/") and p not in rewritten]
     assert untouched  # the other contributions' explanations were left alone
+
+
+def test_a_large_ledgers_report_rewrites_only_the_months_that_changed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Paged by month (as past ONE_PAGE_EACH contributions): a new contribution of
+    2026-11 rewrites that month's pages, not those of 2025, whose figures it leaves."""
+    import cofi.html
+
+    monkeypatch.setattr(cofi.html, "ONE_PAGE_EACH", 0)
+    ledger = tmp_path / "books"
+    for top in ("commons", "ledger"):
+        shutil.copytree(MAIN / top, ledger / top)
+    out = tmp_path / "public"
+    args = ["report", "--html", str(out), "--root", str(ledger), "--as-of", "2026-11-28"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    first = written(out)
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert written(out) == first  # nothing rewritten
+    contributor = sorted((ledger / "ledger/contributors").glob("*.yaml"))[0].stem
+    common = sorted((ledger / "commons").glob("*.yaml"))[0].stem
+    (ledger / NEW).parent.mkdir(parents=True, exist_ok=True)
+    (ledger / NEW).write_text(
+        f"date: 2026-11-01\ncontributor: {contributor}\ncommon: {common}\namount: 10\n",
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(app, args).exit_code == 0
+    second = written(out)
+    rewritten = {p for p in second if first.get(p) != second[p]}
+    assert {"contributions/2026-11.html", "explain/2026-11.html"} <= rewritten
+    earlier = {p for p in first if p.startswith(("contributions/2025-", "explain/2025-"))}
+    assert earlier and not earlier & rewritten

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -46,7 +47,7 @@ def report(
     at: At = None,
     no_cache: NoCache = False,
 ) -> None:
-    from cofi.html import render_report
+    from cofi.html import report_files
     from cofi.obligations import match_obligations, pledge_obligations, receipt_obligations
 
     ledger, when, results = _results(root, as_of, None, at, no_cache)
@@ -55,28 +56,26 @@ def report(
         *pledge_obligations(ledger, when),
         *receipt_obligations(ledger, results),
     ]
-    files = render_report(ledger, results, debts, when, revision=at)
-    _write(html, files)
-    text = ngettext(
-        "cofi: wrote {n} file; open {index}", "cofi: wrote {n} files; open {index}", len(files)
-    )
-    typer.echo(text.format(n=len(files), index=html / "index.html"), err=True)
+    n = _write(html, report_files(ledger, results, debts, when, revision=at))
+    text = ngettext("cofi: wrote {n} file; open {index}", "cofi: wrote {n} files; open {index}", n)
+    typer.echo(text.format(n=n, index=html / "index.html"), err=True)
 
 
 STAGING = ".cofi-new-"
 """The hidden folder inside the report's folder that a run writes the new report into."""
 
 
-def _write(folder: Path, files: dict[str, str]) -> None:
-    """Write `files` as the report in `folder`, refusing a non-empty folder that does not
-    hold a cofi report.
+def _write(folder: Path, files: Iterable[tuple[str, str]]) -> int:
+    """Write `files` ((path, text) pairs) as the report in `folder`, refusing a non-empty
+    folder that does not hold a cofi report; the number of files of the report.
 
-    They are written whole into a hidden folder inside it first (the slow part, where a
-    full disk or a Ctrl-C strikes), then those that changed (a page already holding
-    exactly its new text is left alone) are renamed into place in one burst, and the stale
-    pages of the previous report removed: an interrupted run leaves the previous report
-    as it was. The folder itself stays, with its permissions and whatever else it holds
-    (a CNAME, a README, .git), on any disk, mount points included."""
+    They are written whole into a hidden folder inside it first, as they are made (the
+    slow part, where a full disk or a Ctrl-C strikes; a large report is never held whole
+    in memory), then those that changed (a page already holding exactly its new text is
+    left alone) are renamed into place in one burst, and the stale pages of the previous
+    report removed: an interrupted run leaves the previous report as it was. The folder
+    itself stays, with its permissions and whatever else it holds (a CNAME, a README,
+    .git), on any disk, mount points included."""
     try:
         _refuse_other(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -84,32 +83,38 @@ def _write(folder: Path, files: dict[str, str]) -> None:
             shutil.rmtree(left, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=folder))
         try:
-            for rel, text in files.items():
+            written = []
+            for rel, text in files:
                 path = staging / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-            changed = [rel for rel, text in files.items() if not _same(folder / rel, text)]
+                written.append(rel)
+            changed = [rel for rel in written if not _same(folder / rel, staging / rel)]
             for rel in changed:
                 _folder_for(folder / rel)
                 os.replace(staging / rel, folder / rel)
-            for old in [*folder.glob("commons/*.html"), *folder.glob("explain/*.html")]:
-                if old.relative_to(folder).as_posix() not in files:
+            kept = set(written)
+            pages = ("commons/*.html", "contributions/*.html", "explain/*.html")
+            for old in [p for pattern in pages for p in folder.glob(pattern)]:
+                if old.relative_to(folder).as_posix() not in kept:
                     old.unlink()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as e:
         text = _("cannot write the report into {folder}: {reason}")
         raise fail(text.format(folder=folder, reason=reason(e))) from None
+    return len(written)
 
 
-def _same(path: Path, text: str) -> bool:
-    """Whether `path` is a plain file holding exactly `text`: then it is left alone (not
-    rewritten), so that a report with nothing changed rewrites nothing, and one after a
-    new contribution rewrites only the pages it changes (a mirror or rsync copies those)."""
+def _same(path: Path, new: Path) -> bool:
+    """Whether `path` is a plain file holding exactly what `new` holds: then it is left
+    alone (not rewritten), so that a report with nothing changed rewrites nothing, and one
+    after a new contribution rewrites only the pages it changes (a mirror or rsync copies
+    those)."""
     try:
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != new.stat().st_size:
             return False
-        return path.read_bytes() == text.encode("utf-8")
+        return path.read_bytes() == new.read_bytes()
     except OSError:
         return False
 

@@ -9,8 +9,8 @@ sorting and filtering tables (every page reads fine without it), charts as inlin
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from importlib import resources
 from itertools import groupby
@@ -20,7 +20,7 @@ from cofi.html.context import Book
 from cofi.html.declare import declare_page, receipt_page
 from cofi.html.detail import common_page, explain_page, explanations_page
 from cofi.html.markup import Site, default_name
-from cofi.html.pages import contributions, obligations, overview
+from cofi.html.pages import contributions, contributions_of_month, obligations, overview
 from cofi.ledger import Ledger
 from cofi.matching import Match, ProgrammeResult
 from cofi.model import Contribution
@@ -47,8 +47,21 @@ def render_report(
     `obligations_` are the match and pledge obligations, as `cofi obligations` computes
     them; `revision` is the git revision the ledger was read at, if any.
     """
+    return dict(report_files(ledger, results, obligations_, as_of, revision=revision))
+
+
+def report_files(
+    ledger: Ledger,
+    results: Sequence[ProgrammeResult],
+    obligations_: Sequence[Obligation],
+    as_of: date,
+    *,
+    revision: str | None = None,
+) -> Iterator[tuple[str, str]]:
+    """The files of `render_report`, one at a time: (path, text). A large report is
+    tens of megabytes; its writer need not hold it whole."""
     with fmt.amounts_in(ledger.settings.currency):
-        return _files(ledger, results, obligations_, as_of, revision)
+        yield from _files(ledger, results, obligations_, as_of, revision)
 
 
 def _files(
@@ -57,58 +70,109 @@ def _files(
     obligations_: Sequence[Obligation],
     as_of: date,
     revision: str | None,
-) -> dict[str, str]:
-    explained = _by_contribution(ledger, results, as_of)
-    grouped = len(explained) > ONE_PAGE_EACH
-    book = Book(
-        ledger,
-        results,
-        obligations_,
-        as_of,
-        {c.id: c.date.isoformat() for c, _ in explained} if grouped else {},
-    )
+) -> Iterator[tuple[str, str]]:
+    dated = _dated(ledger, as_of)
+    paged = len(dated) > ONE_PAGE_EACH
+    month = {c.id: c.date.isoformat()[:7] for c in dated} if paged else {}
+    book = Book(ledger, results, obligations_, as_of, month)
     site = Site(ledger.settings.name or default_name(), as_of, ledger.settings.currency, revision)
-    files = {name: asset(name) for name in ASSETS}
-    files["index.html"] = overview(site, book)
-    files["contributions.html"] = contributions(site, book)
-    files["obligations.html"] = obligations(site, book)
-    files["declare.html"] = declare_page(site, ledger, obligations_)
-    files["receipt.html"] = receipt_page(site, ledger, obligations_)
+    for name in ASSETS:
+        yield name, asset(name)
+    yield "index.html", overview(site, book)
+    yield "obligations.html", obligations(site, book, packed=paged)
+    yield "declare.html", declare_page(site, ledger, obligations_)
+    yield "receipt.html", receipt_page(site, ledger, obligations_)
+    if not paged:
+        yield "contributions.html", contributions(site, book)
+        for common in sorted(ledger.commons, key=lambda c: c.id):
+            yield f"commons/{common.id}.html", common_page(site, book, common)
+        for c, own in _explained(dated, results):
+            yield f"explain/{c.id}.html", explain_page(site, ledger, own, c)
+        return
+    yield "contributions.html", contributions(site, book, Counter(month.values()))
+    counts: dict[str, Counter[str]] = {}
+    for c in dated:
+        counts.setdefault(c.common, Counter())[month[c.id]] += 1
     for common in sorted(ledger.commons, key=lambda c: c.id):
-        files[f"commons/{common.id}.html"] = common_page(site, book, common)
-    if not grouped:
-        for c, own in explained:
-            files[f"explain/{c.id}.html"] = explain_page(site, ledger, own, c)
-        return files
-    for day, each in groupby(explained, key=lambda item: item[0].date):
-        files[f"explain/{day.isoformat()}.html"] = explanations_page(site, ledger, list(each), day)
-    return files
+        yield (
+            f"commons/{common.id}.html",
+            common_page(site, book, common, counts.get(common.id, Counter())),
+        )
+    # A month at a time, so that only one month's rows and sentences are held at once.
+    by_month = _by_month(results, month)
+    for key, each in groupby(dated, key=lambda c: month[c.id]):
+        own = by_month.get(key, [_narrowed(r, ()) for r in results])
+        narrowed = Book(ledger, own, (), as_of, month)
+        yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
+        yield (
+            f"explain/{key}.html",
+            explanations_page(site, ledger, _explained(list(each), own), key),
+        )
 
 
 ONE_PAGE_EACH = 2000
 """Up to this many contributions, each explanation has a page of its own
-(explain/<id>.html); beyond it, those of one day share a page (explain/<day>.html, each
-at anchor c-<id>): a national ledger would otherwise publish a hundred thousand pages,
-each repeating the site's head and navigation."""
+(explain/<id>.html) and contributions.html lists them all; beyond it the contributions
+of one month share a page (contributions/<YYYY-MM>.html), and so do their explanations
+(explain/<YYYY-MM>.html, each at anchor c-<id>), both packed (cofi.html.packed): a
+national ledger would otherwise publish a hundred thousand pages and hundreds of
+megabytes. By month, so that a new contribution changes the pages of its month (and
+those whose figures it changes), not every page after it."""
 
 
-def _by_contribution(
-    ledger: Ledger, results: Sequence[ProgrammeResult], as_of: date
-) -> list[tuple[Contribution, list[ProgrammeResult]]]:
-    """Each contribution dated on or before `as_of`, with each result narrowed to its match
-    (explain() then finds it at once, instead of searching every match of the programme)."""
-    index: list[dict[str, Match]] = [{m.contribution.id: m for m in r.matches} for r in results]
+def _dated(ledger: Ledger, as_of: date) -> list[Contribution]:
+    """The contributions dated on or before `as_of`, by date and id (an id twice, an error
+    `cofi check` reports, counts once)."""
     out, seen = [], set()
     for c in sorted(ledger.contributions, key=lambda c: (c.date, c.id)):
-        if c.date > as_of or c.id in seen:  # an id twice is an error `cofi check` reports
+        if c.date > as_of or c.id in seen:
             continue
         seen.add(c.id)
-        own = [
-            dataclasses.replace(r, matches=(m,) if (m := idx.get(c.id)) else ())
-            for r, idx in zip(results, index, strict=True)
-        ]
-        out.append((c, own))
+        out.append(c)
     return out
 
 
-__all__ = ["ASSETS", "asset", "render_report"]
+def _by_month(
+    results: Sequence[ProgrammeResult], month: Mapping[str, str]
+) -> dict[str, list[ProgrammeResult]]:
+    """Each programme's result narrowed to the matches of each month's contributions."""
+    buckets: dict[str, list[list[Match]]] = {}
+    for i, r in enumerate(results):
+        for m in r.matches:
+            key = month.get(m.contribution.id)
+            if key is not None:
+                buckets.setdefault(key, [[] for _ in results])[i].append(m)
+    return {
+        key: [_narrowed(r, tuple(ms)) for r, ms in zip(results, each, strict=True)]
+        for key, each in buckets.items()
+    }
+
+
+def _explained(
+    contributions: Sequence[Contribution], results: Sequence[ProgrammeResult]
+) -> Iterator[tuple[Contribution, list[ProgrammeResult]]]:
+    """Each contribution with each result narrowed to its match (explain() then finds it at
+    once, instead of searching every match of the programme)."""
+    index: list[dict[str, Match]] = [{m.contribution.id: m for m in r.matches} for r in results]
+    for c in contributions:
+        own = [
+            _narrowed(r, (m,) if (m := idx.get(c.id)) else ())
+            for r, idx in zip(results, index, strict=True)
+        ]
+        yield c, own
+
+
+def _narrowed(r: ProgrammeResult, matches: tuple[Match, ...]) -> ProgrammeResult:
+    """`r` with only `matches`: dataclasses.replace, without its cost per call (it is
+    called for every contribution and programme)."""
+    return ProgrammeResult(
+        programme=r.programme,
+        as_of=r.as_of,
+        matches=matches,
+        provisional=r.provisional,
+        targets=r.targets,
+        quadratic=r.quadratic,
+    )
+
+
+__all__ = ["ASSETS", "asset", "render_report", "report_files"]

@@ -12,7 +12,7 @@ from cofi import report
 from cofi.html.markup import Link, Row, url
 from cofi.i18n import _
 from cofi.ledger import Ledger
-from cofi.matching import ProgrammeResult
+from cofi.matching import Match, ProgrammeResult
 from cofi.obligations import Obligation, by_urgency, honour_rates
 
 
@@ -30,7 +30,7 @@ class Book:
     as_of: date
     explained: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Contribution id -> the page of explanations it is on, when they are grouped
-    (see cofi.html.explanation_pages); none: each on a page of its own."""
+    (a month `YYYY-MM`, see cofi.html.ONE_PAGE_EACH); none: each on a page of its own."""
 
     @cached_property
     def match_rows(self) -> list[Obligation]:
@@ -52,13 +52,21 @@ class Book:
     def honour(self) -> report.Table:
         return report.honour_table(honour_rates(self.obligations))
 
+    @cached_property
+    def _by_common(self) -> dict[str, list[list[Match]]]:
+        """Each programme's matches, by common: one pass over them, not one per common."""
+        out: dict[str, list[list[Match]]] = {}
+        for i, r in enumerate(self.results):
+            for m in r.matches:
+                out.setdefault(m.contribution.common, [[] for _ in self.results])[i].append(m)
+        return out
+
     def of_common(self, common: str) -> Book:
         """The same book, narrowed to one common (each programme's matches of it only)."""
+        each = self._by_common.get(common) or [[] for _ in self.results]
         results = [
-            dataclasses.replace(
-                r, matches=tuple(m for m in r.matches if m.contribution.common == common)
-            )
-            for r in self.results
+            dataclasses.replace(r, matches=tuple(ms))
+            for r, ms in zip(self.results, each, strict=True)
         ]
         debts = [o for o in self.obligations if o.common == common]
         return Book(self.ledger, results, debts, self.as_of, self.explained)

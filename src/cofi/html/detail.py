@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from cofi import fmt, report
@@ -26,7 +25,8 @@ from cofi.html.markup import (
     url,
     web_link,
 )
-from cofi.html.pages import contribution_tables
+from cofi.html.packed import packed_articles
+from cofi.html.pages import contribution_tables, months_table
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
@@ -62,6 +62,10 @@ TEXT = {
     "obligations": N_("Obligations"),
     "obligations_lead": N_("Every debt to this common, settled ones included, overdue first."),
     "contributions": N_("Contributions"),
+    "months_lead": N_(
+        "This common's contributions are on the pages of each month, with every other "
+        "common's: filter them by common there."
+    ),
     "contribution": N_("Contribution {id}"),
     "date": N_("Date"),
     "contributor": N_("Contributor"),
@@ -74,13 +78,17 @@ TEXT = {
     "note": N_("Note"),
     "file": N_("File"),
     "under": N_("Under each programme"),
-    # TRANSLATORS: the title of a page of the explanations of the contributions of one day.
-    "day": N_("Contributions of {day}"),
+    # TRANSLATORS: the title of a page of the explanations of the contributions of one
+    # month; {month} is a month ("2026-03" in English, "mars 2026" in French).
+    "month": N_("Explanations of the contributions of {month}"),
 }
 
 
-def common_page(site: Site, whole: Book, common: Common) -> str:
-    """A common: what it is, its needs and their coverage, its matches, debts and contributions."""
+def common_page(
+    site: Site, whole: Book, common: Common, months: Mapping[str, int] | None = None
+) -> str:
+    """A common: what it is, its needs and their coverage, its matches, debts and contributions
+    (for a large ledger, `months`: how many of them each month's page holds)."""
     book = whole.of_common(common.id)
     lines = [r for r in whole.status.rows if r.get("common") == common.id]
     own = next(r for r in lines if r.get("need") == "")
@@ -120,7 +128,10 @@ def common_page(site: Site, whole: Book, common: Common) -> str:
         + section(
             "contributions",
             _(TEXT["contributions"]),
-            contribution_tables(book, "../", "contributions", notes=False, hide=("common",)),
+            contribution_tables(book, "../", "contributions", notes=False, hide=("common",))
+            if months is None
+            else months_table(months, "../", "months-table"),
+            lead="" if months is None else _(TEXT["months_lead"]),
         )
     )
     return page(site, title=common.name, body=body, current="commons", depth=1)
@@ -196,23 +207,29 @@ def explain_page(
     return page(site, title=title, body=body, current="contributions", depth=1)
 
 
+def article(ledger: Ledger, c: Contribution, results: list[ProgrammeResult]) -> str:
+    """One contribution's explanation among others: an article (anchor `c-<id>`) with a
+    section per programme (`c-<id>--programme-<id>`)."""
+    return (
+        f'<article id="{esc(url(f"c-{c.id}"))}">'
+        f"<h2>{esc(_(TEXT['contribution']).format(id=c.id))}</h2>\n"
+        + _explanation(ledger, results, c, f"c-{c.id}--", "h3")
+        + "</article>\n"
+    )
+
+
 def explanations_page(
     site: Site,
     ledger: Ledger,
-    each: list[tuple[Contribution, list[ProgrammeResult]]],
-    day: date,
+    each: Iterable[tuple[Contribution, list[ProgrammeResult]]],
+    month: str,
 ) -> str:
-    """The explanations of the contributions of one day, one after the other: each an
-    article (anchor `c-<id>`) with a section per programme (`c-<id>--programme-<id>`).
-    What a large ledger publishes instead of a page per contribution."""
-    title = _(TEXT["day"]).format(day=day.isoformat())
-    body = f"<h1>{esc(title)}</h1>\n" + "".join(
-        f'<article id="{esc(url(f"c-{c.id}"))}">'
-        f"<h2>{esc(_(TEXT['contribution']).format(id=c.id))}</h2>\n"
-        + _explanation(ledger, own, c, f"c-{c.id}--", "h3")
-        + "</article>\n"
-        for c, own in each
-    )
+    """The explanations of the contributions of one month (`YYYY-MM`), packed: the
+    script shows the one the address names. What a large ledger publishes instead of a
+    page per contribution, a few kilobytes of sentences each."""
+    title = _(TEXT["month"]).format(month=fmt.month(month))
+    articles = ((c.id, article(ledger, c, own)) for c, own in each)
+    body = f"<h1>{esc(title)}</h1>\n" + packed_articles("explanations", articles)
     return page(site, title=title, body=body, current="contributions", depth=1)
 
 

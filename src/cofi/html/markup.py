@@ -68,7 +68,13 @@ Link = Callable[[Row], str | None]
 
 def esc(value: object) -> str:
     """Text and attribute values, escaped (quotes too)."""
-    return escape(str(value), quote=True)
+    text = str(value)
+    # Most texts (ids, figures, dates) have nothing to escape; a search is cheaper than
+    # escape's five replacements, and a large report escapes millions of them.
+    return escape(text, quote=True) if _SPECIAL.search(text) else text
+
+
+_SPECIAL = re.compile("[&<>\"']")
 
 
 def ticks(escaped: str) -> str:
@@ -85,7 +91,11 @@ def named(name: str | None, ident: str) -> str:
 
 def url(*parts: str) -> str:
     """A relative link from path parts (ids are plain, but quoting costs nothing)."""
-    return "/".join(quote(p, safe=".#-_") for p in parts)
+    return "/".join(p if _PLAIN.fullmatch(p) else quote(p, safe=".#-_") for p in parts)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9.#_-]*")
+"""What `quote(part, safe=".#-_")` leaves as it is: such parts (most ids) skip it."""
 
 
 def web_link(address: str | None) -> str:

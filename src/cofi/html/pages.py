@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from cofi.html.markup import (
     table,
     url,
 )
+from cofi.html.packed import packed_html
 from cofi.i18n import N_, _
 from cofi.matching import REASONS, ProgrammeResult
 from cofi.obligations import ZERO
@@ -83,6 +85,14 @@ TEXT = {
         "The contributions each programme matched, then those it did not and why. Follow a "
         "contribution's id for its computation, step by step."
     ),
+    "months_lead": N_(
+        "The contributions are listed a month a page: each programme's matches, then those "
+        "it did not match and why. Follow a contribution's id for its computation, step by step."
+    ),
+    # TRANSLATORS: {month} is a month ("2026-03" in English, "mars 2026" in French).
+    "of_month": N_("Contributions of {month}"),
+    "all_months": N_("All months"),
+    "by_month": N_("Contributions by month"),
     "not_matched": N_("Contributions not matched, and why"),
     "matched_by": N_("Contributions matched by {programme}"),
     "matched_provisional": N_("Contributions matched by {programme} (provisional)"),
@@ -290,10 +300,47 @@ def _matched_title(r: ProgrammeResult) -> str:
     return _(TEXT[which]).format(programme=r.programme.id)
 
 
-def contributions(site: Site, book: Book) -> str:
-    body = heading(_(TEXT["contributions"]), _(TEXT["contributions_lead"]))
-    body += contribution_tables(book, "", "contributions")
+def contributions(site: Site, book: Book, months: Mapping[str, int] | None = None) -> str:
+    """Every contribution's rows, or, for a large ledger (`months`: how many contributions
+    each month `YYYY-MM` has), the list of the pages that hold them, a page a month."""
+    if months is None:
+        body = heading(_(TEXT["contributions"]), _(TEXT["contributions_lead"]))
+        body += contribution_tables(book, "", "contributions")
+    else:
+        body = heading(_(TEXT["contributions"]), _(TEXT["months_lead"]))
+        body += months_table(months, "", "months-table")
     return page(site, title=_(TEXT["contributions"]), body=body, current="contributions")
+
+
+def contributions_of_month(site: Site, book: Book, month: str) -> str:
+    """A large ledger's contributions of one month (`YYYY-MM`): the tables of
+    `contributions`, narrowed to them, packed (see cofi.html.packed)."""
+    title = _(TEXT["of_month"]).format(month=fmt.month(month))
+    back = f'<p><a href="../contributions.html">{esc(_(TEXT["all_months"]))}</a></p>\n'
+    body = heading(title, _(TEXT["contributions_lead"])) + back
+    body += packed_html("tables", contribution_tables(book, "../", "contributions"))
+    return page(site, title=title, body=body, current="contributions", depth=1)
+
+
+MONTH_COLUMNS = (
+    Column("month", N_("Month")),
+    Column("contributions", N_("Contributions"), "int"),
+)
+
+
+def months_table(months: Mapping[str, int], prefix: str, key: str) -> str:
+    """How many contributions each month has, each month linking to its page."""
+    rows: list[Row] = [
+        {"month": fmt.month(m), "contributions": n, "key": m} for m, n in sorted(months.items())
+    ]
+    totals: Row = {"month": _("Total"), "contributions": sum(months.values())}
+    t = Table(_(TEXT["by_month"]), MONTH_COLUMNS, rows, totals)
+
+    def link(row: Row) -> str | None:
+        m = row.get("key")
+        return f"{prefix}{url('contributions', f'{m}.html')}" if isinstance(m, str) else None
+
+    return table(t, key, Look({"month": link}))
 
 
 AGES = ((1, 30), (31, 90), (91, 180), (181, 365))
@@ -336,7 +383,9 @@ def _age(days: int) -> str:
     return _(TEXT["over_year"])
 
 
-def obligations(site: Site, book: Book) -> str:
+def obligations(site: Site, book: Book, packed: bool = False) -> str:
+    """Every unmet debt; `packed` for a large ledger, whose table of debts (a row per
+    pledge) would be megabytes of HTML (see cofi.html.packed)."""
     debts = book.debts
     overdue = [r for r in debts.rows if r.get("overdue") is True and r.get("type") != "receipt"]
     ages = ageing_table(debts)
@@ -354,6 +403,8 @@ def obligations(site: Site, book: Book) -> str:
     ]
     chart = svg.stacked_bar(parts, total(ages.rows, "unmet"), ages.title) + svg.legend(parts)
     links = {**common_links("", programme=False), "id": to_debt("", book.explained)}
+    look = Look(links, facets=("type", "debtor", "common", "overdue"), filterable=True)
+    rows = table(debts, "obligations-table", look)
     body = (
         heading(_(TEXT["obligations"]), _(TEXT["obligations_lead"]))
         + key
@@ -367,11 +418,7 @@ def obligations(site: Site, book: Book) -> str:
         + section(
             "debts",
             debts.title,
-            table(
-                debts,
-                "obligations-table",
-                Look(links, facets=("type", "debtor", "common", "overdue"), filterable=True),
-            ),
+            (packed_html("debts-packed", rows) if packed else rows),
         )
         + section("honour", _(TEXT["honour"]), table(book.honour, "honour-table"))
     )

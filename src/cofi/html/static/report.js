@@ -1,5 +1,6 @@
-/* cofi report: sort any table by a column, filter the long ones. Plain JavaScript, no
-   library, nothing from the network; every page reads the same without it. */
+/* cofi report: sort any table by a column, filter the long ones; unpack the packed pages of
+   a large ledger. Plain JavaScript, no library, nothing from the network; every page of a
+   small ledger reads the same without it. */
 (function () {
   "use strict";
 
@@ -127,10 +128,85 @@
     table.setAttribute("data-filter-ready", "true");
   }
 
+  // A large ledger's pages hold their tables and explanations packed (cofi.html.packed):
+  // deflated and base64-encoded in a data block, which is unpacked here, in the page, so
+  // that it works from disk with nothing fetched.
+  function inflate(data) {
+    var text = atob(data.replace(/\s+/g, ""));
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text();
+  }
+
+  function words(block) {
+    try { return JSON.parse(block.getAttribute("data-text") || "{}"); } catch (e) { return {}; }
+  }
+
+  function note(place, text) {
+    var p = document.createElement("p");
+    p.className = "note";
+    p.textContent = text;
+    place.appendChild(p);
+  }
+
+  // Explanations by contribution id: the one the address names (#c-<id>, or
+  // #c-<id>--programme-<p> at that programme), else the list of them all.
+  function showArticles(place, articles, text) {
+    function show() {
+      var hash = decodeURIComponent(location.hash.slice(1));
+      var id = hash.indexOf("c-") === 0 ? hash.slice(2).split("--programme-")[0] : "";
+      place.textContent = "";
+      if (id && Object.prototype.hasOwnProperty.call(articles, id)) {
+        place.innerHTML = articles[id];
+        var target = document.getElementById(hash);
+        if (target) target.scrollIntoView();
+        return;
+      }
+      if (id) note(place, format(text.missing || "", { id: id }));
+      var title = document.createElement("h2");
+      title.textContent = text.pick || "";
+      var list = document.createElement("ul");
+      list.className = "contributions";
+      Object.keys(articles).forEach(function (key) {
+        var a = document.createElement("a");
+        a.href = "#" + encodeURIComponent("c-" + key);
+        a.textContent = key;
+        var li = document.createElement("li");
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      place.appendChild(title);
+      place.appendChild(list);
+    }
+    window.addEventListener("hashchange", show);
+    show();
+  }
+
+  function unpack(block) {
+    var text = words(block);
+    var place = document.getElementById(block.getAttribute("data-into"));
+    if (!place) return Promise.resolve();
+    if (typeof DecompressionStream === "undefined") {
+      note(place, text.old || "");
+      return Promise.resolve();
+    }
+    return inflate(block.textContent).then(function (unpacked) {
+      if (block.getAttribute("data-kind") === "articles") {
+        showArticles(place, JSON.parse(unpacked), text);
+      } else {
+        place.innerHTML = unpacked;
+      }
+    });
+  }
+
   function start() {
-    document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
-    document.querySelectorAll("table[data-filterable]").forEach(makeFilterable);
-    document.documentElement.setAttribute("data-js", "ready");
+    var blocks = document.querySelectorAll('script[type="application/x-cofi-deflate"]');
+    Promise.all(Array.prototype.map.call(blocks, unpack)).then(function () {
+      document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
+      document.querySelectorAll("table[data-filterable]").forEach(makeFilterable);
+      document.documentElement.setAttribute("data-js", "ready");
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
