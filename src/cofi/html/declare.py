@@ -330,7 +330,7 @@ def _result(forge: Forge | None) -> str:
     )
     return (
         '<section id="out" class="form-out" hidden aria-live="polite">'
-        f"<h2 id=\"out-title\" tabindex=\"-1\">{esc(_(TEXT['file']))}</h2>"
+        f'<h2 id="out-title" tabindex="-1">{esc(_(TEXT["file"]))}</h2>'
         f'<p>{esc(_(TEXT["path"]))} <code id="out-path"></code></p>'
         f'<textarea id="out-text" class="file" readonly rows="10" '
         f'aria-label="{esc(_(TEXT["file"]))}"></textarea>'
