@@ -23,7 +23,9 @@ def written(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def test_a_second_report_rewrites_only_what_changed(tmp_path: Path) -> None:
+def rewritten_by_one_more_contribution(tmp_path: Path) -> tuple[dict, set[str]]:
+    """Report the bundled ledger twice (the second run must rewrite nothing), add a
+    contribution of 2026-11-01, report again: the first files, and those rewritten."""
     ledger = tmp_path / "books"
     for top in ("commons", "ledger"):
         shutil.copytree(MAIN / top, ledger / top)
@@ -43,7 +45,11 @@ def test_a_second_report_rewrites_only_what_changed(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     second = written(out)
-    rewritten = {p for p in second if first.get(p) != second[p]}
+    return first, {p for p in second if first.get(p) != second[p]}
+
+
+def test_a_second_report_rewrites_only_what_changed(tmp_path: Path) -> None:
+    first, rewritten = rewritten_by_one_more_contribution(tmp_path)
     assert "explain/2026-11-01-la-ruche-dokos-incremental.html" in rewritten
     assert "contributions.html" in rewritten
     assert "report.css" not in rewritten and "report.js" not in rewritten
@@ -59,25 +65,7 @@ def test_a_large_ledgers_report_rewrites_only_the_months_that_changed(
     import cofi.html
 
     monkeypatch.setattr(cofi.html, "ONE_PAGE_EACH", 0)
-    ledger = tmp_path / "books"
-    for top in ("commons", "ledger"):
-        shutil.copytree(MAIN / top, ledger / top)
-    out = tmp_path / "public"
-    args = ["report", "--html", str(out), "--root", str(ledger), "--as-of", "2026-11-28"]
-    assert CliRunner().invoke(app, args).exit_code == 0
-    first = written(out)
-    assert CliRunner().invoke(app, args).exit_code == 0
-    assert written(out) == first  # nothing rewritten
-    contributor = sorted((ledger / "ledger/contributors").glob("*.yaml"))[0].stem
-    common = sorted((ledger / "commons").glob("*.yaml"))[0].stem
-    (ledger / NEW).parent.mkdir(parents=True, exist_ok=True)
-    (ledger / NEW).write_text(
-        f"date: 2026-11-01\ncontributor: {contributor}\ncommon: {common}\namount: 10\n",
-        encoding="utf-8",
-    )
-    assert CliRunner().invoke(app, args).exit_code == 0
-    second = written(out)
-    rewritten = {p for p in second if first.get(p) != second[p]}
+    first, rewritten = rewritten_by_one_more_contribution(tmp_path)
     assert {"contributions/2026-11.html", "explain/2026-11.html"} <= rewritten
     earlier = {p for p in first if p.startswith(("contributions/2025-", "explain/2025-"))}
     assert earlier and not earlier & rewritten
