@@ -3,22 +3,27 @@
 Reads a revision's ledger files from git's object database through one
 long-lived `git cat-file --batch` process (never a process per file), the
 blob hashes of the working tree, and who authored the commits of a range.
+`state` names, without GitPython and in two short git processes, everything
+of git's that a result computed from revisions may depend on: what a memo
+keys on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from cofi import listing
 from cofi.i18n import _
-from cofi.listing import TOPS
+from cofi.listing import TOPS, Listing
 from cofi.loader import FileRef
 
 _TOPS = tuple(f"{top}/" for top in TOPS)
@@ -319,3 +324,137 @@ class _Blobs:
             data[sha] = raw[end + 1 : at]
             at += 1  # the line break after the content
         return data
+
+
+@dataclass(frozen=True)
+class State:
+    """What git says of some revisions, asked cheaply (no GitPython, no walk of its index):
+    their commit ids, and `facts` naming all else of git's that a check or a table computed
+    from them may depend on. `settled` is False while a file among the facts is too young
+    for its stamp to vouch for it (see cofi.listing.racy): nothing may be memoised then."""
+
+    commits: tuple[str, ...]
+    facts: tuple[str, ...]
+    settled: bool
+    contents: str = ""
+    """With `contents`: a digest of what the (first) revision holds under commons/ and
+    ledger/, by object id: two commits holding the same ledger have the same."""
+
+
+# What the git folder holds that can change an answer about revisions that did not change:
+# the index (staged submodules, files git was told not to look at, whose stamps git trusts),
+# a shallow clone's boundary (deepened, a merge base appears), grafts and replacements
+# (other parents, other objects), the repository's own attributes.
+_GIT_FILES = ("index", "shallow", "info/grafts", "info/attributes", "packed-refs", "refs/replace")
+
+
+def state(
+    root: Path, revs: Sequence[str], tree: Listing | None = None, contents: bool = False
+) -> State | None:
+    """The `State` of `revs` in the repository holding the ledger at `root`; with `tree`
+    (a walk of the working tree), also what says how git hashes the files on disk (its
+    configuration and every attributes file that may apply). With `contents`, what the
+    first revision holds. None when git cannot say (an unknown revision, no repository):
+    the caller asks again the long way, which says why."""
+    if any(not rev or rev.startswith("-") for rev in revs):
+        return None  # never an option to git; the long way reads it as a name
+    started = listing.clock()
+    paths = [a for name in _GIT_FILES for a in ("--git-path", name)]
+    asked = [
+        _start(
+            root, "rev-parse", "--show-toplevel", *paths, *(f"{r}^{{commit}}" for r in revs), "--"
+        )
+    ]
+    asked.append(_start(root, "config", "--list", "-z"))
+    outs = [_finish(p) for p in asked]
+    if outs[0] is None or outs[1] is None:
+        return None
+    lines = os.fsdecode(outs[0]).split("\n")
+    if len(lines) != 2 + len(_GIT_FILES) + len(revs) + 1 or lines[-2:] != ["--", ""]:
+        return None
+    top, files, commits = lines[0], lines[1 : 1 + len(_GIT_FILES)], lines[1 + len(_GIT_FILES) : -2]
+    if not all(len(c) in (40, 64) and c.isalnum() for c in commits):
+        return None
+    config = outs[1]
+    stamps = [(name, _stamp(root / path)) for name, path in zip(_GIT_FILES, files, strict=True)]
+    if tree is not None:
+        stamps += [(str(path), _stamp(path)) for path in _attribute_files(root, top, config)]
+        stamps += [
+            (path, (size, mtime, ctime, ino)) for path, size, mtime, ino, ctime in tree.attributes
+        ]
+    else:
+        stamps = [(n, s) for n, s in stamps if n != "index" and n != "info/attributes"]
+    # A link's target is not stamped (see cofi.listing): its attributes vouch for nothing.
+    settled = all(
+        s is None or (s[0] >= 0 and not listing.racy(s[1], s[2], started)) for _, s in stamps
+    )
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_"))
+    facts = (
+        f"commits={' '.join(commits)}",
+        f"config={hashlib.blake2b(config, digest_size=16).hexdigest()}",
+        f"environment={environment!r}",
+        *(f"{name}={stamp!r}" for name, stamp in stamps),
+    )
+    held = ""
+    if contents:
+        out = _finish(_start(root, "ls-tree", "-z", commits[0], "--", *TOPS))
+        if out is None:
+            return None
+        held = hashlib.blake2b(out, digest_size=16).hexdigest()
+    return State(tuple(commits), facts, settled, held)
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(
+            ["git", "--literal-pathspecs", *args],
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no git, or no such folder
+        return None
+
+
+def _finish(process: subprocess.Popen[bytes] | None) -> bytes | None:
+    if process is None:
+        return None
+    out, _ = process.communicate()
+    return out if process.returncode == 0 else None
+
+
+Stamp = tuple[int, int, int, int] | None
+
+
+def _stamp(path: Path | str) -> Stamp:
+    """(size, modification and status change times in ns, inode) of the file at `path`,
+    through a link (what git reads), or None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _attribute_files(root: Path, top: str, config: bytes) -> list[Path]:
+    """The attributes files outside the ledger's folders that may apply to its files: the
+    `.gitattributes` of every folder from the repository's top down to `root`, the user's
+    (core.attributesFile, else git's default place) and the system's."""
+    here, top_path = Path(root).resolve(), Path(top)
+    found = [here / ".gitattributes"]
+    while here != top_path and here != here.parent:
+        here = here.parent
+        found.append(here / ".gitattributes")
+    settings = dict(entry.partition(b"\n")[::2] for entry in config.split(b"\0") if entry)
+    user = settings.get(b"core.attributesfile")
+    if user:
+        found.append(Path(os.path.expanduser(os.fsdecode(user))))
+    else:
+        xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        found.append(Path(xdg) / "git" / "attributes")
+    if not os.environ.get("GIT_ATTR_NOSYSTEM"):
+        found.append(Path("/etc/gitattributes"))
+        if git := shutil.which("git"):
+            found.append(Path(git).resolve().parent.parent / "etc" / "gitattributes")
+    return found

@@ -101,21 +101,27 @@ class Plan:
 
 
 def plan_change(
-    root: Path, base: str, head: str | None = None, listing: Listing | None = None
+    root: Path,
+    base: str,
+    head: str | None = None,
+    listing: Listing | None = None,
+    commits: tuple[str, str] | None = None,
 ) -> Plan:
     """The git facts of the change from `base` to `head` (default: the working tree, as
-    `listing` found it, else as a new walk finds it).
+    `listing` found it, else as a new walk finds it); `commits`, when given, are the
+    commit ids of `base` and of `head` (or HEAD) as git already named them (a memo keys
+    on them: the plan must be of those very commits, even if a branch moved since).
 
     Only the paths git reports as changed since the fork point are compared, by blob id
     (a file's, or a link's `link_id`: a change of type is a change); the unchanged ones
     are neither hashed on disk nor read at the base.
     """
     history = History(root)
-    base_rev = history.resolve(base)
+    base_rev = commits[0] if commits else history.resolve(base)
     problems: list[Problem] = []
     if head is None:
         listing = listing or walk(root)
-        head_rev = history.resolve("HEAD")
+        head_rev = commits[1] if commits else history.resolve("HEAD")
         fork = history.merge_base(base_rev, head_rev)
         changed = history.changed(fork)
         on_disk = {path: size for path, size, *_ in listing.found if path in changed}
@@ -132,7 +138,7 @@ def plan_change(
                 problems.append(not_plain(path, "repository"))
                 not_plain_paths.append(path)
     else:
-        head_rev = history.resolve(head)
+        head_rev = commits[1] if commits else history.resolve(head)
         fork = history.merge_base(base_rev, head_rev)
         changed = history.changed(fork, head_rev)
         head_shas = _changed_shas(history.subtree(head_rev, sorted(changed)), changed)
