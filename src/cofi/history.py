@@ -94,9 +94,11 @@ class History:
         which files on disk are unchanged, so no unchanged file is read or hashed."""
         tops = [self.prefix + t.rstrip("/") for t in _TOPS]
         if head is None:
-            out = self._git(
-                "diff", "--raw", "-z", "--no-renames", "--no-ext-diff", base, "--", *tops
-            )
+            # The plumbing, not `git diff`: that one writes what it learnt back into the
+            # index, which would change what a memo keyed on the index's stamp sees (see
+            # `state`); this one reports a file whose stamp git is unsure of as changed,
+            # and the caller compares its blob id.
+            out = self._git("diff-index", "--raw", "-z", "--no-renames", base, "--", *tops)
             others = self._git("ls-files", "--others", "-z", "--", *tops)
             # Files git was told not to look at (assume-unchanged: a lower-case tag;
             # skip-worktree: S) are left out of its diff: compare them all the same.
