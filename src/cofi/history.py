@@ -17,7 +17,6 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -283,28 +282,44 @@ def _sha1_blob(data: bytes) -> str:
 
 class _Blobs:
     """The blobs of one listing, all read by one `git cat-file --batch` on the first
-    read of any (the loader reads them all; one process and one pass are what is fast)."""
+    read of any (the loader reads them all; one process and one pass are what is fast).
+
+    Each is let go once read as often as it was asked for: the loader turns the bytes into
+    records, and a hundred thousand files are not held twice for the rest of the run. One
+    read again after that (to find the line of a problem) has them all read again, and
+    kept: once, not a process per problem."""
 
     def __init__(self, top: str | None) -> None:
         self.top = top
-        self.wanted: list[str] = []
+        self.left: dict[str, int] = {}  # reads still expected of each blob
         self.data: dict[str, bytes] | None = None
+        self.keep = False
 
     def reader(self, sha: str) -> Callable[[], bytes]:
-        self.wanted.append(sha)
-        return partial(self.read, sha)
+        self.left[sha] = self.left.get(sha, 0) + 1
+        return _Blob(self, sha)
 
     def read(self, sha: str) -> bytes:
         if self.data is None:
             self.data = self._read_all()
-        if sha not in self.data:
+        found = self.data.get(sha)
+        if found is None and not self.keep and self.left.get(sha) == 0:  # let go: again
+            self.keep = True
+            self.data = self._read_all()
+            found = self.data.get(sha)
+        if found is None:
             raise OSError(_("git has no object {sha}").format(sha=sha))
-        return self.data[sha]
+        if not self.keep:
+            self.left[sha] -= 1
+            if not self.left[sha]:
+                del self.data[sha]
+        return found
 
     def _read_all(self) -> dict[str, bytes]:
+        wanted = list(self.left)
         out = subprocess.run(
             ["git", "cat-file", "--batch"],
-            input="".join(f"{sha}\n" for sha in dict.fromkeys(self.wanted)).encode("ascii"),
+            input="".join(f"{sha}\n" for sha in wanted).encode("ascii"),
             cwd=self.top,
             capture_output=True,
             check=False,
@@ -314,18 +329,31 @@ class _Blobs:
             raise GitError(
                 _("git {command} failed: {error}").format(command="cat-file", error=error)
             )
+        # One answer a line asked, in order: the keys are the strings already held.
         data: dict[str, bytes] = {}
         raw, at = out.stdout, 0
-        while at < len(raw):
+        for sha in wanted:
             end = raw.index(b"\n", at)
-            sha, *found = raw[at:end].decode("ascii").split()
-            if len(found) != 2:  # "missing": a shallow or damaged repository
-                at = end + 1
+            found = raw[at:end].split()
+            at = end + 1
+            if len(found) != 3:  # "missing": a shallow or damaged repository
                 continue
-            at = end + 1 + int(found[1])
-            data[sha] = raw[end + 1 : at]
-            at += 1  # the line break after the content
+            data[sha] = raw[at : at + int(found[2])]
+            at += int(found[2]) + 1  # the content, and the line break after it
         return data
+
+
+class _Blob:
+    """Reads one blob of `blobs` (a callable of its own: a hundred thousand of them)."""
+
+    __slots__ = ("blobs", "sha")
+
+    def __init__(self, blobs: _Blobs, sha: str) -> None:
+        self.blobs = blobs
+        self.sha = sha
+
+    def __call__(self) -> bytes:
+        return self.blobs.read(self.sha)
 
 
 @dataclass(frozen=True)
