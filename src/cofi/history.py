@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -46,6 +46,16 @@ class Tree:
     others: dict[str, Literal["link", "repository"]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """Paths (from the ledger root) in git's index under commons/ and ledger/: all of them,
+    those git was told not to look at on disk, and the submodules."""
+
+    paths: set[str]
+    unwatched: list[str]
+    submodules: list[str]
+
+
 class History:
     """The git repository holding the ledger at `root` (which may be a sub-folder of it)."""
 
@@ -62,6 +72,7 @@ class History:
         prefix = PurePosixPath(Path(root).resolve().relative_to(top)).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
         self.root = Path(root)
+        self._listed: _Index | None = None
 
     def resolve(self, rev: str) -> str:
         """The full commit hash of `rev`, or GitError saying what to do."""
@@ -85,12 +96,15 @@ class History:
         ledger, so what was computed from one serves the other."""
         return str(self.repo.commit(self.resolve(rev)).tree.hexsha)
 
-    def changed(self, base: str, head: str | None = None) -> set[str]:
+    def changed(
+        self, base: str, head: str | None = None, on_disk: Collection[str] | None = None
+    ) -> set[str]:
         """Paths (from the ledger root) under commons/ and ledger/ that may differ between
         commit `base` and commit `head` (default: the working tree, untracked and ignored
-        files included): every path that differs, in content or in type, and maybe a few
-        that do not (the caller compares blob ids). Asked of git, which knows from its index
-        which files on disk are unchanged, so no unchanged file is read or hashed."""
+        files included; `on_disk`, when given, are the paths a walk of it found): every
+        path that differs, in content or in type, and maybe a few that do not (the caller
+        compares blob ids). Asked of git, which knows from its index which files on disk
+        are unchanged, so no unchanged file is read or hashed."""
         tops = [self.prefix + t.rstrip("/") for t in _TOPS]
         if head is None:
             # The plumbing, not `git diff`: that one writes what it learnt back into the
@@ -98,24 +112,52 @@ class History:
             # `state`); this one reports a file whose stamp git is unsure of as changed,
             # and the caller compares its blob id.
             out = self._git("diff-index", "--raw", "-z", "--no-renames", base, "--", *tops)
-            others = self._git("ls-files", "--others", "-z", "--", *tops)
-            # Files git was told not to look at (assume-unchanged: a lower-case tag;
-            # skip-worktree: S) are left out of its diff: compare them all the same.
-            for entry in self._git("ls-files", "-v", "-z", "--", *tops).split(b"\0"):
-                if entry[:1].islower() or entry[:1] == b"S":
-                    others += b"\0" + entry[2:]
+            index = self._index()
+            # Files git was told not to look at are left out of its diff: compare them all
+            # the same. What the walk found that the index lacks is untracked (or ignored).
+            others = set(index.unwatched)
+            if on_disk is None:
+                untracked = self._git("ls-files", "--others", "-z", "--", *tops)
+                others.update(self._paths(untracked.split(b"\0")))
+            else:
+                others.update(p for p in on_disk if p not in index.paths)
         else:
             out = self._git("diff-tree", "-r", "-z", "--no-renames", base, head, "--", *tops)
-            others = b""
+            others = set()
         items = out.split(b"\0")
         paths = [items[i + 1] for i, item in enumerate(items[:-1]) if item.startswith(b":")]
-        paths += [p for p in others.split(b"\0") if p]
-        found = set()
-        for raw in paths:
-            path = os.fsdecode(raw)
-            if path.startswith(self.prefix):
-                found.add(path[len(self.prefix) :])
-        return found
+        return set(self._paths(paths)) | others
+
+    def _paths(self, raw: Iterable[bytes]) -> Iterator[str]:
+        """The paths git wrote (from the top of the repository) that lie in the ledger's
+        root, from it."""
+        for name in raw:
+            path = os.fsdecode(name)
+            if name and path.startswith(self.prefix):
+                yield path[len(self.prefix) :]
+
+    def _index(self) -> _Index:
+        """What the index holds under commons/ and ledger/, listed once by one process."""
+        if self._listed is None:
+            tops = [self.prefix + t.rstrip("/") for t in _TOPS]
+            index = _Index(set(), [], [])
+            out = os.fsdecode(self._git("ls-files", "--stage", "-v", "-z", "--", *tops))
+            skip = len(self.prefix)
+            for entry in out.split("\0"):  # one decoding, not one a path: 100,000 of them
+                info, tab, path = entry.partition("\t")
+                if not tab or not path.startswith(self.prefix):
+                    continue
+                path = path[skip:]
+                index.paths.add(path)
+                if info[:1] == "H" and info[2:9] != "160000 ":
+                    continue  # a plain file git watches: all but a few
+                # assume-unchanged: a lower-case tag; skip-worktree: S
+                if info[:1].islower() or info[:1] == "S":
+                    index.unwatched.append(path)
+                if info[2:9] == "160000 " and "/." not in path:
+                    index.submodules.append(path)
+            self._listed = index
+        return self._listed
 
     def subtree(self, rev: str, paths: list[str]) -> Tree:
         """What `tree(rev)` holds at `paths` and below them (paths from the ledger root),
@@ -219,17 +261,7 @@ class History:
     def staged_submodules(self) -> list[str]:
         """The submodules under commons/ and ledger/ that the index holds, checked out or
         not (a submodule not checked out is an empty folder the walk cannot tell apart)."""
-        out = self.repo.git.ls_files(
-            "--stage", "-z", "--", *(self.prefix + t.rstrip("/") for t in _TOPS)
-        )
-        found = []
-        for entry in out.split("\0"):
-            info, _tab, path = entry.partition("\t")
-            if info.startswith("160000 ") and path.startswith(self.prefix):
-                path = path[len(self.prefix) :]
-                if "/." not in path:
-                    found.append(path)
-        return found
+        return list(self._index().submodules)
 
     def merge_base(self, base: str, head: str) -> str:
         """Where the change forked from `base`: entries that `base` gained since are not

@@ -123,7 +123,7 @@ def plan_change(
         listing = listing or walk(root)
         head_rev = commits[1] if commits else history.resolve("HEAD")
         fork = history.merge_base(base_rev, head_rev)
-        changed = history.changed(fork)
+        changed = history.changed(fork, None, {path for path, *_ in listing.found})
         on_disk = {path: size for path, size, *_ in listing.found if path in changed}
         files = [
             FileRef(path, max(size, 0), partial(_read, root, path))
