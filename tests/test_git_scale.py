@@ -87,8 +87,8 @@ def test_a_second_check_base_is_served_until_something_changes(tmp_path, monkeyp
     first = run(repo, "--base", "main")
     assert first.exit_code == 1 and "G003" in first.stdout
     loads = []
-    real = revisions.load_head
-    monkeypatch.setattr(revisions, "load_head", lambda *a: loads.append(1) or real(*a))
+    real = revisions.check_planned
+    monkeypatch.setattr(revisions, "check_planned", lambda *a: loads.append(1) or real(*a))
     assert run(repo, "--base", "main").stdout == first.stdout
     assert loads == []  # served
     assert run(repo, "--base", "main", "--actor", "laruche").exit_code == 0
@@ -108,7 +108,7 @@ def test_a_second_head_or_at_run_of_the_same_tree_is_served(tmp_path, monkeypatc
     repo.commit(MALLORY, files={NEW: contribution()})
     first = run(repo, "--base", "main", "--head", "pr")
     assert "G003" in first.stdout
-    monkeypatch.setattr(revisions, "load_head", lambda *a: pytest.fail("not served"))
+    monkeypatch.setattr(revisions, "check_planned", lambda *a: pytest.fail("not served"))
     assert run(repo, "--base", "main", "--head", "pr").stdout == first.stdout
     args = ["match", "--root", str(repo.path), "--as-of", "2026-11-28", "--format", "csv"]
     at = CliRunner().invoke(app, [*args, "--at", "main"])

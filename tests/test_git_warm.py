@@ -31,10 +31,10 @@ def settled(monkeypatch):
 
 @pytest.fixture
 def loads(monkeypatch) -> list[int]:
-    """One item per ledger loaded by `check --base`: none when the memo served."""
+    """One item per report `check --base` worked out: none when the memo served."""
     seen: list[int] = []
-    real = revisions.load_head
-    monkeypatch.setattr(revisions, "load_head", lambda *a: seen.append(1) or real(*a))
+    real = revisions.check_planned
+    monkeypatch.setattr(revisions, "check_planned", lambda *a: seen.append(1) or real(*a))
     return seen
 
 

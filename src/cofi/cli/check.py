@@ -192,20 +192,26 @@ def _checked_change(
     from cofi.history import state
 
     def checked(commits: tuple[str, str] | None) -> tuple[list[Problem], int]:
-        from cofi.revisions import check_planned, load_head, plan_change
+        from cofi.revisions import check_planned, check_working_change, load_head, plan_change
 
-        plan = plan_change(where, base, head, tree.listing if tree else None, commits)
+        if tree is None:
+            plan = plan_change(where, base, head, None, commits)
+            return _found(check_planned(plan, load_head(plan), today, actor))
+        assert tree.listing is not None
         # The record cache is opened only when the memo cannot serve: reading it costs.
-        cache = open_cache(where, no_cache) if head is None else None
-        return _found(check_planned(plan, load_head(plan, cache), today, actor))
+        cache = open_cache(where, no_cache)
+        return _found(check_working_change(where, today, base, tree.listing, cache, actor, commits))
 
     tree = WorkingTree(where, no_cache) if head is None else None
-    if no_cache or (tree is not None and tree.listing is None):
+    if tree is not None and tree.listing is None:
         return checked(None)
+    # Asked even without the memo: an unknown revision is said at once, not after a load.
     git = state(where, [base, head or "HEAD"], tree.listing if tree else None)
-    if git is None or not git.settled:  # the long way, which also says what is wrong
+    if git is None:  # the long way, which also says what is wrong
         return checked(None)
     base_rev, head_rev = git.commits
+    if no_cache or not git.settled:
+        return checked((base_rev, head_rev))
     facts = (("actor", repr(actor)), ("base", base), *(("git", fact) for fact in git.facts))
     if tree is not None:
         query = Query("check --base", today, today, options=facts)
