@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -44,6 +45,15 @@ class Tree:
     files: dict[str, FileRef]
     shas: dict[str, str]
     others: dict[str, Literal["link", "repository"]] = field(default_factory=dict)
+
+
+# In the output of `git ls-files --stage -v -z`: every path; those git was told not to look
+# at on disk (assume-unchanged: a lower-case tag; skip-worktree: S); the submodules.
+_PATH = re.compile("\t([^\0]*)")
+# (Searched in the output after a NUL: an expression that starts with a plain character is
+# ten times faster than one that starts with a choice.)
+_UNWATCHED = re.compile("\0[a-zS] [^\t\0]*\t([^\0]*)")
+_SUBMODULE = re.compile("\0. 160000 [^\t\0]*\t([^\0]*)")
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,13 @@ class History:
         paths = [items[i + 1] for i, item in enumerate(items[:-1]) if item.startswith(b":")]
         return set(self._paths(paths)) | others
 
+    def _mine(self, paths: list[str]) -> Iterable[str]:
+        """`paths` (from the top of the repository) that lie in the ledger's root, from it."""
+        if not self.prefix:
+            return paths
+        skip = len(self.prefix)
+        return (p[skip:] for p in paths if p.startswith(self.prefix))
+
     def _paths(self, raw: Iterable[bytes]) -> Iterator[str]:
         """The paths git wrote (from the top of the repository) that lie in the ledger's
         root, from it."""
@@ -140,22 +157,14 @@ class History:
         """What the index holds under commons/ and ledger/, listed once by one process."""
         if self._listed is None:
             tops = [self.prefix + t.rstrip("/") for t in _TOPS]
-            index = _Index(set(), [], [])
             out = os.fsdecode(self._git("ls-files", "--stage", "-v", "-z", "--", *tops))
-            skip = len(self.prefix)
-            for entry in out.split("\0"):  # one decoding, not one a path: 100,000 of them
-                info, tab, path = entry.partition("\t")
-                if not tab or not path.startswith(self.prefix):
-                    continue
-                path = path[skip:]
-                index.paths.add(path)
-                if info[:1] == "H" and info[2:9] != "160000 ":
-                    continue  # a plain file git watches: all but a few
-                # assume-unchanged: a lower-case tag; skip-worktree: S
-                if info[:1].islower() or info[:1] == "S":
-                    index.unwatched.append(path)
-                if info[2:9] == "160000 " and "/." not in path:
-                    index.submodules.append(path)
+            # A hundred thousand entries, nearly all "H <mode> <id> 0<TAB>path": found by
+            # regular expressions, not a line at a time in Python.
+            index = _Index(
+                set(self._mine(_PATH.findall(out))),
+                list(self._mine(_UNWATCHED.findall("\0" + out))),
+                [p for p in self._mine(_SUBMODULE.findall("\0" + out)) if "/." not in p],
+            )
             self._listed = index
         return self._listed
 
