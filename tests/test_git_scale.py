@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cofi import gitrules, revisions
 from cofi.cli import app
-from cofi.history import History
+from cofi.history import GitError, History
 from cofi.listing import LINK, walk
 from cofi.loader import discover, select
 from gitrepo import GitRepo
@@ -136,3 +136,17 @@ def test_files_git_was_told_to_ignore_are_compared_all_the_same(tmp_path):
     plan = revisions.plan_change(repo.path, "main")
     assert plan.changes == every_file_compared(repo, "main")
     assert {(c.path, c.status) for c in plan.changes} == {(OLD, "modified"), (hidden, "deleted")}
+
+
+def test_a_branch_with_no_common_history_forks_from_the_base_itself(tmp_path):
+    """Without a common ancestor (an orphan branch), the change is all head has that the
+    base has not: the fork point is the base."""
+    repo = GitRepo(tmp_path / "books")
+    base = repo.commit(COORD, "base ledger", BASE)
+    repo.git("checkout", "-q", "--orphan", "elsewhere")
+    head = repo.commit(COORD, "another ledger", {NEW: contribution()})
+    history = History(repo.path)
+    assert history.merge_base(base, head) == base
+    assert history.merge_base(base, base) == base
+    with pytest.raises(GitError, match="merge-base"):
+        history.merge_base(base, "0" * 40)

@@ -70,19 +70,36 @@ class History:
     """The git repository holding the ledger at `root` (which may be a sub-folder of it)."""
 
     def __init__(self, root: Path) -> None:
-        import git
-
+        # git itself finds the repository (one short process): GitPython, and the time its
+        # import takes, only for what plain commands do not say as well (see `repo`).
         try:
-            self.repo: Any = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise GitError(
-                _("{folder} is not inside a git repository").format(folder=root)
-            ) from None
-        top = Path(self.repo.working_tree_dir or root).resolve()
+            found = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=False,
+            )
+        except OSError:  # no such folder, or no git
+            found = None
+        if found is None or found.returncode != 0 or not found.stdout.strip():
+            raise GitError(_("{folder} is not inside a git repository").format(folder=root))
+        self.top = os.fsdecode(found.stdout.rstrip(b"\n"))
+        top = Path(self.top).resolve()
         prefix = PurePosixPath(Path(root).resolve().relative_to(top)).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
         self.root = Path(root)
         self._listed: _Index | None = None
+        self._repo: Any = None
+
+    @property
+    def repo(self) -> Any:
+        """The repository through GitPython, opened on first use."""
+        if self._repo is None:
+            import git
+
+            self._repo = git.Repo(self.top)
+        return self._repo
 
     def resolve(self, rev: str) -> str:
         """The full commit hash of `rev`, or GitError saying what to do."""
@@ -172,7 +189,7 @@ class History:
         """What `tree(rev)` holds at `paths` and below them (paths from the ledger root),
         listed by `git ls-tree` without walking the rest of the revision."""
         tree = Tree({}, {}, {})
-        blobs = _Blobs(self.repo.working_tree_dir)
+        blobs = _Blobs(self.top)
         for mode, kind, sha, size, path in self._ls_tree(rev, paths, sizes=True):
             if kind == "commit":
                 tree.others[path] = "repository"
@@ -221,7 +238,7 @@ class History:
         written (no wildcards)."""
         out = subprocess.run(
             ["git", "--literal-pathspecs", *args],
-            cwd=self.repo.working_tree_dir,
+            cwd=self.top,
             capture_output=True,
             check=False,
         )
@@ -245,7 +262,7 @@ class History:
         out = subprocess.run(
             ["git", "hash-object", "--stdin-paths"],
             input=b"".join(os.fsencode(self.prefix + f.path) + b"\n" for f in batch),
-            cwd=self.repo.working_tree_dir,
+            cwd=self.top,
             capture_output=True,
             check=False,
         )
@@ -273,15 +290,30 @@ class History:
         return list(self._index().submodules)
 
     def merge_base(self, base: str, head: str) -> str:
-        """Where the change forked from `base`: entries that `base` gained since are not
-        the change's doing."""
-        found = self.repo.merge_base(base, head)
-        return str(found[0].hexsha) if found else base
+        """Where the change forked from `base` (commit ids): entries that `base` gained
+        since are not the change's doing."""
+        found = subprocess.run(
+            ["git", "merge-base", base, head],
+            cwd=self.top,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+        if found.returncode == 1 and not found.stderr:  # no common ancestor
+            return base
+        if found.returncode != 0:
+            error = found.stderr.decode("utf-8", "replace").strip()
+            raise GitError(
+                _("git {command} failed: {error}").format(command="merge-base", error=error)
+            )
+        return found.stdout.decode("ascii").strip()
 
     def authors(self, base: str, head: str) -> dict[str, set[str]]:
         """Path -> author emails of the commits in base..head that touched it: added,
         modified, deleted it or changed its type (a file made a link, or back)."""
-        out = self.repo.git.log(
+        raw = self._git(
+            "log",
+            "--no-color",
             "--format=%x00%ae",
             "--name-status",
             "--no-renames",
@@ -289,6 +321,7 @@ class History:
             "--",
             *(self.prefix + t.rstrip("/") for t in _TOPS),
         )
+        out = os.fsdecode(raw)
         touched: dict[str, set[str]] = defaultdict(set)
         email = ""
         for line in out.splitlines():
