@@ -150,3 +150,18 @@ def test_a_branch_with_no_common_history_forks_from_the_base_itself(tmp_path):
     assert history.merge_base(base, base) == base
     with pytest.raises(GitError, match="merge-base"):
         history.merge_base(base, "0" * 40)
+
+
+@pytest.mark.parametrize("rev", ["--output=x", "-h", "main extra", "main\nHEAD", " "])
+def test_a_revision_that_looks_like_an_option_is_only_an_unknown_name(tmp_path, rev):
+    """Names go to git on its standard input, never among its arguments."""
+    repo = GitRepo(tmp_path / "books")
+    main = repo.commit(COORD, "base ledger", BASE)
+    history = History(repo.path)
+    assert history.resolve("main") == main
+    assert history.tree_id("main") == repo.git("rev-parse", "main^{tree}").strip()
+    with pytest.raises(GitError, match="unknown revision"):
+        history.resolve(rev)
+    result = run(repo, f"--base={rev}")
+    assert result.exit_code == 2 and "unknown revision" in result.stderr
+    assert not (repo.path / "x").exists()

@@ -1,11 +1,11 @@
-"""The git adapter: the one module that imports git (GitPython).
+"""The git adapter: the one module that asks git anything.
 
-Reads a revision's ledger files from git's object database through one
-long-lived `git cat-file --batch` process (never a process per file), the
-blob hashes of the working tree, and who authored the commits of a range.
-`state` names, without GitPython and in two short git processes, everything
-of git's that a result computed from revisions may depend on: what a memo
-keys on.
+It runs git's own commands, a few short processes a run (importing GitPython took
+longer than they do): reads a revision's ledger files from git's object database
+through one `git cat-file --batch` process (never a process per file), the blob
+hashes of the working tree, and who authored the commits of a range. `state`
+names, in two short processes, everything of git's that a result computed from
+revisions may depend on: what a memo keys on.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 from cofi import listing
 from cofi.i18n import _
@@ -70,8 +70,7 @@ class History:
     """The git repository holding the ledger at `root` (which may be a sub-folder of it)."""
 
     def __init__(self, root: Path) -> None:
-        # git itself finds the repository (one short process): GitPython, and the time its
-        # import takes, only for what plain commands do not say as well (see `repo`).
+        # git itself finds the repository, in one short process.
         try:
             found = subprocess.run(
                 ["git", "rev-parse", "--show-toplevel"],
@@ -90,28 +89,34 @@ class History:
         self.prefix = "" if prefix == "." else prefix + "/"
         self.root = Path(root)
         self._listed: _Index | None = None
-        self._repo: Any = None
-
-    @property
-    def repo(self) -> Any:
-        """The repository through GitPython, opened on first use."""
-        if self._repo is None:
-            import git
-
-            self._repo = git.Repo(self.top)
-        return self._repo
 
     def resolve(self, rev: str) -> str:
         """The full commit hash of `rev`, or GitError saying what to do."""
-        try:
-            return str(self.repo.commit(rev).hexsha)
-        except Exception:
+        return self._object(rev, "commit")
+
+    def _object(self, rev: str, kind: str) -> str:
+        """The id of the `kind` (commit, tree) `rev` names, asked on git's standard input:
+        a name is never read as an option, whatever it starts with."""
+        found = None
+        if "\n" not in rev and rev.strip():
+            out = subprocess.run(
+                ["git", "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+                input=os.fsencode(f"{rev}^{{{kind}}}\n"),
+                cwd=self.top,
+                capture_output=True,
+                check=False,
+            )
+            answer = out.stdout.decode("ascii", "replace").split()
+            if out.returncode == 0 and answer[1:] == [kind]:
+                found = answer[0]
+        if found is None:
             raise GitError(
                 _(
                     "unknown revision '{rev}'; in CI, fetch enough history "
                     "(e.g. actions/checkout with fetch-depth: 0)"
                 ).format(rev=rev)
-            ) from None
+            )
+        return found
 
     def tree(self, rev: str) -> Tree:
         """The ledger files of commit `rev`, listed by one `git ls-tree` and read, on the
@@ -121,7 +126,7 @@ class History:
     def tree_id(self, rev: str) -> str:
         """The id of the tree of commit `rev`: two commits with the same tree hold the same
         ledger, so what was computed from one serves the other."""
-        return str(self.repo.commit(self.resolve(rev)).tree.hexsha)
+        return self._object(self.resolve(rev), "tree")
 
     def changed(
         self, base: str, head: str | None = None, on_disk: Collection[str] | None = None
@@ -432,7 +437,7 @@ class _Blob:
 
 @dataclass(frozen=True)
 class State:
-    """What git says of some revisions, asked cheaply (no GitPython, no walk of its index):
+    """What git says of some revisions, asked cheaply (no walk of its index):
     their commit ids, and `facts` naming all else of git's that a check or a table computed
     from them may depend on. `settled` is False while a file among the facts is too young
     for its stamp to vouch for it (see cofi.listing.racy): nothing may be memoised then."""
