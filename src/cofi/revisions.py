@@ -13,7 +13,7 @@ from cofi.checks import checked
 from cofi.history import History, Tree
 from cofi.kinds import KINDS, SETTINGS
 from cofi.ledger import Ledger
-from cofi.listing import LINK, NO_STAT, REPOSITORY, Listing, walk
+from cofi.listing import LINK, NO_STAT, REPOSITORY, TOPS, Listing, walk
 from cofi.loader import (
     FileRef,
     Loaded,
@@ -68,8 +68,27 @@ def validate_change(
     """
     if head is None:
         return check_working_change(root, today, base, walk(root), None, actor)
-    plan = plan_change(root, base, head)
-    return check_planned(plan, load_head(plan), today, actor)
+    return check_revision_change(root, today, base, head, actor)
+
+
+def check_revision_change(
+    root: Path,
+    today: date,
+    base: str,
+    head: str,
+    actor: str | None,
+    commits: tuple[str, str] | None = None,
+) -> Loaded:
+    """`validate_change` of revision `head`; `commits` as in `plan_change`. Its tree is
+    listed once, for the load and for the plan (its links, submodules and blob ids)."""
+    history = History(root)
+    base_rev = commits[0] if commits else history.resolve(base)
+    head_rev = commits[1] if commits else history.resolve(head)
+    tree = history.subtree(head_rev, list(TOPS))
+    plan = plan_change(root, base, head, None, (base_rev, head_rev), tree)
+    files, problems = _select(tree)
+    del tree  # the copies `_select` made are what the load reads
+    return check_planned(plan, load_files(str(root), files, problems), today, actor)
 
 
 def check_working_change(
@@ -131,11 +150,13 @@ def plan_change(
     head: str | None = None,
     listing: Listing | None = None,
     commits: tuple[str, str] | None = None,
+    head_tree: Tree | None = None,
 ) -> Plan:
     """The git facts of the change from `base` to `head` (default: the working tree, as
     `listing` found it, else as a new walk finds it); `commits`, when given, are the
     commit ids of `base` and of `head` (or HEAD) as git already named them (a memo keys
     on them: the plan must be of those very commits, even if a branch moved since).
+    `head_tree`, when given, is the whole tree of `head`, already listed.
 
     Only the paths git reports as changed since the fork point are compared, by blob id
     (a file's, or a link's `link_id`: a change of type is a change); the unchanged ones
@@ -166,8 +187,9 @@ def plan_change(
         head_rev = commits[1] if commits else history.resolve(head)
         fork = history.merge_base(base_rev, head_rev)
         changed = history.changed(fork, head_rev)
-        head_shas = _changed_shas(history.subtree(head_rev, sorted(changed)), changed)
-        not_plain_paths = history.not_plain(head_rev)
+        tree = head_tree or history.subtree(head_rev, sorted(changed))
+        head_shas = _changed_shas(tree, changed)
+        not_plain_paths = list(head_tree.others) if head_tree else history.not_plain(head_rev)
     fork_shas = _changed_shas(history.subtree(fork, sorted(changed)), changed)
     return Plan(
         history,
@@ -187,17 +209,6 @@ def _changed_shas(tree: Tree, changed: set[str]) -> dict[str, str]:
     """The blob ids of the record files and links of `tree` among `changed`."""
     files, _ = select(f for path, f in tree.files.items() if path in changed)
     return {p: sha for p, sha in _shas(tree, files).items() if p in changed}
-
-
-def load_head(plan: Plan, cache: RecordCache | None = None) -> Loaded:
-    """The ledger of the plan's head, checked (the rules not yet applied): the working
-    tree as the plan's walk found it, or the head revision."""
-    root = plan.history.root
-    if plan.head_rev is None:
-        return load_working_tree(root, plan.listing, cache)
-    tree = plan.history.tree(plan.head_rev)
-    files, problems = _select(tree)
-    return load_files(str(root), files, problems)
 
 
 def load_working_tree(root: Path, listing: Listing | None, cache: RecordCache | None) -> Loaded:

@@ -192,12 +192,11 @@ def _checked_change(
     from cofi.history import state
 
     def checked(commits: tuple[str, str] | None) -> tuple[list[Problem], int]:
-        from cofi.revisions import check_planned, check_working_change, load_head, plan_change
+        from cofi.revisions import check_revision_change, check_working_change
 
-        if tree is None:
-            plan = plan_change(where, base, head, None, commits)
-            return _found(check_planned(plan, load_head(plan), today, actor))
-        assert tree.listing is not None
+        if head is not None:
+            return _found(check_revision_change(where, today, base, head, actor, commits))
+        assert tree is not None and tree.listing is not None
         # The record cache is opened only when the memo cannot serve: reading it costs.
         cache = open_cache(where, no_cache)
         return _found(check_working_change(where, today, base, tree.listing, cache, actor, commits))
