@@ -16,7 +16,8 @@ import re
 import shutil
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -129,7 +130,7 @@ class History:
         return self._object(self.resolve(rev), "tree")
 
     def changed(
-        self, base: str, head: str | None = None, on_disk: Collection[str] | None = None
+        self, base: str, head: str | None = None, on_disk: AbstractSet[str] | None = None
     ) -> set[str]:
         """Paths (from the ledger root) under commons/ and ledger/ that may differ between
         commit `base` and commit `head` (default: the working tree, untracked and ignored
@@ -152,7 +153,7 @@ class History:
                 untracked = self._git("ls-files", "--others", "-z", "--", *tops)
                 others.update(self._paths(untracked.split(b"\0")))
             else:
-                others.update(p for p in on_disk if p not in index.paths)
+                others.update(on_disk - index.paths)
         else:
             out = self._git("diff-tree", "-r", "-z", "--no-renames", base, head, "--", *tops)
             others = set()
