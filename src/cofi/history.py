@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -459,13 +459,18 @@ _GIT_FILES = ("index", "shallow", "info/grafts", "info/attributes", "packed-refs
 
 
 def state(
-    root: Path, revs: Sequence[str], tree: Listing | None = None, contents: bool = False
+    root: Path,
+    revs: Sequence[str],
+    environment: Mapping[str, str],
+    tree: Listing | None = None,
+    contents: bool = False,
 ) -> State | None:
-    """The `State` of `revs` in the repository holding the ledger at `root`; with `tree`
-    (a walk of the working tree), also what says how git hashes the files on disk (its
-    configuration and every attributes file that may apply). With `contents`, what the
-    first revision holds. None when git cannot say (an unknown revision, no repository):
-    the caller asks again the long way, which says why."""
+    """The `State` of `revs` in the repository holding the ledger at `root`, for git run
+    in `environment` (the process's: git reads it); with `tree` (a walk of the working
+    tree), also what says how git hashes the files on disk (its configuration and every
+    attributes file that may apply). With `contents`, what the first revision holds. None
+    when git cannot say (an unknown revision, no repository): the caller asks again the
+    long way, which says why."""
     if any(not rev or rev.startswith("-") for rev in revs):
         return None  # never an option to git; the long way reads it as a name
     started = listing.clock()
@@ -488,7 +493,8 @@ def state(
     config = outs[1]
     stamps = [(name, _stamp(root / path)) for name, path in zip(_GIT_FILES, files, strict=True)]
     if tree is not None:
-        stamps += [(str(path), _stamp(path)) for path in _attribute_files(root, top, config)]
+        attributes = _attribute_files(root, top, config, environment)
+        stamps += [(str(path), _stamp(path)) for path in attributes]
         stamps += [
             (path, (size, mtime, ctime, ino)) for path, size, mtime, ino, ctime in tree.attributes
         ]
@@ -498,11 +504,11 @@ def state(
     settled = all(
         s is None or (s[0] >= 0 and not listing.racy(s[1], s[2], started)) for _, s in stamps
     )
-    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_"))
+    variables = sorted((k, v) for k, v in environment.items() if k.startswith("GIT_"))
     facts = (
         f"commits={' '.join(commits)}",
         f"config={hashlib.blake2b(config, digest_size=16).hexdigest()}",
-        f"environment={environment!r}",
+        f"environment={variables!r}",
         *(f"{name}={stamp!r}" for name, stamp in stamps),
     )
     held = ""
@@ -547,7 +553,9 @@ def _stamp(path: Path | str) -> Stamp:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def _attribute_files(root: Path, top: str, config: bytes) -> list[Path]:
+def _attribute_files(
+    root: Path, top: str, config: bytes, environment: Mapping[str, str]
+) -> list[Path]:
     """The attributes files outside the ledger's folders that may apply to its files: the
     `.gitattributes` of every folder from the repository's top down to `root`, the user's
     (core.attributesFile, else git's default place) and the system's."""
@@ -556,15 +564,16 @@ def _attribute_files(root: Path, top: str, config: bytes) -> list[Path]:
     while here != top_path and here != here.parent:
         here = here.parent
         found.append(here / ".gitattributes")
+    home = environment.get("HOME", "")
     settings = dict(entry.partition(b"\n")[::2] for entry in config.split(b"\0") if entry)
-    user = settings.get(b"core.attributesfile")
+    user = os.fsdecode(settings.get(b"core.attributesfile", b""))
     if user:
-        found.append(Path(os.path.expanduser(os.fsdecode(user))))
+        found.append(Path(home + user[1:] if user.startswith("~/") else user))
     else:
-        xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        xdg = environment.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
         found.append(Path(xdg) / "git" / "attributes")
-    if not os.environ.get("GIT_ATTR_NOSYSTEM"):
+    if not environment.get("GIT_ATTR_NOSYSTEM"):
         found.append(Path("/etc/gitattributes"))
-        if git := shutil.which("git"):
+        if git := shutil.which("git", path=environment.get("PATH")):
             found.append(Path(git).resolve().parent.parent / "etc" / "gitattributes")
     return found

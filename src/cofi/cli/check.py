@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -205,7 +206,7 @@ def _checked_change(
     if tree is not None and tree.listing is None:
         return checked(None)
     # Asked even without the memo: an unknown revision is said at once, not after a load.
-    git = state(where, [base, head or "HEAD"], tree.listing if tree else None)
+    git = state(where, [base, head or "HEAD"], os.environ, tree.listing if tree else None)
     if git is None:  # the long way, which also says what is wrong
         return checked(None)
     base_rev, head_rev = git.commits

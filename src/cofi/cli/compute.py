@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -131,7 +132,7 @@ def _table(
 
         where, today = resolve_root(root), date.today()
         query = Query(command, when, today, programme, options)
-        git = None if no_cache else state(where, [at], contents=True)
+        git = None if no_cache else state(where, [at], os.environ, contents=True)
         if git is None or not git.settled:  # the long way, which also says what is wrong
             table = remember_revision(
                 where,
