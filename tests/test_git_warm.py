@@ -104,6 +104,20 @@ def test_git_configured_not_to_convert_line_ends_any_more_is_not_served(repo, lo
     served_then_failing(repo, loads, convert_no_more, "G001", "--base", "main")
 
 
+def test_git_told_by_the_environment_not_to_convert_any_more_is_not_served(
+    repo, loads, monkeypatch
+):
+    """Configuration passed in GIT_CONFIG_* variables, as CI runners do."""
+    for name, value in {"COUNT": "1", "KEY_0": "core.autocrlf", "VALUE_0": "true"}.items():
+        monkeypatch.setenv(f"GIT_CONFIG_{name}", value)
+    crlf(repo)
+
+    def convert_no_more() -> None:
+        monkeypatch.setenv("GIT_CONFIG_VALUE_0", "false")
+
+    served_then_failing(repo, loads, convert_no_more, "G001", "--base", "main")
+
+
 @pytest.mark.parametrize(
     "where",
     [
