@@ -203,8 +203,6 @@ def _checked_change(
         return _found(check_working_change(where, today, base, tree.listing, cache, actor, commits))
 
     tree = WorkingTree(where, no_cache) if head is None else None
-    if tree is not None and tree.listing is None:
-        return checked(None)
     # Asked even without the memo: an unknown revision is said at once, not after a load.
     git = state(where, [base, head or "HEAD"], os.environ, tree.listing if tree else None)
     if git is None:  # the long way, which also says what is wrong
