@@ -138,3 +138,26 @@ def test_a_revision_without_a_ledger_is_refused_not_an_empty_table(tmp_path):
     assert result.exit_code == 2
     assert f"revision '{first}' holds no ledger" in result.stderr
     assert result.stdout == ""
+
+
+def test_each_file_of_a_revision_reads_its_bytes_again_and_again(repo):
+    """The blobs are let go once read (issue 14: memory at 100,000 files): a file read
+    again, or another holding the same bytes, still reads them; a missing one is an
+    OSError (read as F003), not a wrong file."""
+    from cofi.history import History
+
+    same = "name: Same\nkind: tiers-lieu\n"
+    repo.write({"ledger/contributors/a.yaml": same, "ledger/contributors/b.yaml": same})
+    repo.write({"ledger/contributors/c.yaml": "name: C\nkind: public\n"})
+    repo.commit("a@example.org")
+    history = History(repo.path)
+    tree = history.tree(history.resolve("HEAD"))
+    a, b, c = (tree.files[f"ledger/contributors/{n}.yaml"] for n in "abc")
+    assert (a.read(), b.read(), a.read()) == (same.encode(),) * 3
+    assert (c.read(), c.read()) == (b"name: C\nkind: public\n",) * 2
+    missing = history.subtree(history.resolve("HEAD"), ["ledger"])
+    gone = next(iter(missing.files.values()))
+    blobs = gone.read.blobs  # type: ignore[attr-defined]
+    blobs.left["0" * 40] = 1
+    with pytest.raises(OSError, match="0000000000"):
+        blobs.read("0" * 40)

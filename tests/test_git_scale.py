@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cofi import gitrules, revisions
 from cofi.cli import app
-from cofi.history import History
+from cofi.history import GitError, History
 from cofi.listing import LINK, walk
 from cofi.loader import discover, select
 from gitrepo import GitRepo
@@ -87,8 +87,8 @@ def test_a_second_check_base_is_served_until_something_changes(tmp_path, monkeyp
     first = run(repo, "--base", "main")
     assert first.exit_code == 1 and "G003" in first.stdout
     loads = []
-    real = revisions.load_head
-    monkeypatch.setattr(revisions, "load_head", lambda *a: loads.append(1) or real(*a))
+    real = revisions.check_planned
+    monkeypatch.setattr(revisions, "check_planned", lambda *a: loads.append(1) or real(*a))
     assert run(repo, "--base", "main").stdout == first.stdout
     assert loads == []  # served
     assert run(repo, "--base", "main", "--actor", "laruche").exit_code == 0
@@ -108,7 +108,7 @@ def test_a_second_head_or_at_run_of_the_same_tree_is_served(tmp_path, monkeypatc
     repo.commit(MALLORY, files={NEW: contribution()})
     first = run(repo, "--base", "main", "--head", "pr")
     assert "G003" in first.stdout
-    monkeypatch.setattr(revisions, "load_head", lambda *a: pytest.fail("not served"))
+    monkeypatch.setattr(revisions, "check_planned", lambda *a: pytest.fail("not served"))
     assert run(repo, "--base", "main", "--head", "pr").stdout == first.stdout
     args = ["match", "--root", str(repo.path), "--as-of", "2026-11-28", "--format", "csv"]
     at = CliRunner().invoke(app, [*args, "--at", "main"])
@@ -136,3 +136,32 @@ def test_files_git_was_told_to_ignore_are_compared_all_the_same(tmp_path):
     plan = revisions.plan_change(repo.path, "main")
     assert plan.changes == every_file_compared(repo, "main")
     assert {(c.path, c.status) for c in plan.changes} == {(OLD, "modified"), (hidden, "deleted")}
+
+
+def test_a_branch_with_no_common_history_forks_from_the_base_itself(tmp_path):
+    """Without a common ancestor (an orphan branch), the change is all head has that the
+    base has not: the fork point is the base."""
+    repo = GitRepo(tmp_path / "books")
+    base = repo.commit(COORD, "base ledger", BASE)
+    repo.git("checkout", "-q", "--orphan", "elsewhere")
+    head = repo.commit(COORD, "another ledger", {NEW: contribution()})
+    history = History(repo.path)
+    assert history.merge_base(base, head) == base
+    assert history.merge_base(base, base) == base
+    with pytest.raises(GitError, match="merge-base"):
+        history.merge_base(base, "0" * 40)
+
+
+@pytest.mark.parametrize("rev", ["--output=x", "-h", "main extra", "main\nHEAD", " "])
+def test_a_revision_that_looks_like_an_option_is_only_an_unknown_name(tmp_path, rev):
+    """Names go to git on its standard input, never among its arguments."""
+    repo = GitRepo(tmp_path / "books")
+    main = repo.commit(COORD, "base ledger", BASE)
+    history = History(repo.path)
+    assert history.resolve("main") == main
+    assert history.tree_id("main") == repo.git("rev-parse", "main^{tree}").strip()
+    with pytest.raises(GitError, match="unknown revision"):
+        history.resolve(rev)
+    result = run(repo, f"--base={rev}")
+    assert result.exit_code == 2 and "unknown revision" in result.stderr
+    assert not (repo.path / "x").exists()

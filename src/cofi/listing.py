@@ -12,7 +12,7 @@ import marshal
 import os
 import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
@@ -62,6 +62,9 @@ class Listing:
     found: list[Found]
     started_ns: int
     """The clock just before the walk: what was read after it is at least this recent."""
+    attributes: list[Found] = field(default_factory=list)
+    """The `.gitattributes` files met on the way (not records: the loader never sees them),
+    for `cofi check --base`: they say how git hashes the files beside them."""
 
     def digest(self) -> bytes:
         """Changes when any file is added, removed, renamed or modified (its size, times or
@@ -82,12 +85,13 @@ def walk(root: Path) -> Listing:
     """Every file below the record folders of `root`."""
     started = clock()
     found: list[Found] = []
+    attributes: list[Found] = []
     for top in TOPS:
-        _top(os.path.join(root, top), top, found)
-    return Listing(root, found, started)
+        _top(os.path.join(root, top), top, found, attributes)
+    return Listing(root, found, started, attributes)
 
 
-def _top(full: str, top: str, found: list[Found]) -> None:
+def _top(full: str, top: str, found: list[Found], attributes: list[Found]) -> None:
     """What `_entry` does, for one of TOPS: the root is not listed (it may hold much else,
     and may be entered without being listable), so one stat says what the top is. A top
     that is a link is reported like any other link, never followed: git would store the
@@ -98,10 +102,10 @@ def _top(full: str, top: str, found: list[Found]) -> None:
     except FileNotFoundError:
         return
     except OSError:  # the root cannot be entered: _walk reports the folder unreadable
-        _walk(full, top, found)
+        _walk(full, top, found, attributes)
         return
     if stat.S_ISDIR(mode):
-        _walk(full, top, found)
+        _walk(full, top, found, attributes)
     elif stat.S_ISLNK(mode):
         found.append((top, LINK, 0, 0, 0))
     elif stat.S_ISREG(mode):  # a file where a folder should be: the loader reports it (F002)
@@ -110,7 +114,7 @@ def _top(full: str, top: str, found: list[Found]) -> None:
         found.append((top, NOT_A_FILE, 0, 0, 0))
 
 
-def _walk(folder: str, rel: str, found: list[Found]) -> None:
+def _walk(folder: str, rel: str, found: list[Found], attributes: list[Found]) -> None:
     folders: list[tuple[str, str]] = []  # walked after this one: one directory open at a time
     try:
         entries = os.scandir(folder)
@@ -120,6 +124,7 @@ def _walk(folder: str, rel: str, found: list[Found]) -> None:
         found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
         return
     listed: list[os.DirEntry[str]] = []
+    gitattributes: os.DirEntry[str] | None = None
     broken = False
     with entries:
         try:
@@ -129,14 +134,18 @@ def _walk(folder: str, rel: str, found: list[Found]) -> None:
                     return
                 if not e.name.startswith("."):
                     listed.append(e)
+                elif e.name == ".gitattributes":
+                    gitattributes = e
         except OSError:  # the listing broke off (a network disk): the rest is unseen
             broken = True
     for e in listed:
         _entry(e, f"{rel}/{e.name}", found, folders)
+    if gitattributes is not None:
+        _entry(gitattributes, f"{rel}/.gitattributes", attributes, [])
     if broken:
         found.append((f"{rel}/", UNREADABLE_FOLDER, 0, 0, 0))
     for full, path in folders:
-        _walk(full, path, found)
+        _walk(full, path, found, attributes)
 
 
 def _entry(

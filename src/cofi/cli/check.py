@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -184,34 +185,39 @@ def _checked_change(
     where: Path, today: date, base: str, head: str | None, actor: str | None, no_cache: bool
 ) -> tuple[list[Problem], int]:
     """`cofi check --base`: git says what changed, cheaply; the whole report is then
-    reused while the files (or the head revision) and all git says are as they were."""
-    from cofi.history import History
-    from cofi.revisions import check_planned, load_head, plan_change
+    reused while the files (or the head revision) and all git says are as they were.
 
-    if head is None:
-        tree = WorkingTree(where, no_cache)
-        plan = plan_change(where, base, None, tree.listing)
-        git = (("actor", repr(actor)), *(("git", fact) for fact in plan.key()))
-        query = Query("check --base", today, today, options=git)
+    What git says is asked in two short processes (`history.state`), not by working out
+    the change: on a working tree, that would mean git looking at every file again, which
+    the walk already did."""
+    from cofi.history import state
 
-        def compute() -> tuple[list[Problem], int]:
-            # The record cache is opened only when the memo cannot serve: reading it costs.
-            head_ledger = load_head(plan, open_cache(where, no_cache))
-            return _found(check_planned(plan, head_ledger, today, actor))
+    def checked(commits: tuple[str, str] | None) -> tuple[list[Problem], int]:
+        from cofi.revisions import check_revision_change, check_working_change
 
-        return tree.remember(query, compute, _all_read)
-    # Two commits say all: the report is theirs for good, so it is looked up before git
-    # is asked anything else.
-    history = History(where)
-    base_rev, head_rev = history.resolve(base), history.resolve(head)
-    facts = (("actor", repr(actor)), ("base", base), ("base_rev", base_rev))
+        if head is not None:
+            return _found(check_revision_change(where, today, base, head, actor, commits))
+        assert tree is not None and tree.listing is not None
+        # The record cache is opened only when the memo cannot serve: reading it costs.
+        cache = open_cache(where, no_cache)
+        return _found(check_working_change(where, today, base, tree.listing, cache, actor, commits))
+
+    tree = WorkingTree(where, no_cache) if head is None else None
+    # Asked even without the memo: an unknown revision is said at once, not after a load.
+    git = state(where, [base, head or "HEAD"], os.environ, tree.listing if tree else None)
+    if git is None:  # the long way, which also says what is wrong
+        return checked(None)
+    base_rev, head_rev = git.commits
+    if no_cache or not git.settled:
+        return checked((base_rev, head_rev))
+    facts = (("actor", repr(actor)), ("base", base), *(("git", fact) for fact in git.facts))
+    if tree is not None:
+        query = Query("check --base", today, today, options=facts)
+        return tree.remember(query, lambda: checked((base_rev, head_rev)), _all_read)
     query = Query("check --base --head", today, today, options=facts)
-
-    def at_head() -> tuple[list[Problem], int]:
-        plan = plan_change(where, base, head)
-        return _found(check_planned(plan, load_head(plan), today, actor))
-
-    return remember_revision(where, no_cache, head_rev, query, at_head, _all_read)
+    return remember_revision(
+        where, no_cache, head_rev, query, lambda: checked((base_rev, head_rev)), _all_read
+    )
 
 
 def _found(loaded: Loaded) -> tuple[list[Problem], int]:

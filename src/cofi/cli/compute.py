@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -116,8 +118,6 @@ def _table(
     when = resolve_date(as_of)
 
     def computed(ledger: Ledger) -> Table:
-        from dataclasses import replace
-
         from cofi import fmt
 
         currency = ledger.settings.currency
@@ -126,15 +126,33 @@ def _table(
                 build(ledger, when, _matched(ledger, when, programme)), currency=currency
             )
 
+    commit = None
     if at is not None:
+        from cofi.history import state
+
         where, today = resolve_root(root), date.today()
-        table = remember_revision(
-            where,
-            no_cache,
-            tree_at(where, at),
-            Query(command, when, today, programme, options),
-            lambda: computed(open_checked(root, at, no_cache)),
-        )
+        query = Query(command, when, today, programme, options)
+        git = None if no_cache else state(where, [at], os.environ, contents=True)
+        if git is None or not git.settled:  # the long way, which also says what is wrong
+            table = remember_revision(
+                where,
+                no_cache,
+                tree_at(where, at),
+                query,
+                lambda: computed(open_checked(root, at, no_cache)),
+            )
+        else:
+            # Kept under what the revision holds, not under the commit: another commit of
+            # the same ledger (a later one that changed other files, a tag) is served too.
+            commit = git.commits[0]
+            query = replace(query, options=(*options, *(("git", f) for f in git.facts[1:])))
+            table = remember_revision(
+                where,
+                no_cache,
+                git.contents,
+                query,
+                lambda: computed(open_checked(root, at, no_cache, commit)),
+            )
     else:
         tree = WorkingTree(resolve_root(root), no_cache)
         today = date.today()  # the checks refuse entries dated after it
@@ -142,11 +160,14 @@ def _table(
             Query(command, when, today, programme, options),
             lambda: computed(without_errors(tree.validate(today))),
         )
-    return _stamped(table, when, root, at)
+    return _stamped(table, when, root, at, commit)
 
 
-def _stamped(table: Table, when: date, root: Path | None, at: str | None) -> Table:
-    """The table with a first note saying what it was computed from, for the record."""
+def _stamped(
+    table: Table, when: date, root: Path | None, at: str | None, commit: str | None = None
+) -> Table:
+    """The table with a first note saying what it was computed from (the commit `at`
+    names, if already known), for the record."""
     from cofi import fmt
 
     if at is None:
@@ -154,7 +175,7 @@ def _stamped(table: Table, when: date, root: Path | None, at: str | None) -> Tab
     else:
         from cofi.history import History
 
-        sha = History(resolve_root(root)).resolve(at)
+        sha = commit or History(resolve_root(root)).resolve(at)
         note = _("as of {date}, from revision {sha}").format(date=fmt.day(when), sha=sha)
     table.notes.insert(0, note)
     return table

@@ -59,9 +59,12 @@ Dialect = Annotated[
 ]
 
 
-def open_checked(root: Path | None, at: str | None = None, no_cache: bool = False) -> Ledger:
-    """The ledger at root (as committed at revision `at`, if given), refused (exit 1)
-    when `cofi check` would report an error."""
+def open_checked(
+    root: Path | None, at: str | None = None, no_cache: bool = False, commit: str | None = None
+) -> Ledger:
+    """The ledger at root (as committed at revision `at`, if given: at `commit`, when git
+    already said which commit `at` is), refused (exit 1) when `cofi check` would report
+    an error."""
     where = resolve_root(root)
     if at is None:
         loaded = WorkingTree(where, no_cache).validate(date.today())
@@ -70,7 +73,7 @@ def open_checked(root: Path | None, at: str | None = None, no_cache: bool = Fals
         from cofi.history import GitError
 
         try:
-            loaded = check_at(where, at, date.today())
+            loaded = check_at(where, commit or at, date.today())
         except GitError as e:
             raise fail(str(e)) from None
         if loaded.files == 0:  # an empty table would read as "nothing owed"
