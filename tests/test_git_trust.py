@@ -316,3 +316,18 @@ def test_a_reversal_added_after_the_programme_ended_is_a_warning(repo):
     repo.checkout("pr")
     repo.git("reset", "-q", "--hard", "main")
     assert_ok(check(repo, "--base", "main", as_of="2027-02-10"))
+
+
+def test_the_author_of_a_file_in_a_folder_with_an_accented_name_is_known(repo):
+    # Sub-folders below ledger/contributions/ may be named freely (SPEC §1, `**`); git
+    # writes a non-ASCII path quoted ("\303\251t\303\251") unless asked for raw paths, and
+    # the file's author was then unknown: la-ruche's own contribution was refused (G003).
+    path = "ledger/contributions/été-2026/2026-06-01-la-ruche-movilab.yaml"
+    repo.commit(RUCHE, files={path: contribution()})
+    result = check(repo, "--base", "main")
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout
+    repo.commit(MALLORY, files={path: contribution(amount="600")})  # an edit by nobody
+    assert (
+        not_vouched("la-ruche", f"{MALLORY}, {RUCHE}")
+        in dict(problems(check(repo, "--base", "main"))).values()
+    )

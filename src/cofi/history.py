@@ -317,26 +317,33 @@ class History:
     def authors(self, base: str, head: str) -> dict[str, set[str]]:
         """Path -> author emails of the commits in base..head that touched it: added,
         modified, deleted it or changed its type (a file made a link, or back)."""
+        # -z: paths as they are (a folder named `été` is not quoted as "\303\251t\303\251"),
+        # each field ended by a NUL; a commit's email is marked by \x01.
         raw = self._git(
             "log",
+            "-z",
             "--no-color",
-            "--format=%x00%ae",
+            "--format=%x01%ae",
             "--name-status",
             "--no-renames",
             f"{base}..{head}",
             "--",
             *(self.prefix + t.rstrip("/") for t in _TOPS),
         )
-        out = os.fsdecode(raw)
         touched: dict[str, set[str]] = defaultdict(set)
         email = ""
-        for line in out.splitlines():
-            if line.startswith("\0"):
-                email = line[1:].strip().lower()
-            elif line and line[0] in "AMDT" and "\t" in line:
-                path = line.rsplit("\t", 1)[1]
+        fields = raw.split(b"\0")
+        n = 0
+        while n < len(fields):
+            field = fields[n].lstrip(b"\n")
+            if field.startswith(b"\x01"):
+                email = os.fsdecode(field[1:]).strip().lower()
+            elif field in (b"A", b"M", b"D", b"T") and n + 1 < len(fields):
+                path = os.fsdecode(fields[n + 1])
                 if path.startswith(self.prefix):
                     touched[path[len(self.prefix) :]].add(email)
+                n += 1
+            n += 1
         return dict(touched)
 
 
