@@ -331,3 +331,11 @@ def test_the_author_of_a_file_in_a_folder_with_an_accented_name_is_known(repo):
         not_vouched("la-ruche", f"{MALLORY}, {RUCHE}")
         in dict(problems(check(repo, "--base", "main"))).values()
     )
+
+
+def test_without_git_the_git_modes_say_so(repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    result = check(repo, "--base", "main")
+    assert result.exit_code == 2
+    assert "git is not installed (or not on PATH)" in result.stderr
+    no_traceback(result)

@@ -80,7 +80,13 @@ class History:
                 capture_output=True,
                 check=False,
             )
-        except OSError:  # no such folder, or no git
+        except FileNotFoundError:
+            if shutil.which("git") is None:
+                raise GitError(
+                    _("git is not installed (or not on PATH): --base, --head and --at need it")
+                ) from None
+            found = None  # no such folder
+        except OSError:
             found = None
         if found is None or found.returncode != 0 or not found.stdout.strip():
             raise GitError(_("{folder} is not inside a git repository").format(folder=root))
