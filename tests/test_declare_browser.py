@@ -20,6 +20,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from cdp import Page
 from cofi import i18n
 from cofi.cli import app
 from test_html_browser import CHROMIUM
@@ -367,3 +368,60 @@ def test_the_forms_fit_a_phone(tmp_path: Path, page: str) -> None:
     m = json.loads(unescape(found[1]))
     assert m["shown"] is True
     assert m["page"] <= m["screen"] == 390 and m["wide"] == [], m
+
+
+def tab_to(page: Page, target: str, most: int = 40) -> list[str]:
+    """Press Tab until `target` has the focus: the ids (or tags) it passed through."""
+    passed = []
+    while page.focused() != target:
+        assert len(passed) < most, f"{target} is never reached by Tab: {passed}"
+        page.press("Tab")
+        passed.append(page.focused())
+    return passed
+
+
+def test_the_form_is_filled_and_sent_with_the_keyboard_alone(tmp_path: Path) -> None:
+    """Keys pressed one at a time, as someone without a mouse would: Tab through the page,
+    type in each field (digits into the date picker, the first letters of a choice), Enter
+    to prepare the file; no click, no script of the test's own on the page."""
+    root = ledger_copy(tmp_path, "github")
+    site = report(root, "en")
+    assert CHROMIUM is not None
+    # The date picker's order of fields follows the browser's language: month, day, year.
+    flags = ("--headless", "--no-sandbox", "--disable-gpu", "--lang=en-US")
+    page = Page(CHROMIUM, tmp_path / "profile", (site / "declare.html").as_uri(), flags)
+    try:
+        page.wait_for("document.documentElement.getAttribute('data-form') === 'ready'")
+        # Every field in the order it is read; the need and the pledge wait for a common.
+        fields = [f for f in tab_to(page, "BUTTON") if f.startswith("f-")]
+        assert list(dict.fromkeys(fields)) == [
+            "f-date", "f-contributor", "f-common", "f-amount", "f-kind", "f-reference", "f-note",
+        ]  # fmt: skip
+        page.press("Enter")  # nothing filled in: the list of problems takes the focus
+        assert page.focused() == "form-problems"
+        assert "Date: fill in this field" in str(page.js("document.activeElement.textContent"))
+        page.press("Tab")  # from the list, its first link, then back into the form
+        tab_to(page, "f-date")
+        page.type("11202026")  # 11/20/2026
+        tab_to(page, "f-contributor")
+        page.type("la fab")  # a closed list selects the choice its first letters name
+        tab_to(page, "f-common")
+        page.type("dokos")
+        page.press("Tab")
+        assert page.focused() == "f-need"  # open now that a common is chosen
+        tab_to(page, "f-amount")
+        page.type("1200.50")
+        page.press("Enter")
+        assert page.focused() == "out-title"  # the file, read out where it is shown
+        tab_to(page, "out-open")
+        url = str(page.js("document.activeElement.href"))
+    finally:
+        page.close()
+    folder, name, content = opened({"url": url}, "github")
+    assert (folder, name) == (
+        "ledger/contributions/2026",
+        "2026-11-20-la-fabrique-du-coin-dokos.yaml",
+    )
+    assert "amount: 1200.50\n" in content and "date: 2026-11-20\n" in content
+    write(root, folder, name, content)
+    assert check(root) == (0, [])
