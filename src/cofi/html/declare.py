@@ -212,7 +212,7 @@ _SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 trim(), which keeps U+001C-U+001F and U+0085 and takes U+FEFF."""
 
 
-def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
+def _data(ledger: Ledger, kind: str, **extra: Any) -> str:
     """What declare.js needs, as JSON safe inside a <script> element."""
     home = BY_NAME[kind]
     forge = ledger.settings.forge
@@ -228,7 +228,6 @@ def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
             "repository": forge.repository,
             "branch": forge.branch,
             "folder": forge.folder or "",
-            "open": _(TEXT["open"]).format(forge=_(TEXT[forge.software])),
         },
         "maxUrl": MAX_URL,
         "comma": language() == "fr",
@@ -236,7 +235,6 @@ def _data(ledger: Ledger, kind: str, today: date, **extra: Any) -> str:
         "firstYear": FIRST_YEAR,
         "lastYear": LAST_YEAR,
         "months": _months(),
-        "today": today.isoformat(),
         "unsafe": _js_class("\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + FORMAT),
         "surrogates": _js_class("\ud800-\udfff"),
         "raw": _js_class(RAW_INVISIBLE),
@@ -496,7 +494,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         + _result(forge)
         + _by_hand(forge, "ledger/contributions", _(TEXT["by_hand_lead"]), example)
         + ids
-        + _script(_data(ledger, "contribution", site.as_of, taken=_taken(ledger)))
+        + _script(_data(ledger, "contribution", taken=_taken(ledger)))
     )
     return page(site, title=_(TEXT["declare"]), body=body, current="declare")
 
@@ -608,7 +606,7 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         + form
         + (_result(forge) if waiting else "")
         + _by_hand(forge, "ledger/receipts", _(TEXT["by_hand_receipt"]), example)
-        + (_script(_data(ledger, "receipt", site.as_of, taken=_taken(ledger))) if waiting else "")
+        + (_script(_data(ledger, "receipt", taken=_taken(ledger))) if waiting else "")
     )
     return page(site, title=_(TEXT["receipt"]), body=body, current="declare")
 
