@@ -37,6 +37,12 @@ bodies), any contributor, the commons, the needs of the chosen common, the progr
 money or in kind, the chosen contributor's open pledges to the chosen common."""
 
 
+PAYERS = ("tiers-lieu", "network", "private", "individual")
+"""The kinds of contributor who give (`among="payers"`): all but public bodies."""
+CONTRIBUTION_KINDS = (("money", N_("money")), ("in-kind", N_("in kind (valued at its cost)")))
+"""The choices for a contribution's `kind` (`among="kinds"`), with their words."""
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     """A field `cofi new` writes, in the file's order: given by its flag, else, when

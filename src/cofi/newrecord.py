@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cofi import fmt
 from cofi.checks import checked
+from cofi.i18n import _
 from cofi.kinds import BY_NAME, KINDS, REVERSAL_FIELDS
 from cofi.loader import FileRef, discover, load_files
+from cofi.obligations import Obligation
 from cofi.problems import Problem
 from cofi.schema import comment
 
@@ -46,6 +49,22 @@ def slug(*parts: str) -> str:
     text = "-".join(p for p in parts if p).lower()
     text = re.sub(r"[^a-z0-9-]+", "-", text).strip("-")
     return re.sub(r"-{2,}", "-", text)[:64].rstrip("-") or "entry"
+
+
+def stem_of(kind: str, fields: dict[str, str | None]) -> str:
+    """A new entry's id before any `-2`: its kind's pattern (`{date}-{contributor}-{common}`)
+    filled in from its fields, as a slug."""
+    day = fields.get("date") or ""
+    pattern = BY_NAME[kind].stem
+    return slug(pattern.format(**{k: v or "" for k, v in fields.items()}, year=day[:4]))
+
+
+def left_to_pay(o: Obligation) -> str:
+    """An open pledge as `cofi new` and the report's form offer it: what is left to pay of
+    it, and by when (amounts as the caller's fmt.amounts_in says)."""
+    return _("{unmet} still to pay of {owed}, due {due}").format(
+        unmet=fmt.exact(o.unmet), owed=fmt.exact(o.owed), due=fmt.day(o.due)
+    )
 
 
 def draft(

@@ -23,7 +23,7 @@ from cofi import i18n
 from cofi.cli.options import Root, fail, reason, resolve_root
 from cofi.cli.typerwords import Command, Group
 from cofi.i18n import N_, _
-from cofi.kinds import KINDS, Kind
+from cofi.kinds import CONTRIBUTION_KINDS, KINDS, PAYERS, Kind
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
@@ -278,7 +278,7 @@ def _question_flags(kind: Kind) -> list[inspect.Parameter]:
 def _choices(ledger: Ledger, among: str, fields: dict[str, str | None]) -> list[tuple[str, str]]:
     """What a terminal offers for a field (see cofi.kinds.Among)."""
     if among == "payers":
-        return _contributors(ledger, ("tiers-lieu", "network", "private", "individual"))
+        return _contributors(ledger, PAYERS)
     if among == "contributors":
         return _contributors(ledger)
     if among == "commons":
@@ -289,7 +289,7 @@ def _choices(ledger: Ledger, among: str, fields: dict[str, str | None]) -> list[
         common = ledger.common.get(fields.get("common") or "")
         return [(n.id, n.title) for n in common.needs] if common else []
     if among == "kinds":
-        return [("money", _("money")), ("in-kind", _("in kind (valued at its cost)"))]
+        return [(value, _(words)) for value, words in CONTRIBUTION_KINDS]
     if among == "pledges":
         return _open_pledges(ledger, fields.get("contributor"), fields.get("common"))
     return []
@@ -300,7 +300,7 @@ def _open_pledges(
 ) -> list[tuple[str, str]]:
     """The pledges of `contributor` to `common` still partly unpaid today: a payment of one
     names it, so that the pledge is seen as honoured."""
-    from cofi import fmt
+    from cofi.newrecord import left_to_pay
     from cofi.obligations import pledge_obligations
 
     open_ = [
@@ -308,11 +308,7 @@ def _open_pledges(
         for o in pledge_obligations(ledger, date.today())
         if o.debtor == contributor and o.common == common and o.unmet > 0
     ]
-    text = _("{unmet} still to pay of {owed}, due {due}")
-    return [
-        (o.id, text.format(unmet=fmt.exact(o.unmet), owed=fmt.exact(o.owed), due=fmt.day(o.due)))
-        for o in open_
-    ]
+    return [(o.id, left_to_pay(o)) for o in open_]
 
 
 _VALID: dict[str, Callable[[str], object]] = {
@@ -342,7 +338,7 @@ def _command(kind: Kind) -> Callable[..., None]:
     asked on a terminal, then the file written where that kind lives."""
 
     def new(**given: Any) -> None:
-        from cofi.newrecord import slug
+        from cofi.newrecord import stem_of
 
         where = resolve_root(given["root"])
         ledger = _ledger(where)
@@ -364,9 +360,7 @@ def _command(kind: Kind) -> Callable[..., None]:
             fields[q.field] = _ask(
                 q.field, value, choices, default, q.required, _VALID.get(q.field)
             )
-        day = fields.get("date") or ""
-        stem = kind.stem.format(**{k: v or "" for k, v in fields.items()}, year=day[:4])
-        _write(where, kind.name, fields, slug(stem))
+        _write(where, kind.name, fields, stem_of(kind.name, fields))
 
     params = _question_flags(kind)
     new.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]

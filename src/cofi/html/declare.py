@@ -24,7 +24,7 @@ from cofi.checks.entries import FUTURE, FUTURE_HINT
 from cofi.checks.receipts import EARLY, EARLY_HINT
 from cofi.html.markup import Site, esc, page, ticks
 from cofi.i18n import N_, _, language
-from cofi.kinds import BY_NAME
+from cofi.kinds import BY_NAME, CONTRIBUTION_KINDS, PAYERS
 from cofi.ledger import Ledger
 from cofi.loader import BY_ERROR
 from cofi.model import (
@@ -39,7 +39,7 @@ from cofi.model import (
     parse_money,
     parse_text,
 )
-from cofi.newrecord import render, slug
+from cofi.newrecord import left_to_pay, render, stem_of
 from cofi.obligations import Obligation
 from cofi.yamlsrc import INVISIBLE, INVISIBLE_HINT, RAW_INVISIBLE
 
@@ -77,8 +77,6 @@ TEXT = {
     "amount_help": N_("In {currency}, like 1200 or 1200.50."),
     "amount_help_fr": N_("In {currency}, like 1200 or 1200,50."),
     "kind": N_("Kind"),
-    "money": N_("money"),
-    "in_kind": N_("in kind (valued at its cost)"),
     "pledge": N_("Pledge"),
     "pledge_help": N_("Optional: the promise this payment keeps, if any."),
     "reference": N_("Reference"),
@@ -313,10 +311,6 @@ def _options(choices: Sequence[tuple[str, str]], extra: Sequence[Mapping[str, st
     return "".join(out)
 
 
-def _shown(name: str | None, ident: str) -> str:
-    return fmt.labelled(name, ident)
-
-
 def _result(forge: Forge | None) -> str:
     """Where the script shows the file, its path, and the ways to propose it."""
     link = (
@@ -372,33 +366,25 @@ def _ticked(sentence: str) -> str:
     return ticks(esc(sentence))
 
 
-def _example(ledger: Ledger, kind: str, fields: dict[str, str | None]) -> tuple[str, str]:
+def _example(kind: str, fields: dict[str, str | None]) -> tuple[str, str]:
     """A file of `kind` as `cofi new` would write it, and its path from the ledger root."""
     home = BY_NAME[kind]
     year = (fields.get("date") or "")[:4]
     folder = f"{home.folder}/{year}" if home.by_year else home.folder
-    stem = slug(home.stem.format(**{k: v or "" for k, v in fields.items()}, year=year))
-    return f"{folder}/{stem}.yaml", render(kind, fields, folder.count("/") + 1)
+    return f"{folder}/{stem_of(kind, fields)}.yaml", render(kind, fields, folder.count("/") + 1)
 
 
 def _pledge(o: Obligation) -> str:
-    """A pledge as `cofi new` offers it: what is left to pay of it, and by when."""
-    left = _("{unmet} still to pay of {owed}, due {due}").format(
-        unmet=fmt.exact(o.unmet), owed=fmt.exact(o.owed), due=fmt.day(o.due)
-    )
     # TRANSLATORS: a pledge in a form's list: its id, then what is left to pay of it.
-    return _("{pledge}: {left}").format(pledge=o.id, left=left)
+    return _("{pledge}: {left}").format(pledge=o.id, left=left_to_pay(o))
 
 
 def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) -> str:
     """declare.html: the form, its result, and the same by hand."""
     forge = ledger.settings.forge
-    payers = [
-        c
-        for c in ledger.contributors
-        if c.kind in ("tiers-lieu", "network", "private", "individual")
-    ]
-    payers.sort(key=lambda c: c.name.casefold())
+    payers = sorted(
+        (c for c in ledger.contributors if c.kind in PAYERS), key=lambda c: c.name.casefold()
+    )
     commons = sorted(ledger.commons, key=lambda c: c.name.casefold())
     needs = [(c.id, n) for c in commons for n in c.needs]
     pledges = [o for o in obligations if o.kind == "pledge" and o.unmet > 0]
@@ -413,7 +399,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             "contributor",
             _(TEXT["contributor"]),
             f"<select {_described('contributor', True)} required>"
-            + _options([("", "—"), *((c.id, _shown(c.name, c.id)) for c in payers)])
+            + _options([("", "—"), *((c.id, fmt.labelled(c.name, c.id)) for c in payers)])
             + "</select>",
             _(TEXT["contributor_help"]),
             required=True,
@@ -422,7 +408,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             "common",
             _(TEXT["common"]),
             f"<select {_described('common', False)} required>"
-            + _options([("", "—"), *((c.id, _shown(c.name, c.id)) for c in commons)])
+            + _options([("", "—"), *((c.id, fmt.labelled(c.name, c.id)) for c in commons)])
             + "</select>",
             required=True,
         )
@@ -431,7 +417,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             _(TEXT["need"]),
             f"<select {_described('need', True)}>"
             + _options(
-                [*none, *((n.id, _shown(n.title, n.id)) for _c, n in needs)],
+                [*none, *((n.id, fmt.labelled(n.title, n.id)) for _c, n in needs)],
                 [{}, *({"common": c} for c, _n in needs)],
             )
             + "</select>",
@@ -449,7 +435,7 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             "kind",
             _(TEXT["kind"]),
             f"<select {_described('kind', False)}>"
-            + _options([("money", _(TEXT["money"])), ("in-kind", _(TEXT["in_kind"]))])
+            + _options([(value, _(words)) for value, words in CONTRIBUTION_KINDS])
             + "</select>",
         )
         + _field(
@@ -475,7 +461,6 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
     who = tiers_lieux[0].id if tiers_lieux else "la-ruche"
     what = commons[0].id if commons else "dokos"
     example = _example(
-        ledger,
         "contribution",
         {
             "date": site.as_of.isoformat(),
@@ -508,9 +493,8 @@ request's `cofi check` reports a reused id (L001)."""
 def _taken(ledger: Ledger) -> list[str] | None:
     """The ids of the ledger's entries, which share one space: a receipt's id, cut at 64
     characters, may be another's as much as a contribution's may."""
-    if sum(1 for _e in ledger.entries()) > TAKEN_UP_TO:
-        return None
-    return sorted(e.id for e in ledger.entries())
+    ids = [e.id for e in ledger.entries()]
+    return sorted(ids) if len(ids) <= TAKEN_UP_TO else None
 
 
 def _ids(payers: Sequence[Any], commons: Sequence[Any]) -> str:
@@ -558,7 +542,7 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             who = ledger.contributor.get(c.contributor)
             common = ledger.common[c.common]
             stewards = ", ".join(
-                _shown(s.name, s.id) if (s := ledger.contributor.get(i)) else i
+                fmt.labelled(s.name, s.id) if (s := ledger.contributor.get(i)) else i
                 for i in common.stewards
             )
             choices.append(
@@ -568,7 +552,7 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
                 {
                     "date": c.date.isoformat(),
                     "who": _(TEXT["receipt_who"]).format(
-                        common=_shown(common.name, common.id), stewards=stewards or "—"
+                        common=fmt.labelled(common.name, common.id), stewards=stewards or "—"
                     ),
                 }
             )
@@ -596,7 +580,6 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         )
     first = waiting[0].id if waiting else "2026-01-15-la-ruche-dokos"
     example = _example(
-        ledger,
         "receipt",
         {"date": site.as_of.isoformat(), "contribution": first, "note": None},
     )
