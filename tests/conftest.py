@@ -12,6 +12,7 @@ import pytest
 from cofi import i18n
 from cofi.checks import validate
 from cofi.loader import Loaded, load
+from gitrepo import GitRepo
 
 TODAY = date(2026, 11, 28)
 
@@ -112,6 +113,18 @@ __all__ = [
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Keep the record cache of every test out of the user's ~/.cache."""
     monkeypatch.setenv("COFI_CACHE_DIR", str(tmp_path_factory.mktemp("cofi-cache")))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """A scratch git repository for the pull-request rules: the coordination commits the
+    base ledger of tests/test_git_rules.py on `main`, and a branch `pr` is checked out."""
+    from test_git_rules import BASE, COORD
+
+    r = GitRepo(tmp_path / "books")
+    r.commit(COORD, "base ledger", BASE)
+    r.branch("pr")
+    return r
 
 
 @pytest.fixture

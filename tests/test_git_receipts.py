@@ -5,8 +5,6 @@ Run on a real git repository through the real `cofi check --base`.
 
 from __future__ import annotations
 
-import pytest
-
 from gitrepo import GitRepo
 from test_git_rules import BASE, COORD, DOKOS, OLD, PROGRAMME, RUCHE, assert_ok, check, problems
 
@@ -23,14 +21,6 @@ def not_a_steward(who: str) -> str:
         "G003 this receipt speaks for the stewards of the common (dokos-sas) but was added by "
         f"{who}, who is neither an identity of theirs nor a coordinator"
     )
-
-
-@pytest.fixture
-def repo(tmp_path) -> GitRepo:
-    r = GitRepo(tmp_path / "books")
-    r.commit(COORD, "base ledger", BASE)
-    r.branch("pr")
-    return r
 
 
 def test_the_contributor_cannot_confirm_its_own_gift(repo):

@@ -59,14 +59,6 @@ def contribution(contributor: str = "la-ruche", amount: str = "500") -> str:
     return f"date: 2026-06-01\ncontributor: {contributor}\ncommon: movilab\namount: {amount}\n"
 
 
-@pytest.fixture
-def repo(tmp_path) -> GitRepo:
-    r = GitRepo(tmp_path / "books")
-    r.commit(COORD, "base ledger", BASE)
-    r.branch("pr")
-    return r
-
-
 def check(repo: GitRepo, *args: str, root: str = "", as_of: str = "2026-11-28"):
     where = str(repo.path / root)
     return CliRunner().invoke(app, ["check", "--root", where, "--as-of", as_of, *args])

@@ -34,14 +34,6 @@ from test_git_rules import (
 )
 
 
-@pytest.fixture
-def repo(tmp_path) -> GitRepo:
-    r = GitRepo(tmp_path / "books")
-    r.commit(COORD, "base ledger", BASE)
-    r.branch("pr")
-    return r
-
-
 def codes(result) -> list[tuple[str, str]]:
     """(path, code) of each problem the text output reports."""
     return [(where.split(":")[0], message[:4]) for where, message in problems(result)]

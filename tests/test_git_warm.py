@@ -38,14 +38,6 @@ def loads(monkeypatch) -> list[int]:
     return seen
 
 
-@pytest.fixture
-def repo(tmp_path) -> GitRepo:
-    r = GitRepo(tmp_path / "books")
-    r.commit(COORD, "base ledger", BASE)
-    r.branch("pr")
-    return r
-
-
 def check(repo: GitRepo, *args: str):
     return CliRunner().invoke(app, ["check", "--root", str(repo.path), "--as-of", AS_OF, *args])
 
