@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cofi.export.books import Account, Books, Transaction, money
+from cofi.export.books import Account, Books, Transaction, header, money
 
 
 def account(name: Account) -> str:
@@ -25,12 +25,7 @@ def _string(text: str) -> str:
 def journal(b: Books) -> str:
     """The whole journal, as text."""
     cur = b.currency
-    lines = [
-        "; cofi export beancount" + (f": {b.title}" if b.title else ""),
-        f"; as of {b.as_of.isoformat()}: entries dated later are left out",
-        "; chart of accounts: docs/fr/comptabilite.md",
-    ]
-    lines += [f"; provisional (pro-rata, not ended): {p}" for p in b.provisional]
+    lines = header(b, "beancount")
     if b.title:
         lines.append(f"option {_string('title')} {_string(b.title)}")
     lines += [f'option "operating_currency" {_string(cur)}', ""]

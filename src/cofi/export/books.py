@@ -89,6 +89,16 @@ class Books:
     provisional: tuple[str, ...]  # the programmes whose figures may still fall
 
 
+def header(b: Books, tool: str) -> list[str]:
+    """The comment lines both journals open with (`;` starts a comment in each)."""
+    return [
+        f"; cofi export {tool}" + (f": {b.title}" if b.title else ""),
+        f"; as of {b.as_of.isoformat()}: entries dated later are left out",
+        "; chart of accounts: docs/fr/comptabilite.md",
+        *(f"; provisional (pro-rata, not ended): {p}" for p in b.provisional),
+    ]
+
+
 def money(amount: Decimal) -> str:
     """`1234.50`, `-12.00`: exactly two decimals (amounts are whole cents)."""
     return format(amount.quantize(CENT), "f")

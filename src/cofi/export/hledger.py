@@ -8,7 +8,7 @@ references as tags; a last transaction on the day of the books asserts cofi's fi
 
 from __future__ import annotations
 
-from cofi.export.books import TYPES, Account, Books, Transaction, money
+from cofi.export.books import TYPES, Account, Books, Transaction, header, money
 
 
 def account(name: Account) -> str:
@@ -18,12 +18,7 @@ def account(name: Account) -> str:
 def journal(b: Books) -> str:
     """The whole journal, as text."""
     cur = b.currency
-    lines = [
-        "; cofi export hledger" + (f": {b.title}" if b.title else ""),
-        f"; as of {b.as_of.isoformat()}: entries dated later are left out",
-        "; chart of accounts: docs/fr/comptabilite.md",
-    ]
-    lines += [f"; provisional (pro-rata, not ended): {p}" for p in b.provisional]
+    lines = header(b, "hledger")
     lines += ["", "decimal-mark .", f"commodity 1000.00 {cur}", ""]
     for top in sorted({a[0] for a in b.accounts}):
         lines.append(f"account {top}  ; type: {TYPES[top]}")
