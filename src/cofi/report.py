@@ -447,24 +447,21 @@ def simulation_table(today: ProgrammeResult | None, scenario: ProgrammeResult) -
     summed = ("contributed", "matched") if today is None else (
         "contributed", "matched_today", "matched", "difference",
     )  # fmt: skip
+
+    def envelope(text: str, r: ProgrammeResult) -> str:
+        return text.format(
+            envelope=fmt.money(r.programme.envelope),
+            allocated=fmt.money(r.allocated),
+            left=fmt.money(r.unallocated),
+        )
+
     notes = []
     if today is not None:
-        text = _("today: envelope {envelope}, allocated {allocated}, left {left}")
         notes.append(
-            text.format(
-                envelope=fmt.money(today.programme.envelope),
-                allocated=fmt.money(today.allocated),
-                left=fmt.money(today.unallocated),
-            )
+            envelope(_("today: envelope {envelope}, allocated {allocated}, left {left}"), today)
         )
     text = _("under the scenario: envelope {envelope}, allocated {allocated}, left {left}")
-    notes.append(
-        text.format(
-            envelope=fmt.money(scenario.programme.envelope),
-            allocated=fmt.money(scenario.allocated),
-            left=fmt.money(scenario.unallocated),
-        )
-    )
+    notes.append(envelope(text, scenario))
     notes += programme_notes([scenario])[1:]  # its provisional and missed-target notes
     notes.append(_("a simulation: nothing was written to the ledger"))
     return Table(
