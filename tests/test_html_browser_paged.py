@@ -4,6 +4,7 @@ tables still sort and filter. Skipped when Chromium is not installed."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -12,8 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 import cofi.html
+from cdp import Page
 from cofi.cli import app
+from cofi.html.explanation import Headings, Said, article
+from cofi.html.packed import unpack
 from test_html_browser import CHROMIUM, MAIN, chromium
+from test_html_paged import BLOCK
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 FABLAB = "2025-09-09-fablab-des-marais-dokos"
@@ -67,3 +72,60 @@ def test_without_an_id_the_page_lists_its_explanations(site: Path, tmp_path: Pat
 def test_the_packed_debts_are_filterable(site: Path, tmp_path: Path) -> None:
     html = dom(tmp_path, site / "obligations.html")
     assert re.search(r'id="obligations-table"[^>]* data-filter-ready="true"', html)
+
+
+SAME = """(function (python) {
+  function bare(node) {  // without the line breaks between elements that Python writes
+    for (var child = node.firstChild; child; ) {
+      var next = child.nextSibling;
+      if (child.nodeType === 3 && !child.data.trim()) node.removeChild(child);
+      else bare(child);
+      child = next;
+    }
+    return node;
+  }
+  var expected = document.createElement("template");
+  expected.innerHTML = python;
+  var want = bare(expected.content.querySelector("article").cloneNode(true));
+  var got = bare(document.querySelector("#explanations article").cloneNode(true));
+  return want.isEqualNode(got) ? "" : got.outerHTML;
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_script_shows_each_explanation_as_python_writes_it(lang: str, tmp_path: Path) -> None:
+    """Every explanation of every month, as report.js makes it from the packed data, is
+    the same elements, attributes and text as cofi.html.explanation.article makes from the
+    same data for a small ledger's page (the Python tests read the pages with the latter)."""
+    out = tmp_path / "site"
+    args = ["--lang", lang, "report", "--html", str(out), "--root", str(MAIN)]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(cofi.html, "ONE_PAGE_EACH", 0)
+        result = CliRunner().invoke(app, [*args, "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.output
+    assert CHROMIUM is not None
+    flags = ("--headless", "--no-sandbox", "--disable-gpu")
+    pages = sorted((out / "explain").glob("*.html"))
+    browser = Page(CHROMIUM, tmp_path / "profile", pages[0].as_uri(), flags)
+    seen = 0
+    try:
+        for path in pages:
+            browser.js(f"location.href = {json.dumps(path.as_uri())}")
+            browser.wait_for(
+                f"location.pathname.endsWith({json.dumps(path.name)}) && "
+                "document.documentElement.getAttribute('data-js') === 'ready'"
+            )
+            data = json.loads(unpack(BLOCK.search(path.read_text()).group(3)))  # type: ignore[union-attr]
+            headings = Headings(**data["programmes"])
+            for ident, x in data["articles"].items():
+                browser.js(f"location.hash = {json.dumps('c-' + ident)}")
+                browser.wait_for(
+                    "(document.querySelector('#explanations article') || {}).id === "
+                    + json.dumps(f"c-{ident}")
+                )
+                python = article(Said(*x), headings)
+                assert browser.js(f"{SAME}({json.dumps(python)})") == "", python
+                seen += 1
+    finally:
+        browser.close()
+    assert seen == 30  # the bundled ledger's 30 contributions up to 2026-11-28

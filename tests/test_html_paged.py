@@ -14,6 +14,7 @@ import pytest
 
 import cofi.html
 from cofi.html import render_report
+from cofi.html.explanation import Headings, Said, article
 from cofi.html.packed import unpack
 from test_html import AS_OF, MAIN, Page, compute
 from test_html import test_links_between_pages_land_on_a_file_and_an_anchor as links_land
@@ -30,8 +31,10 @@ def unpacked(text: str) -> str:
 
     def expand(m: re.Match[str]) -> str:
         data = unpack(m.group(3))
-        if m.group(1) == "articles":
-            return "".join(json.loads(data).values())
+        if m.group(1) == "explanations":  # as report.js shows them: see test_html_browser_paged
+            page = json.loads(data)
+            headings = Headings(**page["programmes"])
+            return "".join(article(Said(*x), headings) for x in page["articles"].values())
         return data
 
     return BLOCK.sub(expand, text)

@@ -132,19 +132,23 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
 def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
     """How `c` fared under `r`'s programme, in sentences (amounts formatted as the caller's
     fmt.amounts_in says)."""
+    return Parts(heading(r.programme), *said(ledger, r, c))
+
+
+Said = tuple[list[str], list[str], list[str]]
+"""A programme's explanation without its heading: steps, result, notes."""
+
+
+def said(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Said:
+    """`parts` without the heading (the same for every contribution of a programme)."""
     p = r.programme
-    # TRANSLATORS: {name} is the programme's name, which may end in parentheses of its own.
-    heading = _("Under {id} — {name} · {allocation}, {start} to {end}:").format(
-        id=p.id, name=p.name, allocation=word(p.allocation), start=fmt.day(p.start),
-        end=fmt.day(p.end),
-    )  # fmt: skip
     m = next((m for m in r.matches if m.contribution.id == c.id), None)
     if m is None:
         text = _("not counted: dated after {as_of}, the date of this computation.")
-        return Parts(heading, [], [text.format(as_of=fmt.day(r.as_of))], [])
+        return [], [text.format(as_of=fmt.day(r.as_of))], []
     if not m.computed:
         why = _refusal(ledger, r, m)
-        return Parts(heading, [], [_("not matched: {why}.").format(why=why)], [])
+        return [], [_("not matched: {why}.").format(why=why)], []
     steps = [_confirmation(ledger, r, c)] if p.requires_receipt else []
     for s in m.steps:
         if s.rule == "target-missed":  # said below, with the target
@@ -163,14 +167,23 @@ def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
         would = fmt.exact(m.steps[-1].before)
         zero = fmt.money(Decimal(0))
         result = text.format(zero=zero, need=c.need, end=fmt.day(p.end), would=would)
-        return Parts(heading, steps, [result], [])
+        return steps, [result], []
     binding = _(BINDING[m.binding or "ratio"])
     text = _("Matched: {matched}, limited by {binding}.")
     result = text.format(matched=fmt.exact(m.matched), binding=binding)
     notes = []
     if r.conditional(m):
         notes.append(_provisional(r, target is not None).format(end=fmt.day(p.end)))
-    return Parts(heading, steps, [result], notes)
+    return steps, [result], notes
+
+
+def heading(p: Programme) -> str:
+    """The line that heads a programme's explanation."""
+    # TRANSLATORS: {name} is the programme's name, which may end in parentheses of its own.
+    return _("Under {id} — {name} · {allocation}, {start} to {end}:").format(
+        id=p.id, name=p.name, allocation=word(p.allocation), start=fmt.day(p.start),
+        end=fmt.day(p.end),
+    )  # fmt: skip
 
 
 def _provisional(r: ProgrammeResult, targeted: bool) -> str:

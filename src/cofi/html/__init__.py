@@ -18,7 +18,8 @@ from itertools import groupby
 from cofi import fmt
 from cofi.html.context import Book
 from cofi.html.declare import declare_page, receipt_page
-from cofi.html.detail import common_page, explain_page, explanations_page
+from cofi.html.detail import common_page
+from cofi.html.explanation import Headings, explain_page, explanations_page, said
 from cofi.html.markup import Site, default_name
 from cofi.html.pages import contributions, contributions_of_month, obligations, overview
 from cofi.ledger import Ledger
@@ -86,8 +87,9 @@ def _files(
         yield "contributions.html", contributions(site, book)
         for common in sorted(ledger.commons, key=lambda c: c.id):
             yield f"commons/{common.id}.html", common_page(site, book, common)
+        headings = Headings.of(results)
         for c, own in _explained(dated, results):
-            yield f"explain/{c.id}.html", explain_page(site, ledger, own, c)
+            yield f"explain/{c.id}.html", explain_page(site, said(ledger, c, own), headings)
         return
     yield "contributions.html", contributions(site, book, Counter(month.values()))
     counts: dict[str, Counter[str]] = {}
@@ -100,14 +102,13 @@ def _files(
         )
     # A month at a time, so that only one month's rows and sentences are held at once.
     by_month = _by_month(results, month)
+    headings = Headings.of(results)
     for key, each in groupby(dated, key=lambda c: month[c.id]):
         own = by_month.get(key, [_narrowed(r, ()) for r in results])
         narrowed = Book(ledger, own, (), as_of, month)
         yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
-        yield (
-            f"explain/{key}.html",
-            explanations_page(site, ledger, _explained(list(each), own), key),
-        )
+        explained = (said(ledger, c, mine) for c, mine in _explained(list(each), own))
+        yield f"explain/{key}.html", explanations_page(site, key, headings, explained)
 
 
 ONE_PAGE_EACH = 2000

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 
-from cofi import fmt, report
-from cofi.explain import explain, parts
+from cofi import report
 from cofi.html import svg
 from cofi.html.context import Book, to_debt, to_programme
-from cofi.html.declare import receipt_link
 from cofi.html.markup import (
     Look,
     Row,
     Site,
     cell_text,
-    day,
     esc,
     figures,
     named,
@@ -25,14 +22,12 @@ from cofi.html.markup import (
     url,
     web_link,
 )
-from cofi.html.packed import packed_articles
 from cofi.html.pages import contribution_tables, months_table
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
-from cofi.matching import ProgrammeResult
-from cofi.model import Common, Contribution
+from cofi.model import Common
 from cofi.obligations import by_urgency
-from cofi.table import Table, word
+from cofi.table import Table
 
 # Every user-visible string of this module: marked here, translated where used (the
 # language is chosen after the modules are imported).
@@ -66,21 +61,6 @@ TEXT = {
         "This common's contributions are on the pages of each month, with every other "
         "common's: filter them by common there."
     ),
-    "contribution": N_("Contribution {id}"),
-    "date": N_("Date"),
-    "contributor": N_("Contributor"),
-    "common": N_("Common"),
-    "need": N_("Need"),
-    "amount": N_("Amount"),
-    "kind": N_("Kind"),
-    "pledge": N_("Pledge"),
-    "reference": N_("Reference"),
-    "note": N_("Note"),
-    "file": N_("File"),
-    "under": N_("Under each programme"),
-    # TRANSLATORS: the title of a page of the explanations of the contributions of one
-    # month; {month} is a month ("2026-03" in English, "mars 2026" in French).
-    "month": N_("Explanations of the contributions of {month}"),
 }
 
 
@@ -195,110 +175,3 @@ def _need_bar(row: Row) -> str:
 def _money(row: Row, key: str) -> Decimal:
     value = row.get(key)
     return value if isinstance(value, Decimal) else Decimal(0)
-
-
-def explain_page(
-    site: Site, ledger: Ledger, results: list[ProgrammeResult], c: Contribution
-) -> str:
-    """`cofi explain`'s sentences for one contribution, a section per programme (anchor
-    `programme-<id>`), with the record's own fields."""
-    title = _(TEXT["contribution"]).format(id=c.id)
-    body = f"<h1>{esc(title)}</h1>\n" + _explanation(ledger, results, c, "", "h2")
-    return page(site, title=title, body=body, current="contributions", depth=1)
-
-
-def article(ledger: Ledger, c: Contribution, results: list[ProgrammeResult]) -> str:
-    """One contribution's explanation among others: an article (anchor `c-<id>`) with a
-    section per programme (`c-<id>--programme-<id>`)."""
-    return (
-        f'<article id="{esc(url(f"c-{c.id}"))}">'
-        f"<h2>{esc(_(TEXT['contribution']).format(id=c.id))}</h2>\n"
-        + _explanation(ledger, results, c, f"c-{c.id}--", "h3")
-        + "</article>\n"
-    )
-
-
-def explanations_page(
-    site: Site,
-    ledger: Ledger,
-    each: Iterable[tuple[Contribution, list[ProgrammeResult]]],
-    month: str,
-) -> str:
-    """The explanations of the contributions of one month (`YYYY-MM`), packed: the
-    script shows the one the address names. What a large ledger publishes instead of a
-    page per contribution, a few kilobytes of sentences each."""
-    title = _(TEXT["month"]).format(month=fmt.month(month))
-    articles = ((c.id, article(ledger, c, own)) for c, own in each)
-    body = f"<h1>{esc(title)}</h1>\n" + packed_articles("explanations", articles)
-    return page(site, title=title, body=body, current="contributions", depth=1)
-
-
-def _explanation(
-    ledger: Ledger, results: list[ProgrammeResult], c: Contribution, anchor: str, level: str
-) -> str:
-    """A contribution's lead sentence, its record and its sections, headed at `level`."""
-    header = explain(ledger, [], c)[0]
-    sections = "".join(_under(ledger, r, c, anchor, level) for r in results)
-    return (
-        f'<p class="lead">{esc(header)}</p>\n{_record(ledger, c)}'
-        + _to_confirm(ledger, results, c)
-        + (f'<{level} class="sub">{esc(_(TEXT["under"]))}</{level}>\n' if sections else "")
-        + sections
-    )
-
-
-def _to_confirm(ledger: Ledger, results: list[ProgrammeResult], c: Contribution) -> str:
-    """A link to the receipt form for a contribution that a programme matches only once a
-    receipt confirms it, and that none confirms yet (as `cofi obligations` lists it)."""
-    waiting = [r for r in results if any(m.reason == "awaiting-receipt" for m in r.matches)]
-    if not waiting or ledger.confirming(c.id, waiting[0].as_of, waiting[0].as_of):
-        return ""
-    return f'<p class="act">{receipt_link(c.id, 1)}</p>\n'
-
-
-def _under(
-    ledger: Ledger, r: ProgrammeResult, c: Contribution, anchor: str = "", level: str = "h2"
-) -> str:
-    """One programme's sentences: its steps as a numbered list, then the result (or the one
-    sentence saying why nothing is matched) and the provisional warning as paragraphs.
-
-    `r` holds only the match of `c`: explain() then says a line per step, the result, and
-    a warning when provisional."""
-    with fmt.amounts_in(ledger.settings.currency):
-        said = parts(ledger, r, c)
-    # The heading line ends with a colon (French puts a no-break space before it).
-    heading = said.heading.rstrip(":").rstrip()
-    steps = "".join(f"<li>{esc(s)}</li>" for s in said.steps)
-    result, rest = said.result, said.notes
-    key = url(f"{anchor}programme-{r.programme.id}")
-    return (
-        f'<section id="{esc(key)}" aria-labelledby="{esc(key)}-title">'
-        f'<{level} id="{esc(key)}-title">{esc(heading)}</{level}>'
-        + (f'<ol class="steps">{steps}</ol>' if steps else "")
-        + "".join(f'<p class="result">{esc(s)}</p>' for s in result)
-        + "".join(f'<p class="note">{esc(s)}</p>' for s in rest)
-        + "</section>\n"
-    )
-
-
-def _record(ledger: Ledger, c: Contribution) -> str:
-    who = ledger.contributor.get(c.contributor)
-    common = ledger.common.get(c.common)
-    href = f"../{url('commons', f'{c.common}.html')}"
-    facts = [
-        (_(TEXT["date"]), day(c.date)),
-        (_(TEXT["contributor"]), named(who.name if who else None, c.contributor)),
-        (
-            _(TEXT["common"]),
-            f'<a href="{esc(href)}">{esc(common.name if common else c.common)}</a>',
-        ),
-        (_(TEXT["need"]), esc(c.need or "")),
-        (_(TEXT["amount"]), f'<span class="num">{esc(cell_text(c.amount, "money"))}</span>'),
-        (_(TEXT["kind"]), esc(word(c.kind))),
-        (_(TEXT["pledge"]), esc(c.pledge or "")),
-        (_(TEXT["reference"]), esc(c.reference or "")),
-        (_(TEXT["note"]), esc(c.note or "")),
-        (_(TEXT["file"]), f"<code>{esc(c.source.path)}</code>"),
-    ]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
-    return f'<dl class="facts">{items}</dl>\n'

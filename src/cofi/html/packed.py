@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from collections.abc import Iterable
 
 from cofi.html.markup import esc, ticks
 from cofi.i18n import N_, _
@@ -38,17 +37,14 @@ TYPE = "application/x-cofi-deflate"
 LEVEL = 6  # zlib's default: level 9 saves under 1 % more, for about twice the time
 
 
-def pack(text: str) -> str:
-    """`text` deflated (zlib format) and base64-encoded: plain ASCII, safe in a <script>."""
-    return base64.b64encode(zlib.compress(text.encode("utf-8"), LEVEL)).decode("ascii")
-
-
 def unpack(data: str) -> str:
-    """The text `pack` packed (the tests read the pages with it)."""
+    """The text a data block holds (the tests read the pages with it)."""
     return zlib.decompress(base64.b64decode(data)).decode("utf-8")
 
 
-def _block(key: str, kind: str, data: str) -> str:
+def block(key: str, kind: str, deflated: bytes) -> str:
+    """A data block of `kind` holding `deflated` (zlib format), and the place it goes."""
+    data = base64.b64encode(deflated).decode("ascii")
     words = {k: _(v) for k, v in TEXT.items()}
     text = json.dumps(words, ensure_ascii=False)
     return (
@@ -61,19 +57,4 @@ def _block(key: str, kind: str, data: str) -> str:
 
 def packed_html(key: str, html: str) -> str:
     """`html` (a page's tables), unpacked by the script into a <div id=key>."""
-    return _block(key, "html", pack(html))
-
-
-def packed_articles(key: str, articles: Iterable[tuple[str, str]]) -> str:
-    """Articles by contribution id: the script shows the one the address names
-    (`#c-<id>`, or `#c-<id>--programme-<p>` at that programme), else a list of them.
-
-    A JSON object, deflated as it is written: a month's articles are tens of megabytes of
-    text, never held whole."""
-    z = zlib.compressobj(LEVEL)
-    chunks = [z.compress(b"{")]
-    for i, (ident, html) in enumerate(articles):
-        item = f"{',' if i else ''}{json.dumps(ident)}:{json.dumps(html, ensure_ascii=False)}"
-        chunks.append(z.compress(item.encode("utf-8")))
-    chunks += [z.compress(b"}"), z.flush()]
-    return _block(key, "articles", base64.b64encode(b"".join(chunks)).decode("ascii"))
+    return block(key, "html", zlib.compress(html.encode("utf-8"), LEVEL))

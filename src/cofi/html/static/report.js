@@ -150,15 +150,87 @@
     place.appendChild(p);
   }
 
-  // Explanations by contribution id: the one the address names (#c-<id>, or
-  // #c-<id>--programme-<p> at that programme), else the list of them all.
-  function showArticles(place, articles, text) {
+  function element(tag, attributes, text) {
+    var e = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) { e.setAttribute(key, attributes[key]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // A contribution's explanation from its data (cofi.html.explanation.Said, whose fields
+  // come in this order), as the elements cofi.html.explanation.article writes for a small
+  // ledger: every text is set as text, never read as HTML.
+  var SAID = ["id", "lead", "date", "day", "who", "contributor", "common", "commonName", "need",
+    "amount", "kind", "pledge", "reference", "note", "file", "confirm", "sections"];
+
+  function explanation(data, page) {
+    var x = {};
+    SAID.forEach(function (key, i) { x[key] = data[i]; });
+    var text = page.text, anchor = "c-" + x.id + "--";
+    var article = element("article", { id: "c-" + x.id });
+    article.appendChild(element("h2", {}, format(text.contribution, { id: x.id })));
+    article.appendChild(element("p", { class: "lead" }, x.lead));
+    var facts = element("dl", { class: "facts" });
+    function fact(key, dd) {
+      facts.appendChild(element("dt", {}, text[key]));
+      facts.appendChild(dd);
+    }
+    var dd = element("dd");
+    dd.appendChild(element("time", { datetime: x.date }, x.day));
+    fact("date", dd);
+    dd = element("dd", {}, x.who && x.who !== x.contributor ? x.who + " " : undefined);
+    dd.appendChild(element("span", { class: "id" }, x.contributor));
+    fact("contributor", dd);
+    dd = element("dd");
+    dd.appendChild(element("a", { href: "../commons/" + encodeURIComponent(x.common) + ".html" },
+      x.commonName));
+    fact("common", dd);
+    if (x.need) fact("need", element("dd", {}, x.need));
+    dd = element("dd");
+    dd.appendChild(element("span", { class: "num" }, x.amount));
+    fact("amount", dd);
+    fact("kind", element("dd", {}, x.kind));
+    ["pledge", "reference", "note"].forEach(function (key) {
+      if (x[key]) fact(key, element("dd", {}, x[key]));
+    });
+    dd = element("dd");
+    dd.appendChild(element("code", {}, x.file));
+    fact("file", dd);
+    article.appendChild(facts);
+    if (x.confirm) {
+      var act = element("p", { class: "act" });
+      act.appendChild(element("a", {
+        href: "../receipt.html?contribution=" + encodeURIComponent(x.id),
+      }, text.receipt));
+      article.appendChild(act);
+    }
+    if (x.sections.length) article.appendChild(element("h3", { class: "sub" }, text.under));
+    x.sections.forEach(function (said, i) {
+      var key = anchor + "programme-" + page.programmes.ids[i];
+      var section = element("section", { id: key, "aria-labelledby": key + "-title" });
+      section.appendChild(element("h3", { id: key + "-title" }, page.programmes.titles[i]));
+      if (said[0].length) {
+        var steps = element("ol", { class: "steps" });
+        said[0].forEach(function (step) { steps.appendChild(element("li", {}, step)); });
+        section.appendChild(steps);
+      }
+      said[1].forEach(function (line) { section.appendChild(element("p", { class: "result" }, line)); });
+      said[2].forEach(function (line) { section.appendChild(element("p", { class: "note" }, line)); });
+      article.appendChild(section);
+    });
+    return article;
+  }
+
+  // A month's explanations: the one the address names (#c-<id>, or #c-<id>--programme-<p>
+  // at that programme), else the list of them all.
+  function showExplanations(place, page, text) {
+    var articles = page.articles;
     function show() {
       var hash = decodeURIComponent(location.hash.slice(1));
       var id = hash.indexOf("c-") === 0 ? hash.slice(2).split("--programme-")[0] : "";
       place.textContent = "";
       if (id && Object.prototype.hasOwnProperty.call(articles, id)) {
-        place.innerHTML = articles[id];
+        place.appendChild(explanation(articles[id], page));
         var target = document.getElementById(hash);
         if (target) target.scrollIntoView();
         return;
@@ -192,8 +264,8 @@
       return Promise.resolve();
     }
     return inflate(block.textContent).then(function (unpacked) {
-      if (block.getAttribute("data-kind") === "articles") {
-        showArticles(place, JSON.parse(unpacked), text);
+      if (block.getAttribute("data-kind") === "explanations") {
+        showExplanations(place, JSON.parse(unpacked), text);
       } else {
         place.innerHTML = unpacked;
       }
