@@ -200,29 +200,44 @@ CONTRIBUTION_COLUMNS = (
 
 def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False) -> Table:
     """`cofi match --by contribution`: eligible contributions (all of them with `all`)."""
-    data: list[dict[str, Cell]] = []
-    for r in results:
-        for m in r.matches:
-            if not (m.eligible or all):
-                continue
-            c = m.contribution
-            data.append(
-                {
-                    "programme": r.programme.id,
-                    "contribution": c.id,
-                    "date": c.date,
-                    "contributor": c.contributor,
-                    "common": c.common,
-                    "kind": c.kind,
-                    "amount": c.amount,
-                    "base": floor_cent(m.base),
-                    "matched": m.matched,
-                    "binding": m.binding or "",
-                    "eligible": m.eligible,
-                    "reason": m.reason or "",
-                    "provisional": r.conditional(m),
-                }
-            )
+    return _contributions(results, [_contribution_rows(r, all) for r in results], all)
+
+
+def contributions_tables(results: Sequence[ProgrammeResult]) -> tuple[list[Table], Table]:
+    """`contributions_table` of each programme alone, and of them all with `all`: the
+    report's tables of a month, whose rows are built once."""
+    rows = [_contribution_rows(r, True) for r in results]
+    each = [_contributions([r], [own], False) for r, own in zip(results, rows, strict=True)]
+    return each, _contributions(results, rows, True)
+
+
+def _contribution_rows(r: ProgrammeResult, all: bool) -> list[dict[str, Cell]]:
+    programme = r.programme.id
+    return [
+        {
+            "programme": programme,
+            "contribution": (c := m.contribution).id,
+            "date": c.date,
+            "contributor": c.contributor,
+            "common": c.common,
+            "kind": c.kind,
+            "amount": c.amount,
+            "base": floor_cent(m.base),
+            "matched": m.matched,
+            "binding": m.binding or "",
+            "eligible": m.eligible,
+            "reason": m.reason or "",
+            "provisional": r.conditional(m),
+        }
+        for m in r.matches
+        if all or m.eligible
+    ]
+
+
+def _contributions(
+    results: Sequence[ProgrammeResult], rows: Sequence[list[dict[str, Cell]]], all: bool
+) -> Table:
+    data = [d for own in rows for d in own if all or d["eligible"]]
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
     # With `all`, the rows not matched (reversed, ineligible) are shown but not summed: the
     # totals count the eligible contributions, as their label says.
@@ -477,6 +492,7 @@ __all__ = [
     "Column",
     "Table",
     "contributions_table",
+    "contributions_tables",
     "honour_table",
     "match_table",
     "obligations_table",

@@ -215,7 +215,8 @@ def table(t: Table, key: str, look: Look = Look()) -> str:
         return f'<p class="empty" id="{esc(key)}">{esc(_(TEXT["empty"]).format(title=t.title))}</p>'
     columns = tuple(c for c in t.columns if c.key not in look.hide)
     head = "".join(_th(c, c.key in look.facets) for c in columns)
-    body = "\n".join(_row(columns, r, look.links) for r in t.rows)
+    same: dict[tuple[int, type, Cell], str] = {}
+    body = "\n".join(_row(columns, r, look.links, same=same) for r in t.rows)
     foot = ""
     if t.totals is not None:
         foot = (
@@ -248,17 +249,39 @@ def _th(c: Column, facet: bool) -> str:
 
 
 def _row(
-    columns: Sequence[Column], row: Row, links: Mapping[str, Link], totals: bool = False
+    columns: Sequence[Column],
+    row: Row,
+    links: Mapping[str, Link],
+    totals: bool = False,
+    same: dict[tuple[int, type, Cell], str] | None = None,
 ) -> str:
+    """A row; `same` keeps the cells already made of a table's unlinked columns, by column
+    and value: a month of a national ledger has a hundred thousand rows, whose dates,
+    contributors, commons and kinds are few."""
     cells = []
     for i, c in enumerate(columns):
+        value = row.get(c.key)
         link = links.get(c.key)
+        if link is None and same is not None and _reusable(c, value):
+            key = (i, type(value), value)
+            cell = same.get(key)
+            if cell is None:
+                cell = same[key] = _cell(c, value, None, header=i == 0)
+            cells.append(cell)
+            continue
         href = link(row) if link is not None else None
-        cells.append(_cell(c, row.get(c.key), href, header=i == 0))
+        cells.append(_cell(c, value, href, header=i == 0))
     css = (
         ' class="totals"' if totals else (' class="overdue"' if row.get("overdue") is True else "")
     )
     return f"<tr{css}>{''.join(cells)}</tr>"
+
+
+def _reusable(c: Column, value: Cell) -> bool:
+    """Whether every cell of column `c` equal to `value` is written the same: an amount or a
+    ratio is (rounded to a fixed step), but Decimal("1.0") and Decimal("1.00") are equal
+    and would otherwise be written as they are."""
+    return not isinstance(value, Decimal) or c.kind in ("money", "ratio")
 
 
 def _cell(c: Column, value: Cell, href: str | None, header: bool) -> str:

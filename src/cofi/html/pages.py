@@ -231,16 +231,15 @@ def contribution_tables(
     links = {**common_links(prefix), "contribution": to_explanation(prefix, book.explained)}
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
+    each, every = report.contributions_tables(book.results)
     per_programme = "".join(
         table(
             dataclasses.replace(matched, title=_matched_title(r)),
             f"{key}-{r.programme.id}",
             Look(links, ("common", "kind"), True, notes, (*_constant(matched), *hide)),
         )
-        for r in book.results
-        for matched in (report.contributions_table([r]),)
+        for r, matched in zip(book.results, each, strict=True)
     )
-    every = report.contributions_table(book.results, all=True)
     refused = Table(
         _(TEXT["not_matched"]),
         tuple(c for c in every.columns if c.key in REFUSED),
