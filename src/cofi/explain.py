@@ -132,17 +132,18 @@ def _under(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> list[str]:
 def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
     """How `c` fared under `r`'s programme, in sentences (amounts formatted as the caller's
     fmt.amounts_in says)."""
-    return Parts(heading(r.programme), *said(ledger, r, c))
+    m = next((m for m in r.matches if m.contribution.id == c.id), None)
+    return Parts(heading(r.programme), *said(ledger, r, c, m))
 
 
 Said = tuple[list[str], list[str], list[str]]
 """A programme's explanation without its heading: steps, result, notes."""
 
 
-def said(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Said:
-    """`parts` without the heading (the same for every contribution of a programme)."""
+def said(ledger: Ledger, r: ProgrammeResult, c: Contribution, m: Match | None) -> Said:
+    """`parts` without the heading (the same for every contribution of a programme), `m`
+    being `c`'s match in `r`, if any."""
     p = r.programme
-    m = next((m for m in r.matches if m.contribution.id == c.id), None)
     if m is None:
         text = _("not counted: dated after {as_of}, the date of this computation.")
         return [], [text.format(as_of=fmt.day(r.as_of))], []

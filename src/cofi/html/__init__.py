@@ -88,8 +88,8 @@ def _files(
         for common in sorted(ledger.commons, key=lambda c: c.id):
             yield f"commons/{common.id}.html", common_page(site, book, common)
         headings = Headings.of(results)
-        for c, own in _explained(dated, results):
-            yield f"explain/{c.id}.html", explain_page(site, said(ledger, c, own), headings)
+        for c, ms in _explained(dated, _index(results)):
+            yield f"explain/{c.id}.html", explain_page(site, said(ledger, c, results, ms), headings)
         return
     yield "contributions.html", contributions(site, book, Counter(month.values()))
     counts: dict[str, Counter[str]] = {}
@@ -102,12 +102,12 @@ def _files(
         )
     # A month at a time, so that only one month's rows and sentences are held at once.
     by_month = _by_month(results, month)
-    headings = Headings.of(results)
+    headings, index = Headings.of(results), _index(results)
     for key, each in groupby(dated, key=lambda c: month[c.id]):
         own = by_month.get(key, [_narrowed(r, ()) for r in results])
         narrowed = Book(ledger, own, (), as_of, month)
         yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
-        explained = (said(ledger, c, mine) for c, mine in _explained(list(each), own))
+        explained = (said(ledger, c, results, ms) for c, ms in _explained(list(each), index))
         yield f"explain/{key}.html", explanations_page(site, key, headings, explained)
 
 
@@ -150,17 +150,16 @@ def _by_month(
 
 
 def _explained(
-    contributions: Sequence[Contribution], results: Sequence[ProgrammeResult]
-) -> Iterator[tuple[Contribution, list[ProgrammeResult]]]:
-    """Each contribution with each result narrowed to its match (explain() then finds it at
-    once, instead of searching every match of the programme)."""
-    index: list[dict[str, Match]] = [{m.contribution.id: m for m in r.matches} for r in results]
+    contributions: Sequence[Contribution], index: Sequence[Mapping[str, Match]]
+) -> Iterator[tuple[Contribution, list[Match | None]]]:
+    """Each contribution with its match under each programme (None where it has none),
+    from each programme's matches by contribution id (`_index`)."""
     for c in contributions:
-        own = [
-            _narrowed(r, (m,) if (m := idx.get(c.id)) else ())
-            for r, idx in zip(results, index, strict=True)
-        ]
-        yield c, own
+        yield c, [idx.get(c.id) for idx in index]
+
+
+def _index(results: Sequence[ProgrammeResult]) -> list[dict[str, Match]]:
+    return [{m.contribution.id: m for m in r.matches} for r in results]
 
 
 def _narrowed(r: ProgrammeResult, matches: tuple[Match, ...]) -> ProgrammeResult:

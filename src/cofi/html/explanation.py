@@ -27,7 +27,7 @@ from cofi.html.markup import Site, cell_text, esc, page, url
 from cofi.html.packed import LEVEL, block
 from cofi.i18n import N_, _
 from cofi.ledger import Ledger
-from cofi.matching import ProgrammeResult
+from cofi.matching import Match, ProgrammeResult
 from cofi.model import Contribution
 from cofi.table import word
 
@@ -74,9 +74,14 @@ class Said(NamedTuple):
     sections: list[explain.Said]
 
 
-def said(ledger: Ledger, c: Contribution, results: Sequence[ProgrammeResult]) -> Said:
-    """`c`'s explanation under each of `results` (each narrowed to `c`'s match, or to
-    none), in the current language and fmt.amounts_in's currency."""
+def said(
+    ledger: Ledger,
+    c: Contribution,
+    results: Sequence[ProgrammeResult],
+    matches: Sequence[Match | None],
+) -> Said:
+    """`c`'s explanation under each of `results`, where its matches are `matches` (None
+    where a programme has none), in the current language and fmt.amounts_in's currency."""
     who = ledger.contributor.get(c.contributor)
     common = ledger.common.get(c.common)
     return Said(
@@ -95,16 +100,24 @@ def said(ledger: Ledger, c: Contribution, results: Sequence[ProgrammeResult]) ->
         reference=c.reference or "",
         note=c.note or "",
         file=c.source.path,
-        confirm=_to_confirm(ledger, results, c),
-        sections=[explain.said(ledger, r, c) for r in results],
+        confirm=_to_confirm(ledger, results, c, matches),
+        sections=[explain.said(ledger, r, c, m) for r, m in zip(results, matches, strict=True)],
     )
 
 
-def _to_confirm(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution) -> bool:
+def _to_confirm(
+    ledger: Ledger,
+    results: Sequence[ProgrammeResult],
+    c: Contribution,
+    matches: Sequence[Match | None],
+) -> bool:
     """Whether a programme matches `c` only once a receipt confirms it, and none confirms
     it yet (as `cofi obligations` lists it)."""
-    waiting = [r for r in results if any(m.reason == "awaiting-receipt" for m in r.matches)]
+    waiting = [r for r, m in zip(results, matches, strict=True) if m and m.reason == AWAITING]
     return bool(waiting) and not ledger.confirming(c.id, waiting[0].as_of, waiting[0].as_of)
+
+
+AWAITING = "awaiting-receipt"
 
 
 class Headings(NamedTuple):
