@@ -540,6 +540,41 @@ def test_explain_quadratic_gives_the_raw_figure_the_scaling_and_each_round(ledge
     assert "round 1 of the cap per common of 40.00: ca goes from 60.00 down to 40.00" in text
 
 
+def test_explain_quadratic_says_each_contribution_its_own_base_in_its_language(ledger_dir):
+    """What is said of a contributor on a common is made once for all its contributions
+    (explain._quadratic keeps it): each contribution still gets its own base, and a change
+    of language its own words."""
+    from cofi import i18n
+    from cofi.explain import explain
+
+    entries = {
+        "x1": c("03-01", "t1", "ca", "10"),
+        "x2": c("03-02", "t1", "ca", "30"),
+        "x3": c("03-01", "t2", "ca", "40"),
+    }
+    files = {**PEOPLE, "ledger/programmes/p.yaml": programme(allocation="quadratic")}
+    files |= {f"ledger/contributions/{k}.yaml": text for k, text in entries.items()}
+    led = load_ok(ledger_dir(files)).ledger
+    result = match_programme(led, led.programme["p"], AFTER)
+
+    def said(cid: str) -> str:
+        return "\n".join(explain(led, [result], led.entry[cid]))
+
+    # t1's bases on ca: 10 + 30 = 40 (ratio 1, no cap), each contribution its own share
+    assert "this contribution's base is 10.00 of t1's 40.00 on it" in said("x1")
+    assert "this contribution's base is 30.00 of t1's 40.00 on it" in said("x2")
+    assert "this contribution's base is 40.00 of t2's 40.00 on it" in said("x3")
+    i18n.use("fr")
+    try:
+        french = said("x2")
+    finally:
+        i18n.use("en")
+    french = french.replace("\u00a0", " ").replace("\u202f", " ")  # French spaces
+    assert "les bases de t1 sur ce commun totalisent 40,00 €" in french
+    assert "la base de cette contribution est de 30,00 € sur les 40,00 € de t1" in french
+    assert "t1's bases on it total 40.00" in said("x1")
+
+
 # ---- cofi status and the notes of cofi match ------------------------------------------------
 
 

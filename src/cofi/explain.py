@@ -94,23 +94,27 @@ def not_a_contribution(entry: Entry) -> str:
 
 
 def _explain(ledger: Ledger, results: Sequence[ProgrammeResult], c: Contribution) -> list[str]:
+    lines = [lead(ledger, c)]
+    for r in results:
+        lines += ["", *_under(ledger, r, c)]
+    return lines
+
+
+def lead(ledger: Ledger, c: Contribution) -> str:
+    """The sentence an explanation starts with: what was given, by whom, to what, when
+    (amounts formatted as the caller's fmt.amounts_in says)."""
     given = (
         _("{id}: {amount} in kind given by {who} to {what} on {date}.")
         if c.kind == "in-kind"
         else _("{id}: {amount} in money given by {who} to {what} on {date}.")
     )
-    lines = [
-        given.format(
-            id=c.id,
-            amount=fmt.exact(c.amount),
-            who=fmt.labelled(ledger.contributor[c.contributor].name, c.contributor),
-            what=fmt.labelled(ledger.common[c.common].name, c.common),
-            date=fmt.day(c.date),
-        )
-    ]
-    for r in results:
-        lines += ["", *_under(ledger, r, c)]
-    return lines
+    return given.format(
+        id=c.id,
+        amount=fmt.exact(c.amount),
+        who=fmt.labelled(ledger.contributor[c.contributor].name, c.contributor),
+        what=fmt.labelled(ledger.common[c.common].name, c.common),
+        date=fmt.day(c.date),
+    )
 
 
 @dataclass(frozen=True)
@@ -239,7 +243,27 @@ def _quadratic(q: Quadratic, m: Match) -> list[str]:
     """The quadratic formula on the contribution's common, its rounds of the cap, and the
     contribution's share."""
     c = m.contribution
-    j, run = c.contributor, q.run
+    key = (id(q), c.contributor, m.unit, *fmt.context())
+    said = _OF_CONTRIBUTOR.get(key)
+    if said is None:
+        if len(_OF_CONTRIBUTOR) >= 50_000:  # not kept from one ledger to the next
+            _OF_CONTRIBUTOR.clear()
+        said = _OF_CONTRIBUTOR[key] = (q, *_quadratic_of(q, c.common, c.contributor, m.unit))
+    lines, last, values = said[1:]
+    return [*lines, last.format(**values, base=fmt.exact(Fraction(m.capped, m.unit)))]
+
+
+_OF_CONTRIBUTOR: dict[tuple[object, ...], tuple[Quadratic, list[str], str, dict[str, str]]] = {}
+"""What `_quadratic` says of a contributor on a common (the same for each of its
+contributions): held with its Quadratic, so that the id in the key stays its own."""
+
+
+def _quadratic_of(
+    q: Quadratic, common: str, j: str, unit: int
+) -> tuple[list[str], str, dict[str, str]]:
+    """`_quadratic`'s lines for contributor `j` on `common`, and its last line's text with
+    what fills it but the contribution's own base."""
+    run = q.run
     lines = [
         _(
             "quadratic funding on {common}: {contributor}'s bases on it total {a} "
@@ -247,7 +271,7 @@ def _quadratic(q: Quadratic, m: Match) -> list[str]:
             "S = Σ r = {total} and Σ r² = {squares}, so its raw figure is "
             "floor((S² − Σ r²) / 10^8) = {raw}"
         ).format(
-            common=c.common,
+            common=common,
             contributor=j,
             a=_cents(q.cents[j]),
             cents=q.cents[j],
@@ -272,34 +296,34 @@ def _quadratic(q: Quadratic, m: Match) -> list[str]:
         text.format(
             total=_cents(run.raw_total),
             envelope=_cents(run.envelope),
-            common=c.common,
+            common=common,
             raw=_cents(q.raw),
             scaled=_cents(q.scaled),
         )
     )
     for i, rnd in enumerate(run.rounds, start=1):
         cap = _cents(run.cap or 0)
-        if c.common in rnd.capped:
+        if common in rnd.capped:
             text = _(
                 "round {n} of the cap per common of {cap}: {common} goes from {before} down "
                 "to {cap}; the commons above the cap give up {excess} in all"
             )
-            before = rnd.capped[c.common]
+            before = rnd.capped[common]
             lines.append(
                 text.format(
-                    n=i, cap=cap, common=c.common, before=_cents(before),
+                    n=i, cap=cap, common=common, before=_cents(before),
                     excess=_cents(rnd.excess),
                 )
             )  # fmt: skip
-        elif c.common in rnd.below:
-            before, got = rnd.below[c.common], rnd.given.get(c.common, 0)
+        elif common in rnd.below:
+            before, got = rnd.below[common], rnd.given.get(common, 0)
             text = _(
                 "round {n} of the cap per common of {cap}: of the {excess} given up, {common} "
                 "receives floor({excess} × {before} / {pool}) = {got}: {before} → {after}"
             )
             lines.append(
                 text.format(
-                    n=i, cap=cap, excess=_cents(rnd.excess), common=c.common,
+                    n=i, cap=cap, excess=_cents(rnd.excess), common=common,
                     before=_cents(before), pool=_cents(sum(rnd.below.values())),
                     got=_cents(got), after=_cents(before + got),
                 )
@@ -308,17 +332,14 @@ def _quadratic(q: Quadratic, m: Match) -> list[str]:
         "{common}'s match is {final}; {contributor}'s part of it is r (S − r) / (S² − Σ r²) "
         "= {part}, and this contribution's base is {base} of {contributor}'s {bases} on it"
     )
-    lines.append(
-        text.format(
-            common=c.common,
-            final=_cents(q.final),
-            contributor=j,
-            part=_share(q.part(j)),
-            base=fmt.exact(Fraction(m.capped, m.unit)),
-            bases=fmt.exact(Fraction(q.bases[j], m.unit)),
-        )
-    )
-    return lines
+    values = {
+        "common": common,
+        "final": _cents(q.final),
+        "contributor": j,
+        "part": _share(q.part(j)),
+        "bases": fmt.exact(Fraction(q.bases[j], unit)),
+    }
+    return lines, text, values
 
 
 def _refusal(ledger: Ledger, r: ProgrammeResult, m: Match) -> str:

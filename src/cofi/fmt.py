@@ -42,6 +42,12 @@ def amounts_in(currency: str) -> Iterator[None]:
         _currency.reset(token)
 
 
+def context() -> tuple[str, str]:
+    """What formatting depends on: the language and the currency (a key for what caches
+    formatted text)."""
+    return i18n.language(), _currency.get()
+
+
 def money(value: Decimal) -> str:
     """`12,000.00` in English, `12 000,00 €` in French (`12 000,00 USD` for a ledger
     in dollars)."""

@@ -86,7 +86,7 @@ def said(
     common = ledger.common.get(c.common)
     return Said(
         id=c.id,
-        lead=explain.explain(ledger, [], c)[0],
+        lead=explain.lead(ledger, c),
         date=c.date.isoformat(),
         day=fmt.day(c.date),
         who=who.name if who else None,
