@@ -102,12 +102,14 @@ def _files(
         )
     # A month at a time, so that only one month's rows and sentences are held at once.
     by_month = _by_month(results, month)
-    headings, index = Headings.of(results), _index(results)
+    headings = Headings.of(results)
     for key, each in groupby(dated, key=lambda c: month[c.id]):
         own = by_month.get(key, [_narrowed(r, ()) for r in results])
         narrowed = Book(ledger, own, (), as_of, month)
         yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
-        explained = (said(ledger, c, results, ms) for c, ms in _explained(list(each), index))
+        # Found among the month's matches: an index of every match would hold 400,000 entries
+        # at national scale, all through the report.
+        explained = (said(ledger, c, results, ms) for c, ms in _explained(list(each), _index(own)))
         yield f"explain/{key}.html", explanations_page(site, key, headings, explained)
 
 
