@@ -137,14 +137,14 @@ def parts(ledger: Ledger, r: ProgrammeResult, c: Contribution) -> Parts:
     """How `c` fared under `r`'s programme, in sentences (amounts formatted as the caller's
     fmt.amounts_in says)."""
     m = next((m for m in r.matches if m.contribution.id == c.id), None)
-    return Parts(heading(r.programme), *said(ledger, r, c, m))
+    return Parts(heading(r.programme), *sentences(ledger, r, c, m))
 
 
-Said = tuple[list[str], list[str], list[str]]
+Sentences = tuple[list[str], list[str], list[str]]
 """A programme's explanation without its heading: steps, result, notes."""
 
 
-def said(ledger: Ledger, r: ProgrammeResult, c: Contribution, m: Match | None) -> Said:
+def sentences(ledger: Ledger, r: ProgrammeResult, c: Contribution, m: Match | None) -> Sentences:
     """`parts` without the heading (the same for every contribution of a programme), `m`
     being `c`'s match in `r`, if any."""
     p = r.programme
@@ -244,12 +244,12 @@ def _quadratic(q: Quadratic, m: Match) -> list[str]:
     contribution's share."""
     c = m.contribution
     key = (id(q), c.contributor, m.unit, *fmt.context())
-    said = _OF_CONTRIBUTOR.get(key)
-    if said is None:
+    held = _OF_CONTRIBUTOR.get(key)
+    if held is None:
         if len(_OF_CONTRIBUTOR) >= 50_000:  # not kept from one ledger to the next
             _OF_CONTRIBUTOR.clear()
-        said = _OF_CONTRIBUTOR[key] = (q, *_quadratic_of(q, c.common, c.contributor, m.unit))
-    lines, last, values = said[1:]
+        held = _OF_CONTRIBUTOR[key] = (q, *_quadratic_of(q, c.common, c.contributor, m.unit))
+    lines, last, values = held[1:]
     return [*lines, last.format(**values, base=fmt.exact(Fraction(m.capped, m.unit)))]
 
 

@@ -71,7 +71,7 @@ class Said(NamedTuple):
     file: str
     confirm: bool  # a programme matches it once a receipt confirms it, and none does yet
     # Per programme, in the order of the page's programmes: steps, result, notes.
-    sections: list[explain.Said]
+    sections: list[explain.Sentences]
 
 
 def said(
@@ -101,7 +101,9 @@ def said(
         note=c.note or "",
         file=c.source.path,
         confirm=_to_confirm(ledger, results, c, matches),
-        sections=[explain.said(ledger, r, c, m) for r, m in zip(results, matches, strict=True)],
+        sections=[
+            explain.sentences(ledger, r, c, m) for r, m in zip(results, matches, strict=True)
+        ],
     )
 
 
@@ -155,7 +157,7 @@ def _section(
     x: Said,
     programme: str,
     title: str,
-    said_: explain.Said,
+    said_: explain.Sentences,
     anchor: str,
     level: str,
 ) -> str:
