@@ -10,7 +10,8 @@ the same elements and text.
 
 A month of a national ledger is a few thousand explanations of four programmes each: as
 data, without a section's ids and heading written again in each, it is a third of the
-bytes of its HTML, and a third of the time to make.
+bytes of its HTML before deflating (125 MB against 345 MB at 100,000 contributions), and
+takes a third less time to make.
 """
 
 from __future__ import annotations
