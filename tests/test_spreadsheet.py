@@ -33,18 +33,20 @@ NS = {
 TABLE, OFFICE = (f"{{{NS[k]}}}" for k in ("table", "office"))
 
 
-def calc_cells(csv_file: Path, workdir: Path) -> list[list[dict[str, str | None]]]:
-    """Open `csv_file` in Calc as a French user would, and return its cells row by row."""
-    out = workdir / "calc"
+def convert(
+    csv_file: Path, out: Path, profile: Path, infilter: str, to: str, env: dict | None = None
+) -> Path:
+    """`csv_file` opened by LibreOffice with `infilter` (its import options) and saved as
+    `to` into `out`, with its own profile: the file written."""
     subprocess.run(
         [
             SOFFICE,
             "--headless",
             "--norestore",
-            f"-env:UserInstallation={(workdir / 'profile').as_uri()}",
-            f"--infilter={FRENCH_CSV}",
+            f"-env:UserInstallation={profile.as_uri()}",
+            f"--infilter={infilter}",
             "--convert-to",
-            "fods",
+            to,
             "--outdir",
             str(out),
             str(csv_file),
@@ -52,8 +54,15 @@ def calc_cells(csv_file: Path, workdir: Path) -> list[list[dict[str, str | None]
         check=True,
         capture_output=True,
         timeout=300,
+        env=env,
     )
-    root = ET.parse(out / f"{csv_file.stem}.fods").getroot()
+    return out / f"{csv_file.stem}.{to}"
+
+
+def calc_cells(csv_file: Path, workdir: Path) -> list[list[dict[str, str | None]]]:
+    """Open `csv_file` in Calc as a French user would, and return its cells row by row."""
+    fods = convert(csv_file, workdir / "calc", workdir / "profile", FRENCH_CSV, "fods")
+    root = ET.parse(fods).getroot()
     rows = []
     for row in root.iter(f"{TABLE}table-row"):
         cells = []
@@ -143,26 +152,11 @@ def calc_default(csv_file: Path, workdir: Path) -> list[tuple[object, ...]]:
     """Open `csv_file` as a French user's LibreOffice does on a double-click, save it as
     xlsx, and return its rows as openpyxl reads them."""
     openpyxl = pytest.importorskip("openpyxl")
-    out = workdir / "default"
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={(workdir / 'profile-fr').as_uri()}",
-            f"--infilter={DEFAULT_CSV}",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(csv_file),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={**os.environ, "LC_ALL": "fr_FR.UTF-8", "LANG": "fr_FR.UTF-8"},
+    french = {**os.environ, "LC_ALL": "fr_FR.UTF-8", "LANG": "fr_FR.UTF-8"}
+    xlsx = convert(
+        csv_file, workdir / "default", workdir / "profile-fr", DEFAULT_CSV, "xlsx", french
     )
-    sheet = openpyxl.load_workbook(out / f"{csv_file.stem}.xlsx").active
+    sheet = openpyxl.load_workbook(xlsx).active
     return list(sheet.iter_rows(values_only=True))
 
 
