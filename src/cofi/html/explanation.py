@@ -116,11 +116,10 @@ def _to_confirm(
 ) -> bool:
     """Whether a programme matches `c` only once a receipt confirms it, and none confirms
     it yet (as `cofi obligations` lists it)."""
-    waiting = [r for r, m in zip(results, matches, strict=True) if m and m.reason == AWAITING]
+    waiting = [
+        r for r, m in zip(results, matches, strict=True) if m and m.reason == "awaiting-receipt"
+    ]
     return bool(waiting) and not ledger.confirming(c.id, waiting[0].as_of, waiting[0].as_of)
-
-
-AWAITING = "awaiting-receipt"
 
 
 class Headings(NamedTuple):
