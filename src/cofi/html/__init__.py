@@ -9,6 +9,7 @@ sorting and filtering tables (every page reads fine without it), charts as inlin
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -104,7 +105,7 @@ def _files(
     by_month = _by_month(results, month)
     headings = Headings.of(results)
     for key, each in groupby(dated, key=lambda c: month[c.id]):
-        own = by_month.get(key, [_narrowed(r, ()) for r in results])
+        own = by_month.get(key, [dataclasses.replace(r, matches=()) for r in results])
         narrowed = Book(ledger, own, (), as_of, month)
         yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
         # Found among the month's matches: an index of every match would hold 400,000 entries
@@ -146,7 +147,9 @@ def _by_month(
             if key is not None:
                 buckets.setdefault(key, [[] for _ in results])[i].append(m)
     return {
-        key: [_narrowed(r, tuple(ms)) for r, ms in zip(results, each, strict=True)]
+        key: [
+            dataclasses.replace(r, matches=tuple(ms)) for r, ms in zip(results, each, strict=True)
+        ]
         for key, each in buckets.items()
     }
 
@@ -162,19 +165,6 @@ def _explained(
 
 def _index(results: Sequence[ProgrammeResult]) -> list[dict[str, Match]]:
     return [{m.contribution.id: m for m in r.matches} for r in results]
-
-
-def _narrowed(r: ProgrammeResult, matches: tuple[Match, ...]) -> ProgrammeResult:
-    """`r` with only `matches`: dataclasses.replace, without its cost per call (it is
-    called for every contribution and programme)."""
-    return ProgrammeResult(
-        programme=r.programme,
-        as_of=r.as_of,
-        matches=matches,
-        provisional=r.provisional,
-        targets=r.targets,
-        quadratic=r.quadratic,
-    )
 
 
 __all__ = ["ASSETS", "asset", "render_report", "report_files"]
