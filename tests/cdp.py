@@ -69,10 +69,24 @@ class Page:
 
     def wait_for(self, expression: str, seconds: float = 10) -> None:
         end = time.monotonic() + seconds
-        while not self.js(expression):
+        while not self._now(expression):
             if time.monotonic() > end:
                 raise TimeoutError(expression)
             time.sleep(0.05)
+
+    def _now(self, expression: str) -> Any:
+        """`expression`'s value, or None while the page is being replaced by another (the
+        browser then refuses to evaluate anything in it)."""
+        try:
+            return self.js(expression)
+        except RuntimeError as e:
+            if "navigated or closed" in str(e):
+                return None
+            raise
+
+    def go(self, url: str) -> None:
+        """Open `url` in this page, as following a link does."""
+        self.send("Page.navigate", url=url)
 
     def press(self, key: str) -> None:
         """A key with no text of its own: Tab, Enter."""

@@ -112,7 +112,7 @@ def test_the_script_shows_each_explanation_as_python_writes_it(lang: str, tmp_pa
         for path in pages:
             if path != pages[0]:  # the old page marked, to know the new one when it is ready
                 browser.js("document.documentElement.setAttribute('data-left', '')")
-                browser.js(f"location.href = {json.dumps(path.as_uri())}")
+                browser.go(path.as_uri())
             browser.wait_for(
                 "!document.documentElement.hasAttribute('data-left') && "
                 "document.documentElement.getAttribute('data-js') === 'ready'"
