@@ -94,6 +94,7 @@ class Cut:
     rule: str  # per_contributor | per_common | per_need_share | envelope
     limit: int
     total: Fraction | int | None = None
+    ratio: Fraction | None = None  # pro-rata: limit / total, made once for its whole group
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,14 +156,26 @@ class Match:
         """Every rule applied, in order, with the value before and after it."""
         if not self.computed:
             return ()
+        # The value is followed as a ratio of integers, n / d units, and a Fraction made only
+        # for what a step shows: `cofi report` rebuilds the steps of every match of a national
+        # ledger, and Fraction arithmetic was most of that cost.
         unit = self.unit
         raw = Fraction(self.raw, unit)
         steps = [Step("base", Fraction(self.contribution.amount), raw, limit=self.ratio)]
-        value = Fraction(self.capped, unit)
-        if value < raw:
+        value = raw
+        if self.capped < self.raw:
+            value = Fraction(self.capped, unit)
             steps.append(Step("per_contribution", raw, value, limit=value))
-        if self.quadratic is not None:
-            share = self._start() / unit
+        q = self.quadratic
+        if q is not None:
+            # Quadratic.share in integers, in one Fraction: final × (unit / 100) × r (S − r)
+            # / (S² − Σ r²) × capped / base, over unit.
+            j = self.contribution.contributor
+            r, base, spread = q.roots[j], q.bases[j], q.spread
+            share = ZERO
+            if base and spread:
+                n = q.final * (unit // 100) * r * (q.total - r) * self.capped
+                share = Fraction(n, spread * base * unit)
             steps.append(Step("quadratic", value, share))
             value = share
         for cut in self.cuts:
@@ -171,13 +184,17 @@ class Match:
                 steps.append(Step(cut.rule, value, limit, limit=limit))
                 value = limit
             else:
-                after = value * cut.limit / cut.total
+                # By the group's ratio, normalized once: a pro-rata total's terms run to
+                # hundreds of digits, and reducing value × limit / total anew for each of
+                # the group's contributions was most of the cost of its explanations.
+                ratio = cut.ratio if cut.ratio is not None else cut.limit / Fraction(cut.total)
+                after = value * ratio
                 steps.append(Step(cut.rule, value, after, limit, Fraction(cut.total) / unit))
                 value = after
         if self.reason == "target-missed":
             steps.append(Step("target-missed", value, ZERO))
-        elif Fraction(self.matched) != value:
-            steps.append(Step("rounding", value, Fraction(self.matched)))
+        elif value != (matched := Fraction(self.matched)):
+            steps.append(Step("rounding", value, matched))
         return tuple(steps)
 
 
@@ -640,8 +657,8 @@ def _scaling(
         return _Scaling({}, {}, _exact_sum(list(totals.values())))
     limit = units.amount(bound)
     over = {group: total for group, total in totals.items() if total > limit}
-    cuts = {group: Cut(rule, limit, total) for group, total in over.items()}
     ratios = {group: limit / total for group, total in over.items()}
+    cuts = {group: Cut(rule, limit, total, ratios[group]) for group, total in over.items()}
     kept = [Fraction(limit) if group in over else total for group, total in totals.items()]
     return _Scaling(cuts, ratios, _exact_sum(kept))
 
@@ -649,8 +666,8 @@ def _scaling(
 def _stage(rule: str, limits: Mapping[str, int], totals: dict[str, Fraction]) -> _Scaling:
     """A stage whose groups each have their own bound (in units), e.g. each need's ceiling."""
     over = {group: total for group, total in totals.items() if total > limits[group]}
-    cuts = {group: Cut(rule, limits[group], total) for group, total in over.items()}
     ratios = {group: limits[group] / total for group, total in over.items()}
+    cuts = {group: Cut(rule, limits[group], total, ratios[group]) for group, total in over.items()}
     kept = [Fraction(limits[g]) if g in over else total for g, total in totals.items()]
     return _Scaling(cuts, ratios, _exact_sum(kept))
 
