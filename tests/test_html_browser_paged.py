@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import cofi.html
 from cdp import Page
 from cofi.cli import app
-from cofi.html.explanation import Headings, Said, article
+from cofi.html.explanation import article, read
 from cofi.html.packed import unpack
 from test_html_browser import CHROMIUM, MAIN, chromium
 from test_html_paged import BLOCK
@@ -118,14 +118,15 @@ def test_the_script_shows_each_explanation_as_python_writes_it(lang: str, tmp_pa
                 "document.documentElement.getAttribute('data-js') === 'ready'"
             )
             data = json.loads(unpack(BLOCK.search(path.read_text()).group(3)))  # type: ignore[union-attr]
-            headings = Headings(**data["programmes"])
-            for ident, x in data["articles"].items():
+            headings, each = read(data)
+            for x in each:
+                ident = x.id
                 browser.js(f"location.hash = {json.dumps('c-' + ident)}")
                 browser.wait_for(
                     "(document.querySelector('#explanations article') || {}).id === "
                     + json.dumps(f"c-{ident}")
                 )
-                python = article(Said(*x), headings)
+                python = article(x, headings)
                 assert browser.js(f"{SAME}({json.dumps(python)})") == "", python
                 seen += 1
     finally:

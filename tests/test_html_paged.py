@@ -14,7 +14,7 @@ import pytest
 
 import cofi.html
 from cofi.html import render_report
-from cofi.html.explanation import Headings, Said, article
+from cofi.html.explanation import article, read
 from cofi.html.packed import unpack
 from test_html import AS_OF, MAIN, Page, compute
 from test_html import test_links_between_pages_land_on_a_file_and_an_anchor as links_land
@@ -32,9 +32,8 @@ def unpacked(text: str) -> str:
     def expand(m: re.Match[str]) -> str:
         data = unpack(m.group(3))
         if m.group(1) == "explanations":  # as report.js shows them: see test_html_browser_paged
-            page = json.loads(data)
-            headings = Headings(**page["programmes"])
-            return "".join(article(Said(*x), headings) for x in page["articles"].values())
+            headings, each = read(json.loads(data))
+            return "".join(article(x, headings) for x in each)
         return data
 
     return BLOCK.sub(expand, text)

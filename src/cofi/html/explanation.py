@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from cofi import explain, fmt
 from cofi.html.declare import TEXT as DECLARE_TEXT
@@ -212,18 +212,40 @@ def article(x: Said, programmes: Headings) -> str:
 
 
 def packed(key: str, programmes: Headings, each: Iterable[Said]) -> str:
-    """A month's explanations, packed: `{"text", "programmes", "articles": {id: Said}}`,
-    deflated as it is written (a month's data are tens of megabytes, never held whole).
-    report.js shows the one the address names (`#c-<id>`, or `#c-<id>--programme-<p>`)."""
+    """A month's explanations, packed: `{"text", "programmes", "articles": {id: Said},
+    "sentences"}`, deflated as it is written (a month's data are megabytes, never held
+    whole). Each sentence is written once, in `sentences`, and a section gives the place
+    of each of its own there (`read` undoes it). report.js shows the explanation the address
+    names (`#c-<id>`, or `#c-<id>--programme-<p>`)."""
     words = {k: _(v) for k, v in TEXT.items()} | {"receipt": _(DECLARE_TEXT["receipt_link"])}
     head = {"text": words, "programmes": programmes._asdict()}
     z = zlib.compressobj(LEVEL)
     chunks = [z.compress(json.dumps(head, ensure_ascii=False)[:-1].encode() + b',"articles":{')]
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    # A month of a national ledger says half its sentences more than once (a refusal for a
+    # date, what a contributor's quadratic base is): once each, it is half the bytes to
+    # encode and deflate.
+    places: dict[str, int] = {}
+    place = places.setdefault
     for i, x in enumerate(each):
-        chunks.append(z.compress(f"{',' if i else ''}{dumps(x.id)}:{dumps(x)}".encode()))
-    chunks += [z.compress(b"}}"), z.flush()]
+        sections = [[[place(s, len(places)) for s in part] for part in y] for y in x.sections]
+        record = dumps(x[:-1])[:-1]  # the array of Said's fields, its sections to come
+        text = f"{',' if i else ''}{dumps(x.id)}:{record},{dumps(sections)}]"
+        chunks.append(z.compress(text.encode()))
+    chunks.append(z.compress(f'}},"sentences":{dumps(list(places))}}}'.encode()))
+    chunks.append(z.flush())
     return block(key, "explanations", b"".join(chunks))
+
+
+def read(data: Mapping[str, Any]) -> tuple[Headings, list[Said]]:
+    """The programmes and explanations of a page's packed data (its JSON, parsed), as
+    report.js reads them."""
+    sentences = data["sentences"]
+    each = []
+    for x in data["articles"].values():
+        sections = [tuple([sentences[at] for at in part] for part in s) for s in x[-1]]
+        each.append(Said._make([*x[:-1], sections]))
+    return Headings(**data["programmes"]), each
 
 
 def explain_page(site: Site, x: Said, programmes: Headings) -> str:

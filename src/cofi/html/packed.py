@@ -34,7 +34,7 @@ TEXT = {
 }
 TYPE = "application/x-cofi-deflate"
 """The type of a packed data block: not JavaScript, so the browser runs none of it."""
-LEVEL = 6  # zlib's default: level 9 saves under 1 % more, for about twice the time
+LEVEL = 1  # a fifth bigger than zlib's default (6), in under half its time
 
 
 def unpack(data: str) -> str:

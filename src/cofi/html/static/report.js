@@ -204,6 +204,12 @@
       }, text.receipt));
       article.appendChild(act);
     }
+    // A section gives the place of each of its sentences in the page's list of them.
+    function lines(into, places, tag, attributes) {
+      places.forEach(function (at) {
+        into.appendChild(element(tag, attributes, page.sentences[at]));
+      });
+    }
     if (x.sections.length) article.appendChild(element("h3", { class: "sub" }, text.under));
     x.sections.forEach(function (said, i) {
       var key = anchor + "programme-" + page.programmes.ids[i];
@@ -211,11 +217,11 @@
       section.appendChild(element("h3", { id: key + "-title" }, page.programmes.titles[i]));
       if (said[0].length) {
         var steps = element("ol", { class: "steps" });
-        said[0].forEach(function (step) { steps.appendChild(element("li", {}, step)); });
+        lines(steps, said[0], "li", {});
         section.appendChild(steps);
       }
-      said[1].forEach(function (line) { section.appendChild(element("p", { class: "result" }, line)); });
-      said[2].forEach(function (line) { section.appendChild(element("p", { class: "note" }, line)); });
+      lines(section, said[1], "p", { class: "result" });
+      lines(section, said[2], "p", { class: "note" });
       article.appendChild(section);
     });
     return article;
