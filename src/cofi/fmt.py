@@ -58,23 +58,11 @@ def exact(value: Fraction | Decimal) -> str:
     """An exact value: as money when it is whole cents, else to 4 decimals and an ellipsis
     (`2,666.6666…`), never rounded up."""
     # In integers, from the value's ratio in lowest terms: a report formats hundreds of
-    # thousands of figures, and Fraction arithmetic was most of the cost. A national
-    # ledger's report writes each of them about five times: each is kept, by language.
+    # thousands of figures, and Fraction arithmetic was most of the cost.
     n, d = value.as_integer_ratio()
-    key = (n, d, i18n.language(), _currency.get())
-    text = _EXACT.get(key)
-    if text is None:
-        if len(_EXACT) >= 200_000:
-            _EXACT.clear()
-        if 100 % d == 0:  # whole cents
-            text = money(Decimal(n * (100 // d)).scaleb(-2))
-        else:  # floored, as `//` does
-            text = _localized(f"{Decimal(n * 10000 // d).scaleb(-4):,f}…")
-        _EXACT[key] = text
-    return text
-
-
-_EXACT: dict[tuple[int, int, str, str], str] = {}
+    if 100 % d == 0:  # whole cents
+        return money(Decimal(n * (100 // d)).scaleb(-2))
+    return _localized(f"{Decimal(n * 10000 // d).scaleb(-4):,f}…")  # floored, as `//` does
 
 
 def _localized(text: str) -> str:
