@@ -61,7 +61,13 @@ def to_cents(numerator: int, denominator: int) -> tuple[int, bool]:
 
 def floor_cent(value: Fraction) -> Decimal:
     """`value` (in currency units, ≥ 0) floored to the cent by `to_cents`, as an amount."""
-    cents, _ = to_cents(value.numerator * 100, value.denominator)
+    return floor_units(value.numerator, value.denominator)
+
+
+def floor_units(value: int, unit: int) -> Decimal:
+    """`value` units of 1/`unit` (≥ 0) floored to the cent by `to_cents`, as an amount:
+    `floor_cent` without making a Fraction first."""
+    cents, _ = to_cents(value * 100, unit)
     return Decimal(cents).scaleb(-2)
 
 

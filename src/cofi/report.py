@@ -15,7 +15,7 @@ from decimal import Decimal
 from cofi import fmt
 from cofi.i18n import N_, _, ngettext
 from cofi.ledger import Ledger
-from cofi.matching import ProgrammeResult, floor_cent
+from cofi.matching import ProgrammeResult, floor_cent, floor_units
 from cofi.obligations import ZERO, HonourRate, Obligation
 from cofi.table import Cell, Column, Table
 
@@ -222,7 +222,7 @@ def _contribution_rows(r: ProgrammeResult, all: bool) -> list[dict[str, Cell]]:
             "common": c.common,
             "kind": c.kind,
             "amount": c.amount,
-            "base": floor_cent(m.base),
+            "base": floor_units(m.capped, m.unit),
             "matched": m.matched,
             "binding": m.binding or "",
             "eligible": m.eligible,

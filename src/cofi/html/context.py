@@ -73,9 +73,16 @@ class Book:
 
 
 def to_common(prefix: str) -> Link:
+    made: dict[str, str] = {}  # a national ledger's tables link a few commons many times
+
     def link(row: Row) -> str | None:
         common = row.get("common")
-        return f"{prefix}{url('commons', f'{common}.html')}" if isinstance(common, str) else None
+        if not isinstance(common, str):
+            return None
+        href = made.get(common)
+        if href is None:
+            href = made[common] = f"{prefix}{url('commons', f'{common}.html')}"
+        return href
 
     return link
 
@@ -113,13 +120,18 @@ def to_debt(prefix: str, explained: Mapping[str, str] | None = None) -> Link:
 
 
 def to_explanation(prefix: str, explained: Mapping[str, str] | None = None) -> Link:
+    pages: dict[str, str] = {}  # the few pages of grouped explanations, each made once
+
     def link(row: Row) -> str | None:
         c, p = row.get("contribution"), row.get("programme")
         if not isinstance(c, str) or not isinstance(p, str):
             return None
-        if explained and c in explained:
-            page = url("explain", f"{explained[c]}.html")
-            return f"{prefix}{page}#{url(f'c-{c}--programme-{p}')}"
+        grouped = explained.get(c) if explained else None
+        if grouped is not None:
+            page = pages.get(grouped)
+            if page is None:
+                page = pages[grouped] = f"{prefix}{url('explain', f'{grouped}.html')}"
+            return f"{page}#{url(f'c-{c}--programme-{p}')}"
         return f"{prefix}{url('explain', f'{c}.html')}#{url(f'programme-{p}')}"
 
     return link

@@ -91,10 +91,10 @@ def named(name: str | None, ident: str) -> str:
 
 def url(*parts: str) -> str:
     """A relative link from path parts (ids are plain, but quoting costs nothing)."""
-    return "/".join(p if _PLAIN.fullmatch(p) else quote(p, safe=".#-_") for p in parts)
+    return "/".join([p if _PLAIN(p) else quote(p, safe=".#-_") for p in parts])
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9.#_-]*")
+_PLAIN = re.compile(r"[A-Za-z0-9.#_-]*").fullmatch
 """What `quote(part, safe=".#-_")` leaves as it is: such parts (most ids) skip it."""
 
 
@@ -209,19 +209,21 @@ class Look:
     hide: tuple[str, ...] = ()  # columns left out (a common's page needs no `common` column)
 
 
-def table(t: Table, key: str, look: Look = Look()) -> str:
-    """`t` as a semantic table (caption, th scope, tfoot totals) in a scrolling wrapper."""
+def table(
+    t: Table, key: str, look: Look = Look(), cells: dict[tuple[object, ...], str] | None = None
+) -> str:
+    """`t` as a semantic table (caption, th scope, tfoot totals) in a scrolling wrapper.
+
+    `cells` keeps the cells made, for the next tables of the same page (by column, value
+    and link): a month of a national ledger shows each contribution in several tables."""
     if not t.rows:
         return f'<p class="empty" id="{esc(key)}">{esc(_(TEXT["empty"]).format(title=t.title))}</p>'
     columns = tuple(c for c in t.columns if c.key not in look.hide)
     head = "".join(_th(c, c.key in look.facets) for c in columns)
-    same: dict[tuple[int, type, Cell], str] = {}
-    body = "\n".join(_row(columns, r, look.links, same=same) for r in t.rows)
+    body = _body(columns, t.rows, look.links, {} if cells is None else cells)
     foot = ""
     if t.totals is not None:
-        foot = (
-            f"<tfoot>{_row(columns, _labelled(t.totals, columns[0].key), {}, totals=True)}</tfoot>"
-        )
+        foot = f"<tfoot>{_totals_row(columns, _labelled(t.totals, columns[0].key))}</tfoot>"
     flags = " data-sortable" + (" data-filterable" if look.filterable else "")
     notes = ""
     if look.notes and t.notes:
@@ -248,33 +250,53 @@ def _th(c: Column, facet: bool) -> str:
     return f'<th scope="col"{css} data-kind="{c.kind}"{more}>{esc(_(c.title))}</th>'
 
 
-def _row(
+def _body(
     columns: Sequence[Column],
-    row: Row,
+    rows: Sequence[Row],
     links: Mapping[str, Link],
-    totals: bool = False,
-    same: dict[tuple[int, type, Cell], str] | None = None,
+    cells: dict[tuple[object, ...], str],
 ) -> str:
-    """A row; `same` keeps the cells already made of a table's unlinked columns, by column
-    and value: a month of a national ledger has a hundred thousand rows, whose dates,
-    contributors, commons and kinds are few."""
-    cells = []
-    for i, c in enumerate(columns):
-        value = row.get(c.key)
-        link = links.get(c.key)
-        if link is None and same is not None and _reusable(c, value):
-            key = (i, type(value), value)
-            cell = same.get(key)
-            if cell is None:
-                cell = same[key] = _cell(c, value, None, header=i == 0)
-            cells.append(cell)
-            continue
-        href = link(row) if link is not None else None
-        cells.append(_cell(c, value, href, header=i == 0))
-    css = (
-        ' class="totals"' if totals else (' class="overdue"' if row.get("overdue") is True else "")
+    """The rows, made a column at a time: a month of a national ledger has tens of thousands
+    of rows, whose dates, contributors, commons and kinds are few, each cell made once."""
+    made = [_column(c, i == 0, rows, links.get(c.key), cells) for i, c in enumerate(columns)]
+    starts = ['<tr class="overdue">' if r.get("overdue") is True else "<tr>" for r in rows]
+    return "\n".join(
+        [
+            start + "".join(row) + "</tr>"
+            for start, row in zip(starts, zip(*made, strict=True), strict=True)
+        ]
     )
-    return f"<tr{css}>{''.join(cells)}</tr>"
+
+
+def _column(
+    c: Column,
+    header: bool,
+    rows: Sequence[Row],
+    link: Link | None,
+    cells: dict[tuple[object, ...], str],
+) -> list[str]:
+    """Column `c`'s cell in each row, made once per value and link."""
+    key = c.key
+    out = []
+    for row in rows:
+        value = row.get(key)
+        href = link(row) if link is not None else None
+        if not _reusable(c, value):
+            out.append(_cell(c, value, href, header))
+            continue
+        # The type in the key: True, 1 and Decimal(1) are equal, and written differently.
+        seen = (key, c.kind, header, type(value), value, href)
+        cell = cells.get(seen)
+        if cell is None:
+            cell = cells[seen] = _cell(c, value, href, header)
+        out.append(cell)
+    return out
+
+
+def _totals_row(columns: Sequence[Column], row: Row) -> str:
+    """The row of totals, under the body."""
+    cells = "".join(_cell(c, row.get(c.key), None, header=i == 0) for i, c in enumerate(columns))
+    return f'<tr class="totals">{cells}</tr>'
 
 
 def _reusable(c: Column, value: Cell) -> bool:

@@ -232,11 +232,13 @@ def contribution_tables(
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
     each, every = report.contributions_tables(book.results)
+    cells: dict[tuple[object, ...], str] = {}  # a contribution's in each of these tables
     per_programme = "".join(
         table(
             dataclasses.replace(matched, title=_matched_title(r)),
             f"{key}-{r.programme.id}",
             Look(links, ("common", "kind"), True, notes, (*_constant(matched), *hide)),
+            cells,
         )
         for r, matched in zip(book.results, each, strict=True)
     )
@@ -253,7 +255,12 @@ def contribution_tables(
     legend = f'<h3>{esc(_(TEXT["reasons"]))}</h3><dl class="reasons">{reasons}</dl>' if seen else ""
     return (
         per_programme
-        + table(refused, f"{key}-refused", Look(links, ("programme", "reason"), True, notes, hide))
+        + table(
+            refused,
+            f"{key}-refused",
+            Look(links, ("programme", "reason"), True, notes, hide),
+            cells,
+        )
         + legend
     )
 
