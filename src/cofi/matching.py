@@ -100,7 +100,9 @@ class Cut:
     rule: str  # per_contributor | per_common | per_need_share | envelope
     limit: int
     total: Fraction | int | None = None
-    ratio: Fraction | None = None  # pro-rata: limit / total, made once for its whole group
+    # Pro-rata, made once for the whole group: limit / total, and total in currency units.
+    ratio: Fraction | None = None
+    amount: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +196,9 @@ class Match:
                 # hundreds of digits, and reducing value × limit / total anew for each of
                 # the group's contributions was most of the cost of its explanations.
                 ratio = cut.ratio if cut.ratio is not None else cut.limit / Fraction(cut.total)
+                total = cut.amount if cut.amount is not None else Fraction(cut.total) / unit
                 after = value * ratio
-                steps.append(Step(cut.rule, value, after, limit, Fraction(cut.total) / unit))
+                steps.append(Step(cut.rule, value, after, limit, total))
                 value = after
         if self.reason == "target-missed":
             steps.append(Step("target-missed", value, ZERO))
@@ -600,7 +603,7 @@ def _pro_rata(
                 scaled = amount * contributors.ratio(contributor) * commons.ratio(common)
                 need_terms[need].append(scaled)
         by_need = {need: _exact_sum(values) for need, values in need_terms.items()}
-        needs = _stage("per_need_share", ceilings, by_need)
+        needs = _stage("per_need_share", ceilings, units, by_need)
         left -= _exact_sum([by_need[n] - cut.limit for n, cut in needs.cuts.items()])
 
     # The envelope's one total is the sum of every pair's value after the previous stages:
@@ -664,16 +667,24 @@ def _scaling(
     limit = units.amount(bound)
     over = {group: total for group, total in totals.items() if total > limit}
     ratios = {group: limit / total for group, total in over.items()}
-    cuts = {group: Cut(rule, limit, total, ratios[group]) for group, total in over.items()}
+    cuts = {
+        group: Cut(rule, limit, total, ratios[group], total / units.unit)
+        for group, total in over.items()
+    }
     kept = [Fraction(limit) if group in over else total for group, total in totals.items()]
     return _Scaling(cuts, ratios, _exact_sum(kept))
 
 
-def _stage(rule: str, limits: Mapping[str, int], totals: dict[str, Fraction]) -> _Scaling:
+def _stage(
+    rule: str, limits: Mapping[str, int], units: Units, totals: dict[str, Fraction]
+) -> _Scaling:
     """A stage whose groups each have their own bound (in units), e.g. each need's ceiling."""
     over = {group: total for group, total in totals.items() if total > limits[group]}
     ratios = {group: limits[group] / total for group, total in over.items()}
-    cuts = {group: Cut(rule, limits[group], total, ratios[group]) for group, total in over.items()}
+    cuts = {
+        group: Cut(rule, limits[group], total, ratios[group], total / units.unit)
+        for group, total in over.items()
+    }
     kept = [Fraction(limits[g]) if g in over else total for g, total in totals.items()]
     return _Scaling(cuts, ratios, _exact_sum(kept))
 

@@ -199,7 +199,8 @@ def _quadratic_needs(
     totals: dict[str, list[Fraction]] = defaultdict(list)
     for (common, contributor, need), capped in bases.items():
         totals[need].append(quads[common].share(contributor, capped, units.unit))
-    return _stage("per_need_share", ceilings, {n: _exact_sum(v) for n, v in totals.items()}).cuts
+    sums = {n: _exact_sum(v) for n, v in totals.items()}
+    return _stage("per_need_share", ceilings, units, sums).cuts
 
 
 def redistribute(
