@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 import cofi.html
+from cofi import explain, i18n
 from cofi.html import render_report
 from cofi.html.explanation import article, read
 from cofi.html.packed import unpack
@@ -160,3 +161,35 @@ def test_packed_text_from_contributors_files_is_escaped(ledger_dir) -> None:
     packed = [unpacked(t) for p, t in files.items() if p.startswith(("explain/", "contributions/"))]
     assert packed and all("<script>alert" not in t for t in packed)
     assert any("&lt;script&gt;alert(&#x27;ruche&#x27;)&lt;/script&gt;" in t for t in packed)
+
+
+LEDGERS = [MAIN, *sorted(p for p in (MAIN / "examples").iterdir() if p.is_dir())]
+
+
+def test_refusals_kept_once_say_to_each_contribution_what_it_is_told_alone() -> None:
+    """The report says each way of refusing once (explain.sentences' `kept`): every
+    contribution of the bundled and example ledgers is still told exactly what `cofi
+    explain` tells it alone, in each language, one memo shared by both."""
+    varied: set[str | None] = set()  # reasons said in words that differ by contribution
+    for root in LEDGERS:
+        ledger, results, _debts = compute(root)
+        kept: dict[tuple[object, ...], explain.Sentences] = {}
+        said: dict[tuple[str, str | None], set[str]] = {}
+        try:
+            for lang in ("en", "fr", "en"):
+                i18n.use(lang)
+                for r in results:
+                    matches = {m.contribution.id: m for m in r.matches}
+                    for c in ledger.contributions:
+                        m = matches.get(c.id)
+                        alone = explain.sentences(ledger, r, c, m)
+                        assert explain.sentences(ledger, r, c, m, kept) == alone, (root, c.id)
+                        if m is None or not m.computed:
+                            key = (r.programme.id, m.reason if m else None)
+                            said.setdefault(key, set()).add(alone[1][0])
+        finally:
+            i18n.use("en")
+        varied |= {reason for (_p, reason), texts in said.items() if len(texts) > 2}
+    # Teeth: a memo keyed too coarsely (without the date) would have told
+    # these the same (more than two texts: not only the two languages).
+    assert {"before-start", "after-end"} <= varied, varied

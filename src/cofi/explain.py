@@ -144,16 +144,28 @@ Sentences = tuple[list[str], list[str], list[str]]
 """A programme's explanation without its heading: steps, result, notes."""
 
 
-def sentences(ledger: Ledger, r: ProgrammeResult, c: Contribution, m: Match | None) -> Sentences:
+def sentences(
+    ledger: Ledger,
+    r: ProgrammeResult,
+    c: Contribution,
+    m: Match | None,
+    kept: dict[tuple[object, ...], Sentences] | None = None,
+) -> Sentences:
     """`parts` without the heading (the same for every contribution of a programme), `m`
-    being `c`'s match in `r`, if any."""
+    being `c`'s match in `r`, if any.
+
+    `kept`, given, holds the refusals already said under `r`'s results, by what they
+    depend on, and the same lists are returned again (not to be changed): a national
+    ledger refuses hundreds of thousands of contributions in a few hundred ways."""
     p = r.programme
-    if m is None:
-        text = _("not counted: dated after {as_of}, the date of this computation.")
-        return [], [text.format(as_of=fmt.day(r.as_of))], []
-    if not m.computed:
-        why = _refusal(ledger, r, m)
-        return [], [_("not matched: {why}.").format(why=why)], []
+    if m is None or not m.computed:
+        key = _refused_for(r, c, m)
+        said = kept.get(key) if kept is not None and key is not None else None
+        if said is None:
+            said = [], [_refused(ledger, r, m)], []
+            if kept is not None and key is not None:
+                kept[key] = said
+        return said
     steps = [_confirmation(ledger, r, c)] if p.requires_receipt else []
     for s in m.steps:
         if s.rule == "target-missed":  # said below, with the target
@@ -340,6 +352,32 @@ def _quadratic_of(
         "bases": fmt.exact(Fraction(q.bases[j], unit)),
     }
     return lines, text, values
+
+
+def _refused(ledger: Ledger, r: ProgrammeResult, m: Match | None) -> str:
+    """Why a contribution is not counted (`m` None: dated after as_of) or not matched."""
+    if m is None:
+        text = _("not counted: dated after {as_of}, the date of this computation.")
+        return text.format(as_of=fmt.day(r.as_of))
+    return _("not matched: {why}.").format(why=_refusal(ledger, r, m))
+
+
+def _refused_for(r: ProgrammeResult, c: Contribution, m: Match | None) -> tuple[object, ...] | None:
+    """What `_refused` says of `c` depends on, with the language and currency; None when
+    it is the contribution's own (a reversal, a receipt)."""
+    reason = m.reason if m is not None else None
+    if reason in ("reversed", "awaiting-receipt"):
+        return None
+    depends: object = None
+    if reason in ("before-start", "after-end"):
+        depends = c.date
+    elif reason == "contributor-kind":
+        depends = c.contributor
+    elif reason == "steward":
+        depends = (c.contributor, c.common)
+    elif reason == "min-amount":
+        depends = c.amount
+    return (r.programme.id, r.as_of, reason, depends, *fmt.context())
 
 
 def _refusal(ledger: Ledger, r: ProgrammeResult, m: Match) -> str:

@@ -17,6 +17,7 @@ from importlib import resources
 from itertools import groupby
 
 from cofi import fmt
+from cofi.explain import Sentences
 from cofi.html.context import Book
 from cofi.html.declare import declare_page, receipt_page
 from cofi.html.detail import common_page
@@ -78,6 +79,7 @@ def _files(
     month = {c.id: c.date.isoformat()[:7] for c in dated} if paged else {}
     book = Book(ledger, results, obligations_, as_of, month)
     site = Site(ledger.settings.name or default_name(), as_of, ledger.settings.currency, revision)
+    kept: dict[tuple[object, ...], Sentences] = {}  # the refusals said: see explain.sentences
     for name in ASSETS:
         yield name, asset(name)
     yield "index.html", overview(site, book)
@@ -90,7 +92,8 @@ def _files(
             yield f"commons/{common.id}.html", common_page(site, book, common)
         headings = Headings.of(results)
         for c, ms in _explained(dated, _index(results)):
-            yield f"explain/{c.id}.html", explain_page(site, said(ledger, c, results, ms), headings)
+            x = said(ledger, c, results, ms, kept)
+            yield f"explain/{c.id}.html", explain_page(site, x, headings)
         return
     yield "contributions.html", contributions(site, book, Counter(month.values()))
     counts: dict[str, Counter[str]] = {}
@@ -110,7 +113,9 @@ def _files(
         yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
         # Found among the month's matches: an index of every match would hold 400,000 entries
         # at national scale, all through the report.
-        explained = (said(ledger, c, results, ms) for c, ms in _explained(list(each), _index(own)))
+        explained = (
+            said(ledger, c, results, ms, kept) for c, ms in _explained(list(each), _index(own))
+        )
         yield f"explain/{key}.html", explanations_page(site, key, headings, explained)
 
 

@@ -80,9 +80,11 @@ def said(
     c: Contribution,
     results: Sequence[ProgrammeResult],
     matches: Sequence[Match | None],
+    kept: dict[tuple[object, ...], explain.Sentences] | None = None,
 ) -> Said:
     """`c`'s explanation under each of `results`, where its matches are `matches` (None
-    where a programme has none), in the current language and fmt.amounts_in's currency."""
+    where a programme has none), in the current language and fmt.amounts_in's currency
+    (`kept`: see explain.sentences)."""
     who = ledger.contributor.get(c.contributor)
     common = ledger.common.get(c.common)
     return Said(
@@ -103,7 +105,7 @@ def said(
         file=c.source.path,
         confirm=_to_confirm(ledger, results, c, matches),
         sections=[
-            explain.sentences(ledger, r, c, m) for r, m in zip(results, matches, strict=True)
+            explain.sentences(ledger, r, c, m, kept) for r, m in zip(results, matches, strict=True)
         ],
     )
 
