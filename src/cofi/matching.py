@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cofi.bulk import bulk
 from cofi.i18n import N_
@@ -71,8 +71,7 @@ def floor_units(value: int, unit: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One rule applied to a contribution: its value went from `before` to `after`.
 
     `limit` is the cap, the remainder (first-come) or the bound (pro-rata) that
