@@ -521,3 +521,19 @@ def test_a_contribution_links_to_the_receipt_form_when_and_only_when_the_form_li
     }
     offered = set(re.findall(r'<option value="([^"]+)" data-date=', files["receipt.html"]))
     assert linked == offered == {o.id for o in awaiting}
+
+
+def test_a_table_writes_equal_values_of_different_forms_each_as_it_is() -> None:
+    """A table makes a cell once per value (a month of a national ledger repeats its dates
+    and commons thousands of times), but values equal in Python and written differently
+    keep their own cells: True and 1. Equal Decimals are written alike (to the cent)."""
+    from decimal import Decimal
+
+    from cofi.html.markup import table
+    from cofi.table import Column, Table
+
+    rows = [{"x": Decimal("1.0")}, {"x": Decimal("1.00")}, {"x": True}, {"x": 1}]
+    html = table(Table("T", (Column("id", "Id"), Column("x", "X")), rows), "t")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells[:2] == ["1.00", "1.00"]
+    assert "flag" in cells[2] and cells[3] == "1"

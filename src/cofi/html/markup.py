@@ -209,9 +209,12 @@ class Look:
     hide: tuple[str, ...] = ()  # columns left out (a common's page needs no `common` column)
 
 
-def table(
-    t: Table, key: str, look: Look = Look(), cells: dict[tuple[object, ...], str] | None = None
-) -> str:
+Cells = dict[tuple[str, str, bool], dict[tuple[object, ...], str]]
+"""The cells a table made, by column (key, kind, whether it heads its row), then by value
+and link: see `table`."""
+
+
+def table(t: Table, key: str, look: Look = Look(), cells: Cells | None = None) -> str:
     """`t` as a semantic table (caption, th scope, tfoot totals) in a scrolling wrapper.
 
     `cells` keeps the cells made, for the next tables of the same page (by column, value
@@ -254,7 +257,7 @@ def _body(
     columns: Sequence[Column],
     rows: Sequence[Row],
     links: Mapping[str, Link],
-    cells: dict[tuple[object, ...], str],
+    cells: Cells,
 ) -> str:
     """The rows, made a column at a time: a month of a national ledger has tens of thousands
     of rows, whose dates, contributors, commons and kinds are few, each cell made once."""
@@ -273,22 +276,21 @@ def _column(
     header: bool,
     rows: Sequence[Row],
     link: Link | None,
-    cells: dict[tuple[object, ...], str],
+    cells: Cells,
 ) -> list[str]:
     """Column `c`'s cell in each row, made once per value and link."""
     key = c.key
+    made = cells.setdefault((key, c.kind, header), {})
     out = []
     for row in rows:
         value = row.get(key)
         href = link(row) if link is not None else None
-        if not _reusable(c, value):
-            out.append(_cell(c, value, href, header))
-            continue
-        # The type in the key: True, 1 and Decimal(1) are equal, and written differently.
-        seen = (key, c.kind, header, type(value), value, href)
-        cell = cells.get(seen)
+        # The type in the key: True, 1 and Decimal(1) are equal, and written differently (equal
+        # Decimals are written alike: a cell rounds each to a fixed step).
+        seen = (value.__class__, value, href)
+        cell = made.get(seen)
         if cell is None:
-            cell = cells[seen] = _cell(c, value, href, header)
+            cell = made[seen] = _cell(c, value, href, header)
         out.append(cell)
     return out
 
@@ -297,13 +299,6 @@ def _totals_row(columns: Sequence[Column], row: Row) -> str:
     """The row of totals, under the body."""
     cells = "".join(_cell(c, row.get(c.key), None, header=i == 0) for i, c in enumerate(columns))
     return f'<tr class="totals">{cells}</tr>'
-
-
-def _reusable(c: Column, value: Cell) -> bool:
-    """Whether every cell of column `c` equal to `value` is written the same: an amount or a
-    ratio is (rounded to a fixed step), but Decimal("1.0") and Decimal("1.00") are equal
-    and would otherwise be written as they are."""
-    return not isinstance(value, Decimal) or c.kind in ("money", "ratio")
 
 
 def _cell(c: Column, value: Cell, href: str | None, header: bool) -> str:

@@ -11,6 +11,7 @@ from cofi import fmt, report
 from cofi.html import svg
 from cofi.html.context import Book, common_links, to_debt, to_explanation, to_programme
 from cofi.html.markup import (
+    Cells,
     Look,
     Row,
     Site,
@@ -232,7 +233,7 @@ def contribution_tables(
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
     each, every = report.contributions_tables(book.results)
-    cells: dict[tuple[object, ...], str] = {}  # a contribution's in each of these tables
+    cells: Cells = {}  # a contribution's, in each of these tables
     per_programme = "".join(
         table(
             dataclasses.replace(matched, title=_matched_title(r)),
