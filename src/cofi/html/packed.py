@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from collections.abc import Iterable
 
 from cofi.html.markup import esc, ticks
 from cofi.i18n import N_, _
@@ -55,6 +56,10 @@ def block(key: str, kind: str, deflated: bytes) -> str:
     )
 
 
-def packed_html(key: str, html: str) -> str:
-    """`html` (a page's tables), unpacked by the script into a <div id=key>."""
-    return block(key, "html", zlib.compress(html.encode("utf-8"), LEVEL))
+def packed_html(key: str, html: str | Iterable[str]) -> str:
+    """`html` (a page's tables), or its parts one after the other, unpacked by the script
+    into a <div id=key>."""
+    z = zlib.compressobj(LEVEL)
+    parts = [html] if isinstance(html, str) else html
+    deflated = [z.compress(part.encode("utf-8")) for part in parts]
+    return block(key, "html", b"".join([*deflated, z.flush()]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -229,20 +229,26 @@ def contribution_tables(
 ) -> str:
     """Per programme, the contributions it matched (`cofi match --by contribution`), then
     the others with their reason (what `--all` adds); each row links to its explanation."""
+    return "".join(contribution_table_parts(book, prefix, key, notes, hide))
+
+
+def contribution_table_parts(
+    book: Book, prefix: str, key: str, notes: bool = True, hide: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """`contribution_tables` a table at a time: a month of a national ledger is megabytes
+    of them, packed as they come rather than held whole, in several copies."""
     links = {**common_links(prefix), "contribution": to_explanation(prefix, book.explained)}
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
     each, every = report.contributions_tables(book.results)
     cells: Cells = {}  # a contribution's, in each of these tables
-    per_programme = "".join(
-        table(
+    for r, matched in zip(book.results, each, strict=True):
+        yield table(
             dataclasses.replace(matched, title=_matched_title(r)),
             f"{key}-{r.programme.id}",
             Look(links, ("common", "kind"), True, notes, (*_constant(matched), *hide)),
             cells,
         )
-        for r, matched in zip(book.results, each, strict=True)
-    )
     refused = Table(
         _(TEXT["not_matched"]),
         tuple(c for c in every.columns if c.key in REFUSED),
@@ -254,16 +260,10 @@ def contribution_tables(
         f"<dt>{esc(word(k))}</dt><dd>{esc(_(REASONS[k]) if k in REASONS else k)}</dd>" for k in seen
     )
     legend = f'<h3>{esc(_(TEXT["reasons"]))}</h3><dl class="reasons">{reasons}</dl>' if seen else ""
-    return (
-        per_programme
-        + table(
-            refused,
-            f"{key}-refused",
-            Look(links, ("programme", "reason"), True, notes, hide),
-            cells,
-        )
-        + legend
+    yield table(
+        refused, f"{key}-refused", Look(links, ("programme", "reason"), True, notes, hide), cells
     )
+    yield legend
 
 
 CONSTANT = (
@@ -325,7 +325,7 @@ def contributions_of_month(site: Site, book: Book, month: str) -> str:
     title = _(TEXT["of_month"]).format(month=fmt.month(month))
     back = f'<p><a href="../contributions.html">{esc(_(TEXT["all_months"]))}</a></p>\n'
     body = heading(title, _(TEXT["contributions_lead"])) + back
-    body += packed_html("tables", contribution_tables(book, "../", "contributions"))
+    body += packed_html("tables", contribution_table_parts(book, "../", "contributions"))
     return page(site, title=title, body=body, current="contributions", depth=1)
 
 
