@@ -88,6 +88,25 @@ def test_the_months_hold_the_rows_of_the_single_page(both) -> None:
         assert sorted(together) == sorted(r for r in body if r[0] not in ("Total",)), key
 
 
+NOTES = re.compile(
+    r'<table class="data" id="(contributions-[^"]+)".*?</table>\n</div>\n'
+    r'(<ul class="notes">.*?</ul>)?',
+    re.S,
+)
+
+
+def test_a_months_notes_speak_of_each_programme_in_all(both) -> None:
+    """Under each month's tables, each programme's note says what it allocated in all (as
+    the single page, and `cofi match --by contribution`, say it), not in that month: a
+    month of the bundled ledger allocated nothing under most programmes."""
+    _, own, paged = both
+    whole = dict(NOTES.findall(own["contributions.html"]))
+    assert all(whole.values()), whole  # every programme's table has its notes
+    for path in sorted(p for p in paged if p.startswith("contributions/")):
+        for key, notes in NOTES.findall(unpacked(paged[path])):
+            assert notes == whole[key], (path, key)
+
+
 def test_every_explanation_is_reachable_and_says_the_same(both) -> None:
     ledger, own, paged = both
     for c in dated(ledger):

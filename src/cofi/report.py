@@ -203,12 +203,22 @@ def contributions_table(results: Sequence[ProgrammeResult], *, all: bool = False
     return _contributions(results, [_contribution_rows(r, all) for r in results], all)
 
 
-def contributions_tables(results: Sequence[ProgrammeResult]) -> tuple[list[Table], Table]:
+def contributions_tables(
+    results: Sequence[ProgrammeResult], notes: Sequence[list[str]] | None = None
+) -> tuple[list[Table], Table]:
     """`contributions_table` of each programme alone, and of them all with `all`: the
-    report's tables of a month, whose rows are built once."""
+    report's tables of a month, whose rows are built once.
+
+    `notes`, for results narrowed to some contributions (a month's), are each programme's
+    notes as its whole result gives them (`programme_notes`): a note says what the
+    programme allocated in all, not what these contributions had."""
     rows = [_contribution_rows(r, True) for r in results]
-    each = [_contributions([r], [own], False) for r, own in zip(results, rows, strict=True)]
-    return each, _contributions(results, rows, True)
+    own_notes = [programme_notes([r]) for r in results] if notes is None else notes
+    each = [
+        _contributions([r], [own], False, own_notes[i])
+        for i, (r, own) in enumerate(zip(results, rows, strict=True))
+    ]
+    return each, _contributions(results, rows, True, [n for ns in own_notes for n in ns])
 
 
 def _contribution_rows(r: ProgrammeResult, all: bool) -> list[dict[str, Cell]]:
@@ -235,7 +245,10 @@ def _contribution_rows(r: ProgrammeResult, all: bool) -> list[dict[str, Cell]]:
 
 
 def _contributions(
-    results: Sequence[ProgrammeResult], rows: Sequence[list[dict[str, Cell]]], all: bool
+    results: Sequence[ProgrammeResult],
+    rows: Sequence[list[dict[str, Cell]]],
+    all: bool,
+    notes: list[str] | None = None,
 ) -> Table:
     data = [d for own in rows for d in own if all or d["eligible"]]
     summed = ("base", "matched") if len(results) > 1 else ("amount", "base", "matched")
@@ -248,7 +261,7 @@ def _contributions(
         CONTRIBUTION_COLUMNS,
         data,
         totals,
-        programme_notes(results),
+        programme_notes(results) if notes is None else notes,
     )
 
 

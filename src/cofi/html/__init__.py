@@ -16,7 +16,7 @@ from datetime import date
 from importlib import resources
 from itertools import groupby
 
-from cofi import fmt
+from cofi import fmt, report
 from cofi.explain import Sentences
 from cofi.html.context import Book
 from cofi.html.declare import declare_page, receipt_page
@@ -107,9 +107,10 @@ def _files(
     # A month at a time, so that only one month's rows and sentences are held at once.
     by_month = _by_month(results, month)
     headings = Headings.of(results)
+    notes = [report.programme_notes([r]) for r in results]  # of each programme, in all
     for key, each in groupby(dated, key=lambda c: month[c.id]):
         own = by_month.get(key, [dataclasses.replace(r, matches=()) for r in results])
-        narrowed = Book(ledger, own, (), as_of, month)
+        narrowed = Book(ledger, own, (), as_of, month, notes)
         yield f"contributions/{key}.html", contributions_of_month(site, narrowed, key)
         # Found among the month's matches: an index of every match would hold 400,000 entries
         # at national scale, all through the report. The refusals are kept for the month only:

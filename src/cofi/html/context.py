@@ -31,6 +31,10 @@ class Book:
     explained: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Contribution id -> the page of explanations it is on, when they are grouped
     (a month `YYYY-MM`, see cofi.html.ONE_PAGE_EACH); none: each on a page of its own."""
+    notes: Sequence[list[str]] | None = None
+    """When `results` are narrowed to a month's matches: each programme's notes as its whole
+    result gives them (report.programme_notes), for the month's tables to say what the
+    programme allocated in all, not in that month."""
 
     @cached_property
     def match_rows(self) -> list[Obligation]:

@@ -240,7 +240,7 @@ def contribution_table_parts(
     links = {**common_links(prefix), "contribution": to_explanation(prefix, book.explained)}
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
-    each, every = report.contributions_tables(book.results)
+    each, every = report.contributions_tables(book.results, book.notes)
     cells: Cells = {}  # a contribution's, in each of these tables
     for r, matched in zip(book.results, each, strict=True):
         yield table(
