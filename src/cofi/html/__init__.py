@@ -153,8 +153,12 @@ def _by_month(
     for i, r in enumerate(results):
         for m in r.matches:
             key = month.get(m.contribution.id)
-            if key is not None:
-                buckets.setdefault(key, [[] for _ in results])[i].append(m)
+            if key is None:
+                continue
+            each = buckets.get(key)
+            if each is None:  # not setdefault: its default would be made for every match
+                each = buckets[key] = [[] for _ in results]
+            each[i].append(m)
     return {
         key: [
             dataclasses.replace(r, matches=tuple(ms)) for r, ms in zip(results, each, strict=True)
