@@ -537,3 +537,26 @@ def test_a_table_writes_equal_values_of_different_forms_each_as_it_is() -> None:
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
     assert cells[:2] == ["1.00", "1.00"]
     assert "flag" in cells[2] and cells[3] == "1"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_amount_cell_is_written_as_any_cell_is(lang: str) -> None:
+    """markup._cell writes an amount without the general dispatch (a large report's
+    commonest cell): the same text as the general case, for any sign, size or exponent."""
+    from decimal import Decimal
+
+    from cofi import fmt, i18n
+    from cofi.html import markup
+    from cofi.table import Column
+
+    amount = Column("amount", "Amount", "money")
+    values = ["0", "0.00", "-0.01", "1234.5", "-98765.4321", "1E+6", "12.345", "0.005", "7"]
+    i18n.use(lang)
+    try:
+        with fmt.amounts_in("USD"):
+            for text in values:
+                value = Decimal(text)
+                fast = markup._cell(amount, value, None, header=False)
+                assert fast == markup._any_cell(amount, value, None, header=False), text
+    finally:
+        i18n.use("en")
