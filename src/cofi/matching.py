@@ -99,7 +99,8 @@ class Cut:
     rule: str  # per_contributor | per_common | per_need_share | envelope
     limit: int
     total: Fraction | int | None = None
-    # Pro-rata, made once for the whole group: limit / total, and total in currency units.
+    # Pro-rata (made by _scaling, _stage), once for the whole group: limit / total, and the
+    # total in currency units.
     ratio: Fraction | None = None
     amount: Fraction | None = None
 
@@ -163,9 +164,9 @@ class Match:
         """Every rule applied, in order, with the value before and after it."""
         if not self.computed:
             return ()
-        # The value is followed as a ratio of integers, n / d units, and a Fraction made only
-        # for what a step shows: `cofi report` rebuilds the steps of every match of a national
-        # ledger, and Fraction arithmetic was most of that cost.
+        # `cofi report` rebuilds the steps of every match of a national ledger, and Fraction
+        # arithmetic was most of that cost: what a group shares is made once (Cut.ratio,
+        # Cut.amount), and the quadratic share in one Fraction from integers.
         unit = self.unit
         raw = Fraction(self.raw, unit)
         steps = [Step("base", Fraction(self.contribution.amount), raw, limit=self.ratio)]
@@ -194,10 +195,9 @@ class Match:
                 # By the group's ratio, normalized once: a pro-rata total's terms run to
                 # hundreds of digits, and reducing value × limit / total anew for each of
                 # the group's contributions was most of the cost of its explanations.
-                ratio = cut.ratio if cut.ratio is not None else cut.limit / Fraction(cut.total)
-                total = cut.amount if cut.amount is not None else Fraction(cut.total) / unit
-                after = value * ratio
-                steps.append(Step(cut.rule, value, after, limit, total))
+                assert cut.ratio is not None and cut.amount is not None, "made by _scaling"
+                after = value * cut.ratio
+                steps.append(Step(cut.rule, value, after, limit, cut.amount))
                 value = after
         if self.reason == "target-missed":
             steps.append(Step("target-missed", value, ZERO))

@@ -35,7 +35,9 @@ TEXT = {
 }
 TYPE = "application/x-cofi-deflate"
 """The type of a packed data block: not JavaScript, so the browser runs none of it."""
-LEVEL = 1  # a fifth bigger than zlib's default (6), in under half its time
+# zlib's fastest: the national benchmark's site is 35.8 MB against 30.4 at the default
+# level (6), and deflates its explanations in 38 % of the time.
+LEVEL = 1
 
 
 def unpack(data: str) -> str:
