@@ -560,3 +560,13 @@ def test_an_amount_cell_is_written_as_any_cell_is(lang: str) -> None:
                 assert fast == markup._any_cell(amount, value, None, header=False), text
     finally:
         i18n.use("en")
+
+
+def test_a_contribution_outside_every_programme_is_listed_with_its_reason() -> None:
+    """A contribution dated outside a programme's period is left out of the table of those
+    not matched when another programme lists it (test above), but not when none does:
+    examples/all-or-nothing's 2026-01-15 contribution came after its one programme ended."""
+    ledger, results, debts = compute(MAIN / "examples" / "all-or-nothing")
+    page = Page(render_report(ledger, results, debts, AS_OF)["contributions.html"])
+    refused = {(row[0], row[1]): row[-1] for row in page.body("contributions-refused")}
+    assert refused[("tout-ou-rien-2025", "2026-01-15-la-canopee-movilab")] == "after the end"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -240,7 +240,7 @@ def contribution_table_parts(
     links = {**common_links(prefix), "contribution": to_explanation(prefix, book.explained)}
     # One table per programme: its column `programme` is then constant (left out), and
     # its amounts add up (a contribution counts once per table).
-    each, every = report.contributions_tables(book.results, book.notes)
+    each, every = report.contributions_tables(_shown(book.results), book.notes)
     cells: Cells = {}  # a contribution's, in each of these tables
     for r, matched in zip(book.results, each, strict=True):
         yield table(
@@ -286,17 +286,27 @@ def _constant(matched: Table) -> tuple[str, ...]:
 REFUSED = ("programme", "contribution", "date", "contributor", "common", "kind", "amount", "reason")
 
 
-def _refused(rows: list[Row]) -> list[Row]:
-    """The ineligible rows, but not those of a contribution outside a programme's window when
-    another row lists that contribution: every later contribution would be listed again under
-    each programme that has ended, every earlier one under each that had not begun."""
-    listed = {r["contribution"] for r in rows if r.get("reason") not in OUTSIDE}
+def _shown(results: Sequence[ProgrammeResult]) -> list[ProgrammeResult]:
+    """Each result with the matches the tables show: not those of a contribution outside a
+    programme's window when another programme lists that contribution (every later
+    contribution would be listed again under each programme that has ended, every earlier
+    one under each that had not begun). Left out before their rows are made: at national
+    scale they are a third of the rows."""
+    listed = {m.contribution.id for r in results for m in r.matches if m.reason not in OUTSIDE}
     return [
-        r
-        for r in rows
-        if r.get("eligible") is False
-        and (r.get("reason") not in OUTSIDE or r["contribution"] not in listed)
+        dataclasses.replace(
+            r,
+            matches=tuple(
+                m for m in r.matches if m.reason not in OUTSIDE or m.contribution.id not in listed
+            ),
+        )
+        for r in results
     ]
+
+
+def _refused(rows: list[Row]) -> list[Row]:
+    """The rows of the contributions not matched."""
+    return [r for r in rows if r.get("eligible") is False]
 
 
 OUTSIDE = ("before-start", "after-end")
