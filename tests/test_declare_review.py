@@ -85,26 +85,29 @@ def test_a_lone_surrogate_is_refused_as_cofi_check_refuses_it(tmp_path: Path) ->
     assert said(state).startswith(f"S013 {words}")
 
 
-def test_year_zero_is_not_a_day_of_the_calendar_as_cofi_check_says(tmp_path: Path) -> None:
-    # Python has no year 0: cofi check says "not a day of the calendar", not "out of range".
+def typed_date(tmp_path: Path, typed: str) -> tuple[dict[str, object], str]:
+    """The English form after `typed` in its date field, and what cofi check says (S004) of
+    the file the form writes once given a good date, with `typed` put back in it."""
     root = ledger_copy(tmp_path, "github")
     site = report(root, "en")
-    state = declare(site, "date", "0000-01-01", as_text=True)
+    state = declare(site, "date", typed, as_text=True)
     good = declare(site, "reference", "x")
-    write(root, FOLDER, NAME, str(good["text"]).replace("date: 2026-11-20", "date: 0000-01-01"))
-    assert said(state) == problem_of(root, "en", "S004")
+    write(root, FOLDER, NAME, str(good["text"]).replace("date: 2026-11-20", f"date: {typed}"))
+    return state, problem_of(root, "en", "S004")
+
+
+def test_year_zero_is_not_a_day_of_the_calendar_as_cofi_check_says(tmp_path: Path) -> None:
+    # Python has no year 0: cofi check says "not a day of the calendar", not "out of range".
+    state, checked = typed_date(tmp_path, "0000-01-01")
+    assert said(state) == checked
 
 
 def test_an_english_page_does_not_read_a_slashed_date_as_day_month(tmp_path: Path) -> None:
     # 03/04/2026 is the 4th of March to an American treasurer; cofi check and cofi new
     # refuse it, and so must the English form, rather than write 2026-04-03.
-    root = ledger_copy(tmp_path, "github")
-    site = report(root, "en")
-    state = declare(site, "date", "03/04/2026", as_text=True)
-    good = declare(site, "reference", "x")
-    write(root, FOLDER, NAME, str(good["text"]).replace("date: 2026-11-20", "date: 03/04/2026"))
+    state, checked = typed_date(tmp_path, "03/04/2026")
     assert state["shown"] is False, state["text"]
-    assert said(state) == problem_of(root, "en", "S004")
+    assert said(state) == checked
 
 
 def new(root: Path, kind: str, *args: str) -> Result:
