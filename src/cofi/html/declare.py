@@ -303,6 +303,24 @@ def _described(name: str, help_: bool) -> str:
     return f'id="f-{name}" name="{name}" aria-describedby="{ids}"'
 
 
+def _select(
+    name: str,
+    choices: Sequence[tuple[str, str]],
+    extra: Sequence[Mapping[str, str]] = (),
+    *,
+    helped: bool,
+    required: bool = False,
+) -> str:
+    """A <select> of `choices` (value, shown), `extra` the data attributes of each option,
+    described by its help (`helped`) and its error."""
+    attrs = _described(name, helped) + (" required" if required else "")
+    return f"<select {attrs}>" + _options(choices, extra) + "</select>"
+
+
+NONE = ("", "—")
+"""The first choice of a select a person has not chosen in yet."""
+
+
 def _options(choices: Sequence[tuple[str, str]], extra: Sequence[Mapping[str, str]] = ()) -> str:
     out = []
     for n, (value, shown) in enumerate(choices):
@@ -390,7 +408,6 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
     pledges = [o for o in obligations if o.kind == "pledge" and o.unmet > 0]
     with fmt.amounts_in(ledger.settings.currency):
         pledge_choices = [(o.id, _pledge(o)) for o in pledges]
-    none = [("", "—")]
     amount_help = TEXT["amount_help_fr" if language() == "fr" else "amount_help"]
     form = _form(
         "contribution",
@@ -398,29 +415,35 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         + _field(
             "contributor",
             _(TEXT["contributor"]),
-            f"<select {_described('contributor', True)} required>"
-            + _options([("", "—"), *((c.id, fmt.labelled(c.name, c.id)) for c in payers)])
-            + "</select>",
+            _select(
+                "contributor",
+                [NONE, *((c.id, fmt.labelled(c.name, c.id)) for c in payers)],
+                helped=True,
+                required=True,
+            ),
             _(TEXT["contributor_help"]),
             required=True,
         )
         + _field(
             "common",
             _(TEXT["common"]),
-            f"<select {_described('common', False)} required>"
-            + _options([("", "—"), *((c.id, fmt.labelled(c.name, c.id)) for c in commons)])
-            + "</select>",
+            _select(
+                "common",
+                [NONE, *((c.id, fmt.labelled(c.name, c.id)) for c in commons)],
+                helped=False,
+                required=True,
+            ),
             required=True,
         )
         + _field(
             "need",
             _(TEXT["need"]),
-            f"<select {_described('need', True)}>"
-            + _options(
-                [*none, *((n.id, fmt.labelled(n.title, n.id)) for _c, n in needs)],
+            _select(
+                "need",
+                [NONE, *((n.id, fmt.labelled(n.title, n.id)) for _c, n in needs)],
                 [{}, *({"common": c} for c, _n in needs)],
-            )
-            + "</select>",
+                helped=True,
+            ),
             _(TEXT["need_help"]),
         )
         + _field(
@@ -434,19 +457,19 @@ def declare_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
         + _field(
             "kind",
             _(TEXT["kind"]),
-            f"<select {_described('kind', False)}>"
-            + _options([(value, _(words)) for value, words in CONTRIBUTION_KINDS])
-            + "</select>",
+            _select(
+                "kind", [(value, _(words)) for value, words in CONTRIBUTION_KINDS], helped=False
+            ),
         )
         + _field(
             "pledge",
             _(TEXT["pledge"]),
-            f"<select {_described('pledge', True)}>"
-            + _options(
-                [*none, *pledge_choices],
+            _select(
+                "pledge",
+                [NONE, *pledge_choices],
                 [{}, *({"contributor": o.debtor, "common": o.common} for o in pledges)],
-            )
-            + "</select>",
+                helped=True,
+            ),
             _(TEXT["pledge_help"]),
         )
         + _field(
@@ -561,11 +584,7 @@ def receipt_page(site: Site, ledger: Ledger, obligations: Sequence[Obligation]) 
             f'<p class="note">{esc(_(TEXT["receipt_none"]).format(date=fmt.day(site.as_of)))}</p>\n'
         )
     else:
-        choice = (
-            f"<select {_described('contribution', True)} required>"
-            + _options([("", "—"), *choices], [{}, *extra])
-            + "</select>"
-        )
+        choice = _select("contribution", [NONE, *choices], [{}, *extra], helped=True, required=True)
         form = _form(
             "receipt",
             _field(
