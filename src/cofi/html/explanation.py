@@ -229,10 +229,23 @@ def packed(key: str, programmes: Headings, each: Iterable[Said]) -> str:
     # to encode and deflate (the benchmark's 2026-06: 4.2 MB instead of 7.2).
     places: dict[str, int] = {}
     place = places.setdefault
+    # A refusal, three sections in four at national scale, is one sentence said again and
+    # again: its section's places are written once.
+    refusals: dict[str, str] = {}
+
+    def section(y: explain.Sentences) -> str:
+        steps, result, notes = y
+        if steps or notes or len(result) != 1:
+            return dumps([[place(s, len(places)) for s in part] for part in y])
+        out = refusals.get(result[0])
+        if out is None:
+            out = refusals[result[0]] = f"[[], [{place(result[0], len(places))}], []]"
+        return out
+
     for i, x in enumerate(each):
-        sections = [[[place(s, len(places)) for s in part] for part in y] for y in x.sections]
         record = dumps(x[:-1])[:-1]  # the array of Said's fields, its sections to come
-        text = f"{',' if i else ''}{dumps(x.id)}:{record},{dumps(sections)}]"
+        sections = ", ".join([section(y) for y in x.sections])
+        text = f"{',' if i else ''}{dumps(x.id)}:{record},[{sections}]]"
         chunks.append(z.compress(text.encode()))
     chunks.append(z.compress(f'}},"sentences":{dumps(list(places))}}}'.encode()))
     chunks.append(z.flush())
