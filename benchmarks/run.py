@@ -66,6 +66,7 @@ MIB = 1024  # ru_maxrss is in KiB on Linux
 
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+import sitecheck  # noqa: E402
 
 # Targets, from the issue; they are set for N = 100,000.
 RATIO_TARGETS = {"check cold": 0.8, "match cold": 1.0, "check warm": 0.15, "match warm": 0.15}
@@ -474,6 +475,7 @@ class Site:
     new_rewritten: list[tuple[float, str]] = field(default_factory=list)  # after one more
     opened: dict[str, float] = field(default_factory=dict)  # page -> s in headless Chromium
     reached: bool = False  # the explanation's text was in the unpacked page
+    checked: sitecheck.Checked | None = None  # its tables and links against the CLI's
 
 
 def site_files(out: Path) -> dict[str, tuple[int, int, int]]:
@@ -535,6 +537,9 @@ def time_report(
         ((v[2] / 2**20, k) for k, v in second.items() if first.get(k) != v), reverse=True
     )
     site.opened, site.reached = open_pages(out, work)
+    every = capture([*by, "--all"], env)
+    if every.returncode == 0:
+        site.checked = sitecheck.check_site(out, every.stdout)
     shutil.rmtree(more, ignore_errors=True)
     shutil.rmtree(out2, ignore_errors=True)
     return variants, site
@@ -639,6 +644,20 @@ def report_table(n: int, variants: list[Variant], site: Site) -> str:
     if site.opened:
         row("the explanation is in the page once unpacked", "yes" if site.reached else "no",
             "yes", site.reached)  # fmt: skip
+    c = site.checked
+    if c is not None:
+        row(
+            "month tables against `match --by contribution --all --format csv`: rows, cells",
+            f"{c.rows:,}, {c.cells:,}, " + ("all equal" if c.equal else "; ".join(c.problems)),
+            "every figure equal",
+            c.equal,
+        )
+        row(
+            "contributions explained on their month's page; row links landing there",
+            f"{c.explained:,}; {c.links:,}",
+            "every explanation reachable",
+            c.equal,
+        )
     return "\n".join(rows)
 
 
