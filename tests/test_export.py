@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cofi.cli import app
+from cofi.export.books import chunks
 from cofi.model import siret_is_valid
 from conftest import write_ledger
 
@@ -509,3 +510,22 @@ def test_the_accountants_page_quotes_the_real_journal(tmp_path: Path) -> None:
 def test_the_accountants_page_quotes_the_real_refusal(tmp_path: Path) -> None:
     [refusal] = [b.strip() for b in blocks("console")]
     assert refusal in export("scdl", _without_identifiers(tmp_path)).stderr.splitlines()
+
+
+@pytest.mark.parametrize("book", ["hledger", "beancount"])
+def test_a_journal_on_standard_output_is_the_file_written(
+    book: str, small: Path, tmp_path: Path
+) -> None:
+    """Both are written a few thousand lines at a time, as the journal is made."""
+    printed = CliRunner().invoke(app, ["export", book, "--root", str(small), "--as-of", AS_OF])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == written(book, tmp_path, small).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_a_journal_in_parts_has_each_line_once_with_its_line_end(size: int) -> None:
+    lines = ["; head", "", "2026-01-01 (c1) x", "    a  1.00 EUR", "    b  -1.00 EUR"]
+    parts = list(chunks(lines, size))
+    assert len(parts) == -(-len(lines) // size)  # 5 lines: ceil(5 / size) parts
+    assert "".join(parts) == "; head\n\n2026-01-01 (c1) x\n    a  1.00 EUR\n    b  -1.00 EUR\n"
+    assert list(chunks([], size)) == []

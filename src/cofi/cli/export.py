@@ -13,6 +13,8 @@ from cofi.cli.options import AsOf, NoCache, Output, Root, write_file, write_stdo
 from cofi.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from cofi.export.scdl import Missing
     from cofi.ledger import Ledger
     from cofi.matching import ProgrammeResult
@@ -83,6 +85,7 @@ def export(
                 "later contributions can lower these figures"
             ).format(programme=r.programme.id, end=fmt.day(r.programme.end))
             typer.echo(_("note: {note}").format(note=note), err=True)
+    text: str | Iterator[str]
     if book is Book.scdl:
         text = _scdl(ledger, results)
     else:
@@ -96,12 +99,15 @@ def export(
 
 def _journal(
     book: Book, ledger: Ledger, when: date, results: list[ProgrammeResult], pledges: bool
-) -> str:
+) -> Iterator[str]:
+    """The journal's text, a part at a time: written as it is made."""
     from cofi.export import beancount, hledger
     from cofi.export.books import books
 
     kept = books(ledger, when, results, pledges=pledges)
-    return hledger.journal(kept) if book is Book.hledger else beancount.journal(kept)
+    if book is Book.hledger:
+        return hledger.journal_parts(kept)
+    return beancount.journal_parts(kept)
 
 
 def _scdl(ledger: Ledger, results: list[ProgrammeResult]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
 from datetime import date
@@ -168,13 +168,14 @@ def reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def write_file(path: Path, text: str, *, append: bool = False) -> None:
-    """Write `text` into the file at `path` (at its end, with `append`), or fail naming
-    the path and the system's reason (a missing folder, a full disk)."""
+def write_file(path: Path, text: str | Iterable[str], *, append: bool = False) -> None:
+    """Write `text`, or its parts one after the other, into the file at `path` (at its
+    end, with `append`), or fail naming the path and the system's reason (a missing
+    folder, a full disk)."""
     try:
         # newline="" keeps CSV's CRLF line ends as written.
         with open(path, "a" if append else "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            f.writelines([text] if isinstance(text, str) else text)
     except OSError as e:
         raise fail(_("cannot write {path}: {reason}").format(path=path, reason=reason(e))) from None
 
@@ -194,9 +195,9 @@ def writing_stdout() -> Iterator[None]:
         ) from None
 
 
-def write_stdout(text: str) -> None:
+def write_stdout(text: str | Iterable[str]) -> None:
     with writing_stdout():
-        sys.stdout.write(text)
+        sys.stdout.writelines([text] if isinstance(text, str) else text)
 
 
 def resolve_root(root: Path | None) -> Path:

@@ -9,9 +9,10 @@ tolerance (`~ 0.00`: by default beancount lets a balance off by one cent pass).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
-from cofi.export.books import Account, Books, Transaction, header, money
+from cofi.export.books import Account, Books, Transaction, chunks, header, money
 
 
 def account(name: Account) -> str:
@@ -24,27 +25,38 @@ def _string(text: str) -> str:
 
 def journal(b: Books) -> str:
     """The whole journal, as text."""
+    return "".join(journal_parts(b))
+
+
+def journal_parts(b: Books) -> Iterator[str]:
+    """The journal a few thousand lines at a time (a national ledger's is tens of
+    megabytes, written as it is made)."""
+    return chunks(_lines(b))
+
+
+def _lines(b: Books) -> Iterator[str]:
     cur = b.currency
-    lines = header(b, "beancount")
+    yield from header(b, "beancount")
     if b.title:
-        lines.append(f"option {_string('title')} {_string(b.title)}")
-    lines += [f'option "operating_currency" {_string(cur)}', ""]
+        yield f"option {_string('title')} {_string(b.title)}"
+    yield from [f'option "operating_currency" {_string(cur)}', ""]
     first = min([b.as_of, *(t.date for t in b.transactions)]).isoformat()
-    lines.append(f"{first} commodity {cur}")
-    lines += [f"{first} open {account(a)} {cur}" for a in b.accounts]
+    yield f"{first} commodity {cur}"
+    for name in b.accounts:
+        yield f"{first} open {account(name)} {cur}"
     for t in b.transactions:
-        lines += ["", *_transaction(t, cur)]
+        yield ""
+        yield from _transaction(t, cur)
     if b.assertions:
         day = (b.as_of + timedelta(days=1)).isoformat()
-        lines.append("")
-        lines.append(f"; cofi's figures as of {b.as_of.isoformat()}, checked at the start of {day}")
+        yield ""
+        yield f"; cofi's figures as of {b.as_of.isoformat()}, checked at the start of {day}"
         for a in b.assertions:
             # `~ 0.00`: no tolerance. Beancount's own, inferred from two decimals, lets a
             # balance off by one cent pass.
             amount = f"{money(a.amount)} ~ 0.00 {cur}"
-            lines.append(f"{day} balance {account(a.account)}  {amount}")
-            lines.append(f"  figure: {_string(a.figure + ' ' + a.of)}")
-    return "\n".join(lines) + "\n"
+            yield f"{day} balance {account(a.account)}  {amount}"
+            yield f"  figure: {_string(a.figure + ' ' + a.of)}"
 
 
 def _transaction(t: Transaction, cur: str) -> list[str]:

@@ -32,10 +32,12 @@ postings add up to them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import islice
+from typing import Any
 
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
@@ -99,6 +101,13 @@ def header(b: Books, tool: str) -> list[str]:
     ]
 
 
+def chunks(lines: Iterable[str], size: int = 4096) -> Iterator[str]:
+    """`lines`, each ended by a newline, joined `size` at a time."""
+    it = iter(lines)
+    while batch := list(islice(it, size)):
+        yield "\n".join(batch) + "\n"
+
+
 def money(amount: Decimal) -> str:
     """`1234.50`, `-12.00`: exactly two decimals (amounts are whole cents)."""
     return format(amount.quantize(CENT), "f")
@@ -126,10 +135,13 @@ def books(
     programmes = {r.programme.id for r in results}
     in_force = _pledges_in_force(ledger, as_of) if pledges else {}
     matched = _matches(results)
+    # Equal accounts and tags are one object: a national ledger's 450,000 postings name
+    # 16,000 accounts, and its tags name a few thousand contributors and commons.
+    one: dict[Any, Any] = {}
     done: dict[str, Transaction] = {}
     for c in ledger.contributions:
         if c.date <= as_of:
-            done[c.id] = _contribution(ledger, c, matched.get(c.id, ()), in_force)
+            done[c.id] = _contribution(c, matched.get(c.id, ()), in_force, one.setdefault)
     for p in ledger.pledges if pledges else ():
         if p.date <= as_of:  # reversed ones too: their reversal is booked
             done[p.id] = _pledge(p)
@@ -176,35 +188,40 @@ def _matches(results: Iterable[ProgrammeResult]) -> dict[str, list[tuple[str, st
 
 
 def _contribution(
-    ledger: Ledger,
     c: Contribution,
     matches: Iterable[tuple[str, str, Decimal]],
     pledges: dict[str, Pledge],
+    one: Callable[[Any, Any], Any],
 ) -> Transaction:
+    """`c`'s transaction; `one(x, x)` is the object equal to `x` made first."""
     m, k = c.common, c.contributor
+
+    def post(account: Account, amount: Decimal, programme: str | None = None) -> Posting:
+        return Posting(one(account, account), amount, programme)
+
     if c.kind == "money":
         postings = [
-            Posting(("assets", "commons", m, "contributions"), c.amount),
-            Posting(("income", "contributions", m, k), -c.amount),
+            post(("assets", "commons", m, "contributions"), c.amount),
+            post(("income", "contributions", m, k), -c.amount),
         ]
     else:
         postings = [
-            Posting(("expenses", "in-kind", m), c.amount),
-            Posting(("income", "in-kind", m, k), -c.amount),
+            post(("expenses", "in-kind", m), c.amount),
+            post(("income", "in-kind", m, k), -c.amount),
         ]
-    tags = [("id", c.id), ("type", "contribution"), ("contributor", k), ("common", m)]
-    tags.append(("kind", c.kind))
+    facts = (("type", "contribution"), ("contributor", k), ("common", m), ("kind", c.kind))
+    tags = [("id", c.id), *(one(t, t) for t in facts)]
     if c.pledge is not None and c.pledge in pledges:
         p = pledges[c.pledge]
         tags.append(("pledge", p.id))
         postings += [
-            Posting(pledge_account(p.contributor, p.id), -c.amount),
-            Posting(("equity", "pledged", p.contributor, p.id), c.amount),
+            post(pledge_account(p.contributor, p.id), -c.amount),
+            post(("equity", "pledged", p.contributor, p.id), c.amount),
         ]
     for funder, programme, matched in matches:
         postings += [
-            Posting(match_account("assets", funder, programme, m), matched, programme),
-            Posting(match_account("income", funder, programme, m), -matched, programme),
+            post(match_account("assets", funder, programme, m), matched, programme),
+            post(match_account("income", funder, programme, m), -matched, programme),
         ]
     description = f"contribution {k} → {m}"
     return Transaction(c.date, c.id, "contribution", description, tuple(tags), tuple(postings))

@@ -8,7 +8,9 @@ references as tags; a last transaction on the day of the books asserts cofi's fi
 
 from __future__ import annotations
 
-from cofi.export.books import TYPES, Account, Books, Transaction, header, money
+from collections.abc import Iterator
+
+from cofi.export.books import TYPES, Account, Books, Transaction, chunks, header, money
 
 
 def account(name: Account) -> str:
@@ -17,22 +19,32 @@ def account(name: Account) -> str:
 
 def journal(b: Books) -> str:
     """The whole journal, as text."""
+    return "".join(journal_parts(b))
+
+
+def journal_parts(b: Books) -> Iterator[str]:
+    """The journal a few thousand lines at a time (a national ledger's is tens of
+    megabytes, written as it is made)."""
+    return chunks(_lines(b))
+
+
+def _lines(b: Books) -> Iterator[str]:
     cur = b.currency
-    lines = header(b, "hledger")
-    lines += ["", "decimal-mark .", f"commodity 1000.00 {cur}", ""]
+    yield from header(b, "hledger")
+    yield from ["", "decimal-mark .", f"commodity 1000.00 {cur}", ""]
     for top in sorted({a[0] for a in b.accounts}):
-        lines.append(f"account {top}  ; type: {TYPES[top]}")
-    lines += [f"account {account(a)}  ; type: {TYPES[a[0]]}" for a in b.accounts]
+        yield f"account {top}  ; type: {TYPES[top]}"
+    for name in b.accounts:
+        yield f"account {account(name)}  ; type: {TYPES[name[0]]}"
     for t in b.transactions:
-        lines += ["", *_transaction(t, cur)]
+        yield ""
+        yield from _transaction(t, cur)
     if b.assertions:
         day = b.as_of.isoformat()
-        lines += ["", f"{day} cofi's figures as of {day}  ; type:assertions"]
+        yield from ["", f"{day} cofi's figures as of {day}  ; type:assertions"]
         for a in b.assertions:
-            lines.append(
-                f"    {account(a.account)}  0 {cur} = {money(a.amount)} {cur}  ; {a.figure} {a.of}"
-            )
-    return "\n".join(lines) + "\n"
+            balance = f"0 {cur} = {money(a.amount)} {cur}"
+            yield f"    {account(a.account)}  {balance}  ; {a.figure} {a.of}"
 
 
 def _transaction(t: Transaction, cur: str) -> list[str]:
