@@ -40,7 +40,7 @@ def _lines(b: Books) -> Iterator[str]:
     if b.title:
         yield f"option {_string('title')} {_string(b.title)}"
     yield from [f'option "operating_currency" {_string(cur)}', ""]
-    first = min([b.as_of, *(t.date for t in b.transactions)]).isoformat()
+    first = min(b.as_of, b.transactions.first or b.as_of).isoformat()
     yield f"{first} commodity {cur}"
     for name in b.accounts:
         yield f"{first} open {account(name)} {cur}"

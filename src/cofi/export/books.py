@@ -36,8 +36,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from itertools import islice
-from typing import Any
+from typing import NamedTuple
 
 from cofi.ledger import Ledger
 from cofi.matching import ProgrammeResult
@@ -86,7 +87,7 @@ class Books:
     currency: str
     title: str | None
     accounts: tuple[Account, ...]
-    transactions: tuple[Transaction, ...]
+    transactions: Transactions
     assertions: tuple[Assertion, ...]
     provisional: tuple[str, ...]  # the programmes whose figures may still fall
 
@@ -135,27 +136,27 @@ def books(
     programmes = {r.programme.id for r in results}
     in_force = _pledges_in_force(ledger, as_of) if pledges else {}
     matched = _matches(results)
-    # Equal accounts and tags are one object: a national ledger's 450,000 postings name
-    # 16,000 accounts, and its tags name a few thousand contributors and commons.
-    one: dict[Any, Any] = {}
-    done: dict[str, Transaction] = {}
+    made: dict[str, Entry] = {}  # by id: each record's transaction, to be made
     for c in ledger.contributions:
         if c.date <= as_of:
-            done[c.id] = _contribution(c, matched.get(c.id, ()), in_force, one.setdefault)
+            made[c.id] = Entry(
+                c.date, c.id, partial(_contribution, c, matched.get(c.id, ()), in_force)
+            )
     for p in ledger.pledges if pledges else ():
         if p.date <= as_of:  # reversed ones too: their reversal is booked
-            done[p.id] = _pledge(p)
+            made[p.id] = Entry(p.date, p.id, partial(_pledge, p))
     for d in ledger.disbursements:
         if d.date <= as_of and d.programme in programmes:
-            done[d.id] = _disbursement(ledger, d)
+            made[d.id] = Entry(d.date, d.id, partial(_disbursement, ledger, d))
     reversals = [
-        _reversal(r.id, r.date, r.reverses, done[r.reverses])
+        Entry(r.date, r.id, partial(_reversal, r.id, r.date, r.reverses, made[r.reverses].make))
         for r in ledger.reversals
-        if r.date <= as_of and r.reverses in done
+        if r.date <= as_of and r.reverses in made
     ]
-    transactions = sorted(
-        [*done.values(), *reversals], key=lambda t: (t.date, t.kind == "reversal", t.code)
-    )
+    # By date, a reversal after the entries of its day, then by id.
+    order = [(e, False) for e in made.values()] + [(e, True) for e in reversals]
+    order.sort(key=lambda x: (x[0].date, x[1], x[0].code))
+    transactions = Transactions([e for e, _ in order])
     assertions = _assertions(ledger, as_of, results, pledges)
     accounts = {p.account for t in transactions for p in t.postings}
     accounts |= {a.account for a in assertions}
@@ -164,10 +165,37 @@ def books(
         currency=ledger.settings.currency,
         title=ledger.settings.name,
         accounts=tuple(sorted(accounts)),
-        transactions=tuple(transactions),
+        transactions=transactions,
         assertions=tuple(assertions),
         provisional=tuple(r.programme.id for r in results if r.provisional),
     )
+
+
+class Entry(NamedTuple):
+    """A transaction to be made."""
+
+    date: date
+    code: str
+    make: Callable[[], Transaction]
+
+
+class Transactions:
+    """The books' transactions, each made as it is read, as often as they are read: a
+    national ledger's 100,000, held at once, took 150 MiB."""
+
+    def __init__(self, order: list[Entry]) -> None:
+        self._order = order
+
+    def __iter__(self) -> Iterator[Transaction]:
+        return (e.make() for e in self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @property
+    def first(self) -> date | None:
+        """The day of the earliest."""
+        return self._order[0].date if self._order else None
 
 
 def _pledges_in_force(ledger: Ledger, as_of: date) -> dict[str, Pledge]:
@@ -188,40 +216,32 @@ def _matches(results: Iterable[ProgrammeResult]) -> dict[str, list[tuple[str, st
 
 
 def _contribution(
-    c: Contribution,
-    matches: Iterable[tuple[str, str, Decimal]],
-    pledges: dict[str, Pledge],
-    one: Callable[[Any, Any], Any],
+    c: Contribution, matches: Iterable[tuple[str, str, Decimal]], pledges: dict[str, Pledge]
 ) -> Transaction:
-    """`c`'s transaction; `one(x, x)` is the object equal to `x` made first."""
     m, k = c.common, c.contributor
-
-    def post(account: Account, amount: Decimal, programme: str | None = None) -> Posting:
-        return Posting(one(account, account), amount, programme)
-
     if c.kind == "money":
         postings = [
-            post(("assets", "commons", m, "contributions"), c.amount),
-            post(("income", "contributions", m, k), -c.amount),
+            Posting(("assets", "commons", m, "contributions"), c.amount),
+            Posting(("income", "contributions", m, k), -c.amount),
         ]
     else:
         postings = [
-            post(("expenses", "in-kind", m), c.amount),
-            post(("income", "in-kind", m, k), -c.amount),
+            Posting(("expenses", "in-kind", m), c.amount),
+            Posting(("income", "in-kind", m, k), -c.amount),
         ]
-    facts = (("type", "contribution"), ("contributor", k), ("common", m), ("kind", c.kind))
-    tags = [("id", c.id), *(one(t, t) for t in facts)]
+    tags = [("id", c.id), ("type", "contribution"), ("contributor", k), ("common", m)]
+    tags.append(("kind", c.kind))
     if c.pledge is not None and c.pledge in pledges:
         p = pledges[c.pledge]
         tags.append(("pledge", p.id))
         postings += [
-            post(pledge_account(p.contributor, p.id), -c.amount),
-            post(("equity", "pledged", p.contributor, p.id), c.amount),
+            Posting(pledge_account(p.contributor, p.id), -c.amount),
+            Posting(("equity", "pledged", p.contributor, p.id), c.amount),
         ]
     for funder, programme, matched in matches:
         postings += [
-            post(match_account("assets", funder, programme, m), matched, programme),
-            post(match_account("income", funder, programme, m), -matched, programme),
+            Posting(match_account("assets", funder, programme, m), matched, programme),
+            Posting(match_account("income", funder, programme, m), -matched, programme),
         ]
     description = f"contribution {k} → {m}"
     return Transaction(c.date, c.id, "contribution", description, tuple(tags), tuple(postings))
@@ -253,7 +273,8 @@ def _disbursement(ledger: Ledger, d: Disbursement) -> Transaction:
     return Transaction(d.date, d.id, "disbursement", description, tags, postings)
 
 
-def _reversal(code: str, day: date, target: str, cancelled: Transaction) -> Transaction:
+def _reversal(code: str, day: date, target: str, made: Callable[[], Transaction]) -> Transaction:
+    cancelled = made()
     postings = tuple(Posting(p.account, -p.amount, p.programme) for p in cancelled.postings)
     tags = (("id", code), ("type", "reversal"), ("reverses", target))
     description = f"reversal of {cancelled.kind} {target}"
