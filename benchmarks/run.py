@@ -455,6 +455,57 @@ def git_table(n: int, variants: list[Variant]) -> str:
     return "\n".join(rows)
 
 
+# --------------------------------------------------------------------------- every other command
+
+
+# The commands a national ledger's coordinators run besides check, match and report (scdl
+# is left out: the generated ledger has no SIRET, so it refuses, as it should).
+def time_commands(
+    n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path
+) -> list[Variant]:
+    """Each other command cold, against `cofi match` cold in the same rounds."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
+    env["COFI_CACHE_DIR"] = str(work / "cofi-cache-commands")
+    common = ["--root", str(root), "--as-of", AS_OF, "--no-cache"]
+    # The last contribution of the benchmark's window, by its file name.
+    last = max((root / "ledger" / "contributions").rglob("*.yaml")).stem
+    programme = min((root / "ledger" / "programmes").glob("*.yaml")).stem
+    journal = ["-o", str(work / "export.journal")]
+    simulate = ["--programme", programme, "--set", "ratio=2"]
+    variants = [
+        Variant("match cold", [cofi, "match", *common, "--format", "csv"], env),
+        Variant("obligations cold", [cofi, "obligations", *common, "--format", "csv"], env),
+        Variant("status cold", [cofi, "status", *common, "--format", "csv"], env),
+        Variant("explain ID cold", [cofi, "explain", last, *common], env),
+        Variant("simulate cold", [cofi, "simulate", *simulate, *common], env),
+        Variant("export hledger cold", [cofi, "export", "hledger", *common, *journal], env),
+        Variant("export beancount cold", [cofi, "export", "beancount", *common, *journal], env),
+    ]
+    run_rounds(n, variants, root, args)
+    return variants
+
+
+def commands_table(n: int, variants: list[Variant]) -> str:
+    median = {v.name: statistics.median(v.seconds) for v in variants}
+    rows = [
+        f"**Every other command, N = {n:,} contributions** (cold; ratio against `match` "
+        "cold in the same run, for scale: the issue sets no time target for them)",
+        "",
+        "| variant | median s | min–max s | ratio | peak MB | target | met |",
+        "| --- | ---: | ---: | --- | ---: | --- | --- |",
+    ]
+    for v in variants:
+        med, peak = median[v.name], max(v.peaks)
+        ratio = "—" if v.name == "match cold" else f"{med / median['match cold']:.2f}×"
+        rows.append(
+            f"| {v.name} | {med:.3f} | {min(v.seconds):.3f}–{max(v.seconds):.3f} | {ratio} | "
+            f"{peak:.0f} | ≤ {PEAK_TARGET_MB} MB | {'yes' if peak <= PEAK_TARGET_MB else '**no**'}"
+            " |"
+        )
+    return "\n".join(rows)
+
+
 # --------------------------------------------------------------------------- the report at scale
 
 REPORT_RATIO = 2.0  # report --html against match --by contribution cold, in the same run
@@ -952,6 +1003,13 @@ def main(argv: list[str] | None = None) -> int:
         help="sizes for the HTML report at scale (time, memory, size, rewrites, opening)",
     )
     parser.add_argument(
+        "--command-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000],
+        help="sizes for the other commands (obligations, status, explain, simulate, export)",
+    )
+    parser.add_argument(
         "--engine-sizes",
         type=int,
         nargs="*",
@@ -1003,6 +1061,10 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.git_sizes:
         root = ledger_for(n, args.seed, work)
         sections.append(git_table(n, time_git(n, root, args, cofi, work)))
+        print(sections[-1] + "\n", flush=True)
+    for n in args.command_sizes:
+        root = ledger_for(n, args.seed, work)
+        sections.append(commands_table(n, time_commands(n, root, args, cofi, work)))
         print(sections[-1] + "\n", flush=True)
     for n in args.report_sizes:
         root = ledger_for(n, args.seed, work)
