@@ -21,6 +21,8 @@ from cofi.cli.options import (
 from cofi.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from cofi.ledger import Ledger
     from cofi.loader import Loaded
     from cofi.table import Table
@@ -119,23 +121,26 @@ def emit(table: Table, fmt: TableFormat, output: Path | None, dialect: CsvDialec
     from cofi import render
 
     with figures.amounts_in(table.currency):
+        body: Iterator[str]
         if fmt is TableFormat.csv:
-            body = render.table_csv(table, dialect.value)
+            body = render.table_csv_parts(table, dialect.value)
         elif fmt is TableFormat.json:
-            body = render.table_json(table)
+            body = render.table_json_parts(table)
         elif output is None and sys.stdout.isatty():
             with writing_stdout():
                 _print_rich(table)
             return
         else:
-            body = render.table_text(table)
-    if fmt is not TableFormat.table:
-        for note in table.notes:
-            typer.echo(_("note: {note}").format(note=note), err=True)
-    if output is not None:
-        write_file(output, body)
-    else:
-        write_stdout(body)
+            body = render.table_text_parts(table)
+        if fmt is not TableFormat.table:
+            for note in table.notes:
+                typer.echo(_("note: {note}").format(note=note), err=True)
+        # Written as made (in the table's currency): at national scale, hundreds of
+        # thousands of rows.
+        if output is not None:
+            write_file(output, body)
+        else:
+            write_stdout(body)
 
 
 def _print_rich(table: Table) -> None:
