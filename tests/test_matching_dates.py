@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
+import sys
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -188,6 +190,24 @@ def test_base_is_floored_to_the_cent_in_outputs(ledger_dir):
         ("tiny", "0.01", "0.00", "0.00", "rounding"),
         ("big", "500.00", "300.00", "300.00", "per_contribution"),
     ]
+
+
+def test_a_contributions_row_is_a_plain_dict_sharing_its_keys(ledger_dir):
+    """Each row of `match --by contribution` is a dict, its keys those of the columns, in
+    their order, stored once for all the rows: 400,000 rows at national scale."""
+    led = ledger(
+        ledger_dir,
+        programme(""),
+        {"a": c("03-01", "ruche", "dokos", "100"), "b": c("03-02", "forge", "dokos", "50")},
+    )
+    rows = report.contributions_table([match_programme(led, led.programme["p"], AS_OF)]).rows
+    first = rows[0]
+    assert type(first) is dict
+    assert list(first) == [col.key for col in report.CONTRIBUTION_COLUMNS]
+    assert first["contribution"] == "a" and first["matched"] == Decimal("100.00")  # ratio 1
+    assert pickle.loads(pickle.dumps(rows)) == rows  # as the memo keeps them
+    # The same row written out as a dict holds its own keys: a row shares them.
+    assert sys.getsizeof(first) < sys.getsizeof(dict(first.items()))
 
 
 def csv_rows(text: str):
