@@ -106,8 +106,8 @@ def _journal(
 
     kept = books(ledger, when, results, pledges=pledges)
     if book is Book.hledger:
-        return hledger.journal_parts(kept)
-    return beancount.journal_parts(kept)
+        return hledger.journal(kept)
+    return beancount.journal(kept)
 
 
 def _scdl(ledger: Ledger, results: list[ProgrammeResult]) -> str:

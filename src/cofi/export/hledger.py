@@ -17,13 +17,8 @@ def account(name: Account) -> str:
     return ":".join(name)
 
 
-def journal(b: Books) -> str:
-    """The whole journal, as text."""
-    return "".join(journal_parts(b))
-
-
-def journal_parts(b: Books) -> Iterator[str]:
-    """The journal a few thousand lines at a time (a national ledger's is tens of
+def journal(b: Books) -> Iterator[str]:
+    """The journal's text, a few thousand lines at a time (a national ledger's is tens of
     megabytes, written as it is made)."""
     return chunks(_lines(b))
 
