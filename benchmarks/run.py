@@ -168,17 +168,27 @@ def has_option(cofi: str, command: str, option: str, env: dict[str, str]) -> boo
     return option in out.stdout
 
 
+def plain_env(cache: Path) -> dict[str, str]:
+    """The environment cofi runs in: English, no colour, 100 columns, `cache` for its
+    cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
+    env["COFI_CACHE_DIR"] = str(cache)
+    return env
+
+
+def variant_row(v: Variant, median: float, ratio: str, target: str, met: bool) -> str:
+    """A variant's row of a table of ratios: median, range, ratio, peak, target, met."""
+    return (
+        f"| {v.name} | {median:.3f} | {min(v.seconds):.3f}–{max(v.seconds):.3f} | {ratio} | "
+        f"{max(v.peaks):.0f} | {target} | {'yes' if met else '**no**'} |"
+    )
+
+
 def time_cli(
     n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path, notes: list[str]
 ) -> list[Variant]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
-    env.update(
-        LANG="C.UTF-8",
-        LC_ALL="C.UTF-8",
-        COLUMNS="100",
-        NO_COLOR="1",
-        COFI_CACHE_DIR=str(work / "cofi-cache"),
-    )
+    env = plain_env(work / "cofi-cache")
     common = ["--root", str(root), "--as-of", AS_OF]
     check = [cofi, "check", *common]
     match = [cofi, "match", *common, "--format", "csv"]
@@ -392,9 +402,7 @@ def time_git(n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path
     """The commands that read git, on a pull request adding one contribution, against the
     same commands without git on the same files."""
     repo = git_ledger_for(root, work)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
-    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
-    env["COFI_CACHE_DIR"] = str(work / "cofi-cache-git")
+    env = plain_env(work / "cofi-cache-git")
     common = ["--root", str(repo), "--as-of", AS_OF]
     check = [cofi, "check", *common]
     match = [cofi, "match", *common, "--format", "csv"]
@@ -448,10 +456,7 @@ def git_table(n: int, variants: list[Variant]) -> str:
             ratio = f"{r:.2f}× match --by contribution cold"
             target = f"≤ 2×, {target}"
             met = met and r <= 2
-        rows.append(
-            f"| {v.name} | {med:.3f} | {min(v.seconds):.3f}–{max(v.seconds):.3f} | {ratio} | "
-            f"{peak:.0f} | {target} | {'yes' if met else '**no**'} |"
-        )
+        rows.append(variant_row(v, med, ratio, target, met))
     return "\n".join(rows)
 
 
@@ -464,9 +469,7 @@ def time_commands(
     n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path
 ) -> list[Variant]:
     """Each other command cold, against `cofi match` cold in the same rounds."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
-    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
-    env["COFI_CACHE_DIR"] = str(work / "cofi-cache-commands")
+    env = plain_env(work / "cofi-cache-commands")
     common = ["--root", str(root), "--as-of", AS_OF, "--no-cache"]
     # The last contribution of the benchmark's window, by its file name.
     last = max((root / "ledger" / "contributions").rglob("*.yaml")).stem
@@ -498,11 +501,8 @@ def commands_table(n: int, variants: list[Variant]) -> str:
     for v in variants:
         med, peak = median[v.name], max(v.peaks)
         ratio = "—" if v.name == "match cold" else f"{med / median['match cold']:.2f}×"
-        rows.append(
-            f"| {v.name} | {med:.3f} | {min(v.seconds):.3f}–{max(v.seconds):.3f} | {ratio} | "
-            f"{peak:.0f} | ≤ {PEAK_TARGET_MB} MB | {'yes' if peak <= PEAK_TARGET_MB else '**no**'}"
-            " |"
-        )
+        target, met = f"≤ {PEAK_TARGET_MB} MB", peak <= PEAK_TARGET_MB
+        rows.append(variant_row(v, med, ratio, target, met))
     return "\n".join(rows)
 
 
@@ -544,9 +544,7 @@ def time_report(
     """`cofi report --html` against `cofi match --by contribution` (both cold), then what
     the report wrote: its size and largest pages, what a second run and a run after one
     new contribution rewrite, and how long its pages take to open in headless Chromium."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "COFI_"))}
-    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS="100", NO_COLOR="1")
-    env["COFI_CACHE_DIR"] = str(work / "cofi-cache-report")
+    env = plain_env(work / "cofi-cache-report")
     common = ["--root", str(root), "--as-of", AS_OF]
     out = work / f"report-n{n}"
     shutil.rmtree(out, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -244,42 +245,27 @@ def _contribution_rows(r: ProgrammeResult, all: bool) -> list[dict[str, Cell]]:
     ]
 
 
+@dataclass
 class _ContributionRow:
     """A row of `contributions_table`, made as an object's attributes for its `__dict__`:
     the rows of a table then share their keys (CPython's key-sharing dictionaries, PEP 412),
     200 bytes a row instead of 470. At national scale `--all` is 400,000 rows: 110 MB less.
-    The row is a plain dict all the same, read and compared as any other."""
+    The row is a plain dict all the same, read and compared as any other. Its fields are
+    in the order of CONTRIBUTION_COLUMNS, which is the dict's."""
 
-    def __init__(
-        self,
-        programme: str,
-        contribution: str,
-        date: date,
-        contributor: str,
-        common: str,
-        kind: str,
-        amount: Decimal,
-        base: Decimal,
-        matched: Decimal,
-        binding: str,
-        eligible: bool,
-        reason: str,
-        provisional: bool,
-    ) -> None:
-        # In the order of CONTRIBUTION_COLUMNS, which is the dict's.
-        self.programme = programme
-        self.contribution = contribution
-        self.date = date
-        self.contributor = contributor
-        self.common = common
-        self.kind = kind
-        self.amount = amount
-        self.base = base
-        self.matched = matched
-        self.binding = binding
-        self.eligible = eligible
-        self.reason = reason
-        self.provisional = provisional
+    programme: str
+    contribution: str
+    date: date
+    contributor: str
+    common: str
+    kind: str
+    amount: Decimal
+    base: Decimal
+    matched: Decimal
+    binding: str
+    eligible: bool
+    reason: str
+    provisional: bool
 
 
 def _contributions(
