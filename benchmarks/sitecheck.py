@@ -19,6 +19,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -54,12 +55,15 @@ class Checked:
             self.problems[-1] = "… and more"
 
 
+Cells = list[tuple[str, str | None]]  # a row's cells: (text, data-sort)
+
+
 class Tables(HTMLParser):
-    """Each table's header texts and body cells (text, data-sort)."""
+    """Each table's header texts, body rows and totals row (none: empty)."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: dict[str, tuple[list[str], list[list[tuple[str, str | None]]]]] = {}
+        self.tables: dict[str, tuple[list[str], list[Cells], Cells]] = {}
         self._table: str | None = None
         self._part = ""
         self._cell: list[str] | None = None
@@ -70,7 +74,7 @@ class Tables(HTMLParser):
         a = dict(attrs)
         if tag == "table":
             self._table = str(a.get("id"))
-            self.tables[self._table] = ([], [])
+            self.tables[self._table] = ([], [], [])
         elif tag in ("thead", "tbody", "tfoot"):
             self._part = tag
         elif tag == "tr" and self._table and self._part == "tbody":
@@ -81,11 +85,13 @@ class Tables(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self._table and self._cell is not None:
             text = "".join(self._cell).strip()
-            head, body = self.tables[self._table]
+            head, body, totals = self.tables[self._table]
             if self._part == "thead":
                 head.append(text)
             elif self._part == "tbody":
                 body[-1].append((text, self._sort))
+            else:
+                totals.append((text, self._sort))
             self._cell = None
         elif tag == "table":
             self._table = None
@@ -122,9 +128,15 @@ def check_site(site: Path, cli_csv: str) -> Checked:
                 out.links += 1
                 if explained.get(anchor.partition("--programme-")[0]) != month:
                     out.problem(f"{page.name}: a link to {month}.html#c-{anchor} lands nowhere")
-            for table, (head, rows) in Tables(text).tables.items():
+            for table, (head, rows, totals) in Tables(text).tables.items():
                 own = table.removeprefix("contributions-")  # a programme's own table
-                shown |= _compare(out, f"{page.name} {table}", own, head, rows, cli)
+                where = f"{page.name} {table}"
+                now = _compare(out, where, own, head, rows, cli)
+                if twice := shown & now:
+                    out.problem(f"{where}: {min(twice)} listed again")
+                shown |= now
+                if totals:
+                    _compare_totals(out, where, head, totals, [cli[k] for k in now])
     # A row no table shows: a contribution outside a programme's window, listed elsewhere.
     listed = {c for _, c in shown}
     for (programme, c), r in cli.items():
@@ -155,7 +167,7 @@ def _compare(
     cli: dict[tuple[str, str], dict[str, str]],
 ) -> set[tuple[str, str]]:
     """One table's rows against the CLI's; the (programme, contribution) rows it shows."""
-    shown = set()
+    shown: set[tuple[str, str]] = set()
     keys = [KEY_OF[h] for h in head]
     for row in rows:
         cells = dict(zip(keys, row, strict=True))
@@ -166,6 +178,8 @@ def _compare(
             out.problem(f"{where}: {programme} {c} is not among the CLI's rows")
             continue
         out.rows += 1
+        if (programme, c) in shown:
+            out.problem(f"{where}: {programme} {c} listed twice")
         shown.add((programme, c))
         for key, (text, sort) in cells.items():
             out.cells += 1
@@ -174,6 +188,20 @@ def _compare(
     return shown
 
 
+def _compare_totals(
+    out: Checked, where: str, head: list[str], totals: Cells, rows: list[dict[str, str]]
+) -> None:
+    """A table's totals row against the sums of the CLI's figures of its eligible rows."""
+    eligible = [r for r in rows if r["eligible"] == "true"]
+    for key, (_, sort) in zip([KEY_OF[h] for h in head], totals, strict=True):
+        if key in SUMMED and sort is not None:
+            out.cells += 1
+            want = sum((Decimal(r[key]) for r in eligible), Decimal(0))
+            if Decimal(sort) != want:
+                out.problem(f"{where}: total {key} {sort}, the CLI's rows add up to {want}")
+
+
+SUMMED = ("amount", "base", "matched")
 OUTSIDE = ("before-start", "after-end")
 
 
