@@ -188,11 +188,16 @@ class RecordCache:
             self.old.pop(path, None)
 
     def get(self, f: FileRef) -> Result | None:
-        """What `f` held last time, if it provably has not changed since."""
-        entry = self.old.get(f.path)
+        """What `f` held last time, if it provably has not changed since: when this run
+        read it already (`cofi new` loads the ledger three times), what it held then."""
+        entry = self.new.get(f.path)
+        if entry is not None:
+            written = self.started
+        else:
+            entry = self.old.get(f.path)
+            written = self.delta_ns.get(f.path, self.base_ns)
         if entry is None or f.stamp is None or entry[:4] != f.stamp:
             return None
-        written = self.delta_ns.get(f.path, self.base_ns)
         if racy(f.stamp[1], f.stamp[3], written):
             try:
                 same = entry[4] is not None and digest(f.read()) == entry[4]
