@@ -177,6 +177,16 @@ def plain_env(cache: Path) -> dict[str, str]:
     return env
 
 
+def ratio_table(title: str) -> list[str]:
+    """The first lines of a table of ratios, under its title; `variant_row` the others."""
+    return [
+        title,
+        "",
+        "| variant | median s | min–max s | ratio | peak MB | target | met |",
+        "| --- | ---: | ---: | --- | ---: | --- | --- |",
+    ]
+
+
 def variant_row(v: Variant, median: float, ratio: str, target: str, met: bool) -> str:
     """A variant's row of a table of ratios: median, range, ratio, peak, target, met."""
     return (
@@ -440,13 +450,10 @@ def time_git(n: int, root: Path, args: argparse.Namespace, cofi: str, work: Path
 
 def git_table(n: int, variants: list[Variant]) -> str:
     median = {v.name: statistics.median(v.seconds) for v in variants}
-    rows = [
+    rows = ratio_table(
         f"**Git revisions, N = {n:,} contributions** (a pull request adding one contribution; "
-        "ratios against the same command without git, in the same run)",
-        "",
-        "| variant | median s | min–max s | ratio | peak MB | target | met |",
-        "| --- | ---: | ---: | --- | ---: | --- | --- |",
-    ]
+        "ratios against the same command without git, in the same run)"
+    )
     for v in variants:
         med, peak = median[v.name], max(v.peaks)
         ratio, target, met = "—", f"≤ {PEAK_TARGET_MB} MB", peak <= PEAK_TARGET_MB
@@ -496,13 +503,10 @@ def time_commands(
 
 def commands_table(n: int, variants: list[Variant]) -> str:
     median = {v.name: statistics.median(v.seconds) for v in variants}
-    rows = [
+    rows = ratio_table(
         f"**Every other command, N = {n:,} contributions** (cold; ratio against `match` "
-        "cold in the same run, for scale: the issue sets no time target for them)",
-        "",
-        "| variant | median s | min–max s | ratio | peak MB | target | met |",
-        "| --- | ---: | ---: | --- | ---: | --- | --- |",
-    ]
+        "cold in the same run, for scale: the issue sets no time target for them)"
+    )
     for v in variants:
         med, peak = median[v.name], max(v.peaks)
         ratio = "—" if v.name == "match cold" else f"{med / median['match cold']:.2f}×"
