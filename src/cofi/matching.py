@@ -166,7 +166,7 @@ class Match:
             return ()
         # `cofi report` rebuilds the steps of every match of a national ledger, and Fraction
         # arithmetic was most of that cost: what a group shares is made once (Cut.ratio,
-        # Cut.amount), and the quadratic share in one Fraction from integers.
+        # Cut.amount), and the quadratic share in one Fraction (Quadratic.share).
         unit = self.unit
         raw = Fraction(self.raw, unit)
         steps = [Step("base", Fraction(self.contribution.amount), raw, limit=self.ratio)]
@@ -174,16 +174,8 @@ class Match:
         if self.capped < self.raw:
             value = Fraction(self.capped, unit)
             steps.append(Step("per_contribution", raw, value, limit=value))
-        q = self.quadratic
-        if q is not None:
-            # Quadratic.share in integers, in one Fraction: final × (unit / 100) × r (S − r)
-            # / (S² − Σ r²) × capped / base, over unit.
-            j = self.contribution.contributor
-            r, base, spread = q.roots[j], q.bases[j], q.spread
-            share = ZERO
-            if base and spread:
-                n = q.final * (unit // 100) * r * (q.total - r) * self.capped
-                share = Fraction(n, spread * base * unit)
+        if self.quadratic is not None:
+            share = self._start() / unit
             steps.append(Step("quadratic", value, share))
             value = share
         for cut in self.cuts:
