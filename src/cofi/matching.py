@@ -655,15 +655,7 @@ def _scaling(
     """The stage `rule` over these group totals (in units), each bound by `bound`."""
     if bound is None:
         return _Scaling({}, {}, _exact_sum(list(totals.values())))
-    limit = units.amount(bound)
-    over = {group: total for group, total in totals.items() if total > limit}
-    ratios = {group: limit / total for group, total in over.items()}
-    cuts = {
-        group: Cut(rule, limit, total, ratios[group], total / units.unit)
-        for group, total in over.items()
-    }
-    kept = [Fraction(limit) if group in over else total for group, total in totals.items()]
-    return _Scaling(cuts, ratios, _exact_sum(kept))
+    return _stage(rule, dict.fromkeys(totals, units.amount(bound)), units, totals)
 
 
 def _stage(
