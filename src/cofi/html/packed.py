@@ -61,7 +61,11 @@ def block(key: str, kind: str, deflated: bytes) -> str:
 def packed_html(key: str, html: str | Iterable[str]) -> str:
     """`html` (a page's tables), or its parts one after the other, unpacked by the script
     into a <div id=key>."""
+    return block(key, "html", deflated([html] if isinstance(html, str) else html))
+
+
+def deflated(parts: Iterable[str]) -> bytes:
+    """`parts` one after the other, deflated (zlib format) as they come: a large page's
+    data are megabytes, never held whole."""
     z = zlib.compressobj(LEVEL)
-    parts = [html] if isinstance(html, str) else html
-    deflated = [z.compress(part.encode("utf-8")) for part in parts]
-    return block(key, "html", b"".join([*deflated, z.flush()]))
+    return b"".join([*(z.compress(part.encode("utf-8")) for part in parts), z.flush()])
