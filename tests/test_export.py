@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cofi.cli import app
-from cofi.export.books import chunks
 from cofi.model import siret_is_valid
+from cofi.render import chunks
 from conftest import write_ledger
 
 MAIN = Path(__file__).resolve().parents[1]

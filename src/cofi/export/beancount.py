@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from cofi.export.books import Account, Books, Transaction, chunks, header, money
+from cofi.export.books import Account, Books, Transaction, header, money
+from cofi.render import chunks
 
 
 def account(name: Account) -> str:

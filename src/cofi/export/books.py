@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from itertools import islice
 from typing import NamedTuple
 
 from cofi.ledger import Ledger
@@ -100,13 +99,6 @@ def header(b: Books, tool: str) -> list[str]:
         "; chart of accounts: docs/fr/comptabilite.md",
         *(f"; provisional (pro-rata, not ended): {p}" for p in b.provisional),
     ]
-
-
-def chunks(lines: Iterable[str], size: int = 4096) -> Iterator[str]:
-    """`lines`, each ended by a newline, joined `size` at a time."""
-    it = iter(lines)
-    while batch := list(islice(it, size)):
-        yield "\n".join(batch) + "\n"
 
 
 def money(amount: Decimal) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cofi.export.books import TYPES, Account, Books, Transaction, chunks, header, money
+from cofi.export.books import TYPES, Account, Books, Transaction, header, money
+from cofi.render import chunks
 
 
 def account(name: Account) -> str:
