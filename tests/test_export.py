@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from cofi.cli import app
 from cofi.model import siret_is_valid
-from cofi.render import chunks
+from cofi.table import chunks
 from conftest import write_ledger
 
 MAIN = Path(__file__).resolve().parents[1]

@@ -8,17 +8,16 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from cofi import chars, fmt
 from cofi.i18n import _, ngettext
 from cofi.problems import Problem
-from cofi.table import Cell, Table, word
+from cofi.table import ROWS_AT_ONCE, Cell, Table, chunks, word
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -261,18 +260,6 @@ def table_csv_parts(table: Table, dialect: str = "standard") -> Iterator[str]:
     yield buf.getvalue()
 
 
-ROWS_AT_ONCE = 4096
-"""Rows a table's text is written by, on a large ledger."""
-
-
-def chunks(lines: Iterable[str], size: int | None = None) -> Iterator[str]:
-    """`lines`, each ended by a newline, joined `size` (ROWS_AT_ONCE) at a time: a table
-    or a journal of a national ledger is written as it is made."""
-    it = iter(lines)
-    while batch := list(islice(it, size or ROWS_AT_ONCE)):
-        yield "\n".join(batch) + "\n"
-
-
 def table_json(table: Table) -> str:
     """A list of objects with the CSV's keys; amounts are strings like "1234.50"."""
     return "".join(table_json_parts(table))
@@ -360,7 +347,7 @@ def table_text_parts(table: Table) -> Iterator[str]:
 
     rule = line(["-" * w for w in widths])
     yield f"{line([_(c.title) for c in table.columns])}\n{rule}\n"
-    yield from chunks(line(r) for r in rows)
+    yield from chunks((line(r) for r in rows), ROWS_AT_ONCE)
     if totals:
         yield f"{rule}\n{line(totals)}\n"
     yield "".join(f"* {note}\n" for note in table.notes)

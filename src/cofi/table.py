@@ -6,9 +6,11 @@ memo can be read back and rendered without importing the engine.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import Literal
 
 from cofi.i18n import N_, _
@@ -42,6 +44,18 @@ class Table:
 
     def column(self, key: str) -> list[Cell]:
         return [row.get(key) for row in self.rows]
+
+
+ROWS_AT_ONCE = 4096
+"""Rows (or lines) a large table or journal is written by, as it is made: a national
+ledger's are hundreds of thousands."""
+
+
+def chunks(lines: Iterable[str], size: int = ROWS_AT_ONCE) -> Iterator[str]:
+    """`lines`, each ended by a newline, joined `size` at a time."""
+    it = iter(lines)
+    while batch := list(islice(it, size)):
+        yield "\n".join(batch) + "\n"
 
 
 # What a `code` cell shows, and what a sentence says for a code: cofi's codes (stable in CSV

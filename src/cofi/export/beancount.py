@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from cofi.export.books import Account, Books, Transaction, header, money
-from cofi.render import chunks
+from cofi.table import chunks
 
 
 def account(name: Account) -> str:

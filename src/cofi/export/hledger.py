@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cofi.export.books import TYPES, Account, Books, Transaction, header, money
-from cofi.render import chunks
+from cofi.table import chunks
 
 
 def account(name: Account) -> str:
